@@ -1,0 +1,61 @@
+"""
+### koe_ingest — inbox files → masked raw tables
+
+One task per channel (`calls`, `email`, `forms`, `sns`). Each file in `data/inbox/<channel>/` is a
+partition: a file already loaded with the same content hash is skipped, a changed file replaces its
+earlier rows, and every file loads in its own transaction. Personal data is masked **before** the
+rows reach the warehouse; unreadable records land in `raw.quarantine` with a reason.
+"""
+
+from koe_assets import RAW_FEEDBACK
+from koe_settings import DEFAULT_ARGS, START_DATE, inbox_path
+
+from airflow.sdk import dag, task
+
+CHANNELS = ("call", "email", "form", "sns")
+
+
+@task(outlets=[RAW_FEEDBACK])
+def ingest_channel(channel: str) -> dict:
+    """Load every new or changed file of one channel; returns counts for the log and XCom."""
+    from ingest.inbox import list_sources, read_source
+    from nlp.masking import mask_read_result
+    from warehouse.db import connect
+    from warehouse.load import is_loaded, load_source
+
+    inbox = inbox_path()
+    counts = {"files": 0, "skipped": 0, "feedback": 0, "calls": 0, "quarantined": 0}
+    with connect() as con:
+        for source in list_sources(inbox):
+            if source.channel != channel:
+                continue
+            if is_loaded(con, source.rel, source.sha256):
+                counts["skipped"] += 1
+                continue
+            result = mask_read_result(read_source(source, inbox))
+            load_source(con, source.rel, source.channel, source.sha256, source.size_bytes, result)
+            counts["files"] += 1
+            counts["feedback"] += len(result.feedback)
+            counts["calls"] += len(result.calls)
+            counts["quarantined"] += len(result.quarantine)
+    print(f"ingest {channel}: {counts}")
+    return counts
+
+
+@dag(
+    dag_id="koe_ingest",
+    schedule="@hourly",
+    start_date=START_DATE,
+    catchup=False,
+    max_active_runs=1,
+    max_active_tasks=1,  # one DuckDB writer at a time
+    default_args=DEFAULT_ARGS,
+    doc_md=__doc__,
+    tags=["koe", "ingest"],
+)
+def koe_ingest():
+    for channel in CHANNELS:
+        ingest_channel.override(task_id=f"ingest_{channel}")(channel)
+
+
+koe_ingest()

@@ -1,0 +1,1 @@
+"""Channel readers: inbox files (calls, email, web forms, SNS) → common koe records."""

@@ -1,0 +1,101 @@
+"""The record shapes every channel reader produces.
+
+Readers in ``ingest/`` turn channel files into these frozen dataclasses; ``nlp`` masks them and
+``warehouse`` loads them. Nothing here knows about NLP or SQL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+CHANNELS = ("call", "email", "form", "sns")
+
+
+def stable_id(*parts: object) -> str:
+    """A deterministic 16-hex-digit key from a record's natural key (channel + source identity)."""
+    joined = "\x1f".join("" if p is None else str(p) for p in parts)
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:16]
+
+
+def content_hash(text: str) -> str:
+    """Hash of a text, used for exact-duplicate detection and the embedding cache."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """One piece of customer voice: a call's customer turns, an email, a form entry or a post."""
+
+    feedback_id: str  # stable_id(channel, source_key)
+    channel: str  # one of CHANNELS
+    source_key: str  # natural key inside the channel: call_id, Message-ID, submission id, post_id
+    source_file: str  # path relative to the inbox root, e.g. "email/2026-08.mbox"
+    source_line: int | None  # 1-based line (jsonl/csv), message index (mbox) or None
+    created_at: datetime  # timezone-aware
+    text: str  # the customer's words only (quotes and signatures stripped)
+    product: str | None = None
+    customer_id: str | None = None
+    author: str | None = None  # display name / handle; personal data, masked before storage
+    subject: str | None = None
+    first_response_at: datetime | None = None  # first reply by support (email/form), if known
+    attributes: dict[str, str] = field(default_factory=dict)  # lot, app_version, region, url...
+    pii_types: tuple[str, ...] = ()  # filled by masking: which PII types were removed
+
+
+@dataclass(frozen=True)
+class Turn:
+    speaker: str  # "agent" | "customer"
+    t: float  # seconds from call start
+    text: str
+
+
+@dataclass(frozen=True)
+class HoldSegment:
+    start_s: float
+    duration_s: float
+    intermediate_report: bool  # did the agent come back to report progress during the hold?
+
+
+@dataclass(frozen=True)
+class Call:
+    """A call-log row with its transcript; feeds KPIs and agent QA."""
+
+    call_id: str
+    source_file: str
+    source_line: int
+    started_at: datetime  # timezone-aware
+    product: str | None
+    answered_after_s: float | None  # None when abandoned
+    abandoned: bool
+    resolved_first_contact: bool | None
+    hold_segments: tuple[HoldSegment, ...] = ()
+    turns: tuple[Turn, ...] = ()
+    customer_id: str | None = None
+    agent_id: str | None = None
+    team: str | None = None
+
+
+@dataclass(frozen=True)
+class Quarantined:
+    """A record that could not be read, kept with the reason so nothing vanishes silently."""
+
+    channel: str
+    source_file: str
+    source_line: int | None
+    reason: str
+    excerpt: str  # up to 500 characters of the raw record; personal data, masked before storage
+
+    @property
+    def quarantine_id(self) -> str:
+        return stable_id(self.source_file, self.source_line, self.reason)
+
+
+@dataclass
+class ReadResult:
+    """What reading one inbox file yields."""
+
+    feedback: list[Feedback] = field(default_factory=list)
+    calls: list[Call] = field(default_factory=list)
+    quarantine: list[Quarantined] = field(default_factory=list)

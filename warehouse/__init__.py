@@ -1,0 +1,1 @@
+"""The DuckDB warehouse: schema, bulk loads, marts, published snapshots and the app's queries."""
