@@ -1,0 +1,122 @@
+"""Decoding the byte encodings Japanese mail and exports arrive in: UTF-8, CP932, ISO-2022-JP.
+
+Windows mailers label CP932 text "Shift_JIS" and put CP932-only characters (①, ㈱, 髙) into
+ISO-2022-JP, so both labels are decoded with CP932's larger character set.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+# Labels real mailers use for Shift_JIS; all are decoded as its Microsoft superset, CP932.
+_SHIFT_JIS_LABELS = {
+    "shift_jis", "shift-jis", "sjis", "x-sjis", "s-jis", "csshiftjis", "ms_kanji",
+    "ms932", "cp932", "windows-31j", "x-ms-cp932",
+}  # fmt: skip
+_ISO_2022_JP_LABELS = {"iso-2022-jp", "iso2022_jp", "csiso2022jp", "iso-2022-jp-ms", "cp50220"}
+# Code points Python's CP932 codec gives to bytes that no Japanese text contains; seeing one
+# means a guess of CP932 was wrong.
+_NOT_CP932_TEXT = set("\x80\uf8f0\uf8f1\uf8f2\uf8f3")
+
+
+def decode_export(data: bytes) -> tuple[str, str]:
+    """Decode a spreadsheet export: UTF-8 (with or without BOM), else CP932.
+
+    Returns ``(text, encoding)``; raises ``UnicodeDecodeError`` when neither decodes cleanly.
+    """
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("cp932")
+    if _NOT_CP932_TEXT & set(text):
+        raise UnicodeDecodeError("cp932", data, 0, len(data), "bytes outside Japanese text")
+    return text, "cp932"
+
+
+def decode_labelled(data: bytes, label: str | None) -> str:
+    """Decode bytes that came with a charset label (a MIME part or an encoded-word).
+
+    The label is tried first; mislabelled or unlabelled bytes fall back to UTF-8, ISO-2022-JP
+    and CP932 in that order. Raises ``UnicodeDecodeError`` when nothing decodes cleanly.
+    """
+    for decode in _decoders(label) + _guesses(data):
+        try:
+            return decode(data)
+        except UnicodeDecodeError:
+            continue
+    raise UnicodeDecodeError(label or "unknown", data, 0, len(data), "no Japanese encoding fits")
+
+
+def _decoders(label: str | None) -> list:
+    name = (label or "").strip().strip('"').lower()
+    if not name or name in {"us-ascii", "ascii", "unknown-8bit", "x-unknown"}:
+        return [lambda data: data.decode("ascii")]
+    if name in _SHIFT_JIS_LABELS:
+        return [_cp932]
+    if name in _ISO_2022_JP_LABELS:
+        return [lambda data: data.decode("iso2022_jp"), _iso_2022_jp_as_cp932]
+    try:
+        codec = codecs.lookup(name).name
+    except LookupError:
+        return []
+    return [lambda data: data.decode(codec)]
+
+
+def _guesses(data: bytes) -> list:
+    guesses = [lambda data: data.decode("utf-8")]
+    if b"\x1b$" in data:
+        guesses.append(_iso_2022_jp_as_cp932)
+    guesses.append(_cp932)
+    return guesses
+
+
+def _cp932(data: bytes) -> str:
+    text = data.decode("cp932")
+    if _NOT_CP932_TEXT & set(text):
+        raise UnicodeDecodeError("cp932", data, 0, len(data), "bytes outside Japanese text")
+    return text
+
+
+def _iso_2022_jp_as_cp932(data: bytes) -> str:
+    """ISO-2022-JP decoded through CP932, as Outlook writes it (Python has no CP50220 codec).
+
+    Each JIS X 0208 row/cell pair maps arithmetically onto a Shift_JIS byte pair, so NEC
+    special characters such as ① (row 13) survive where the strict codec rejects them.
+    """
+    out = bytearray()
+    mode = "ascii"
+    i = 0
+    while i < len(data):
+        byte = data[i]
+        if byte == 0x1B:
+            escape = data[i : i + 3]
+            if escape in (b"\x1b(B", b"\x1b(J"):
+                mode = "ascii"
+            elif escape in (b"\x1b$B", b"\x1b$@"):
+                mode = "kanji"
+            elif escape == b"\x1b(I":
+                mode = "kana"
+            else:
+                raise UnicodeDecodeError("iso-2022-jp", data, i, i + 3, "unsupported escape")
+            i += 3
+        elif mode == "kanji" and byte not in (0x0A, 0x0D):
+            if i + 1 >= len(data):
+                raise UnicodeDecodeError("iso-2022-jp", data, i, i + 1, "truncated character")
+            out += _jis_to_shift_jis(byte, data[i + 1])
+            i += 2
+        else:
+            out.append(byte + 0x80 if mode == "kana" and 0x21 <= byte <= 0x5F else byte)
+            i += 1
+    return _cp932(bytes(out))
+
+
+def _jis_to_shift_jis(row_byte: int, cell_byte: int) -> bytes:
+    lead = ((row_byte + 1) >> 1) + (0x70 if row_byte <= 0x5E else 0xB0)
+    if row_byte % 2:
+        trail = cell_byte + 0x1F
+        if trail >= 0x7F:
+            trail += 1
+    else:
+        trail = cell_byte + 0x7E
+    return bytes((lead, trail))

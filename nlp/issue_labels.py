@@ -1,0 +1,105 @@
+"""Readable names for issues: class-based TF-IDF over Sudachi terms, rendered as short Japanese.
+
+Terms are what :func:`nlp.tokenize.content_words` and :func:`nlp.tokenize.aspect_pairs` return;
+an aspect pair ``"充電|できない"`` reads ``充電できない`` in labels and keywords.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+LABEL_SEPARATOR = "・"
+MAX_LABEL_TERMS = 3
+MAX_LABEL_CHARS = 18
+N_KEYWORDS = 8
+ID_TERMS = 3
+
+# A term worth showing has a kanji, katakana or Latin letter, or is kana of three or more.
+_MEANINGFUL = re.compile(r"[\u4e00-\u9fff\u30a1-\u30faA-Za-z]|[\u3041-\u3096ー]{3,}")
+_NUMERIC = re.compile(r"^[\d.,:%/\-]+$")
+
+
+def render_term(term: str) -> str:
+    """``"充電|できない"`` → ``"充電できない"``; plain words are returned unchanged."""
+    return term.replace("|", "")
+
+
+def is_displayable(term: str) -> bool:
+    """Drop bare numbers, symbols and short kana (particles, fillers) from labels and keywords."""
+    shown = render_term(term)
+    return bool(shown) and not _NUMERIC.match(shown) and bool(_MEANINGFUL.search(shown))
+
+
+def class_tfidf(
+    class_terms: Sequence[Sequence[Sequence[str]]],
+) -> list[list[tuple[str, float]]]:
+    """c-TF-IDF (BERTopic's formula) per class, best first; ties broken by the term itself.
+
+    ``class_terms[c]`` holds the term lists of class ``c``'s documents. A term's weight in a class
+    is its share of the class's terms times ``log(1 + A / f_t)``, where ``A`` is the average number
+    of terms per class and ``f_t`` the term's count over all classes — so words every class uses
+    (購入, 商品) sink and the words that set a class apart rise. Each term counts once per
+    document, so one long email repeating a word cannot dominate a class.
+    """
+    counts = [Counter(t for doc in docs for t in set(doc)) for docs in class_terms]
+    totals = Counter()
+    for c in counts:
+        totals.update(c)
+    n_classes = max(len(counts), 1)
+    avg = sum(totals.values()) / n_classes or 1.0
+    ranked: list[list[tuple[str, float]]] = []
+    for c in counts:
+        size = sum(c.values()) or 1
+        scores = [(t, (n / size) * math.log(1 + avg / totals[t])) for t, n in c.items()]
+        scores.sort(key=lambda ts: (-ts[1], ts[0]))
+        ranked.append(scores)
+    return ranked
+
+
+def pick_keywords(scored: Sequence[tuple[str, float]], n: int = N_KEYWORDS) -> list[str]:
+    """Top ``n`` displayable terms, raw (pairs keep their ``|``), without rendered duplicates."""
+    seen: set[str] = set()
+    picked: list[str] = []
+    for term, _ in scored:
+        shown = render_term(term)
+        if shown in seen or not is_displayable(term):
+            continue
+        seen.add(shown)
+        picked.append(term)
+        if len(picked) == n:
+            break
+    return picked
+
+
+def make_label(keywords: Sequence[str]) -> str:
+    """Join the top 2–3 keywords with ・, skipping a word already inside a chosen pair.
+
+    ``["充電|できない", "充電", "バッテリー"]`` → ``充電できない・バッテリー``.
+    """
+    parts: list[str] = []
+    for term in keywords:
+        shown = render_term(term)
+        if any(shown in p or p in shown for p in parts):
+            continue
+        if parts and len(LABEL_SEPARATOR.join([*parts, shown])) > MAX_LABEL_CHARS:
+            break
+        parts.append(shown)
+        if len(parts) == MAX_LABEL_TERMS:
+            break
+    return LABEL_SEPARATOR.join(parts)
+
+
+def issue_id(keywords: Sequence[str], salt: str = "") -> str:
+    """``iss_`` + 12 hex digits from the issue's top keywords, as a set.
+
+    Keywords rather than member documents: re-clustering after a day of new feedback moves the
+    most central documents around, while a recurring issue's top c-TF-IDF terms stay put, so the
+    id survives between runs whenever the issue itself does. ``salt`` separates two issues that
+    happen to share their top terms.
+    """
+    key = "\x1f".join(sorted(render_term(k) for k in keywords[:ID_TERMS]))
+    return "iss_" + hashlib.sha256(f"{key}\x1e{salt}".encode()).hexdigest()[:12]

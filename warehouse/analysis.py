@@ -1,0 +1,311 @@
+"""Reads and writes of the analysis step: what to analyse, the embeddings cache, and the results.
+
+Frames in, frames out; the NLP itself lives in nlp/. Every write is a bulk Arrow load and one
+transaction, and running it again with the same input leaves the same rows.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from ingest.records import Call, HoldSegment, Turn
+from warehouse.db import sql, transaction
+
+_TIMESTAMP = pa.timestamp("us", tz="UTC")
+_STRINGS = pa.list_(pa.string())
+
+FEEDBACK_ANALYSIS_COLUMNS = pa.schema(
+    [
+        ("feedback_id", pa.string()),
+        ("content_hash", pa.string()),
+        ("sentiment", pa.string()),
+        ("sentiment_score", pa.float64()),
+        ("flags", _STRINGS),
+        ("keywords", _STRINGS),
+        ("analyzed_at", _TIMESTAMP),
+    ]
+)
+ISSUE_COLUMNS = pa.schema(
+    [
+        ("issue_id", pa.string()),
+        ("label", pa.string()),
+        ("keywords", _STRINGS),
+        ("size", pa.int32()),
+        ("representative_ids", _STRINGS),
+    ]
+)
+ISSUE_ASSIGNMENT_COLUMNS = pa.schema([("feedback_id", pa.string()), ("issue_id", pa.string())])
+CALL_QA_COLUMNS = pa.schema(
+    [
+        ("call_id", pa.string()),
+        ("internal_contact_disclosed", pa.bool_()),
+        ("escalation_requested", pa.bool_()),
+        ("long_hold_without_report", pa.bool_()),
+        ("findings", pa.int32()),
+    ]
+)
+CALL_QA_FINDING_COLUMNS = pa.schema(
+    [
+        ("call_id", pa.string()),
+        ("check_name", pa.string()),
+        ("turn", pa.int32()),
+        ("phrase", pa.string()),
+        ("text_masked", pa.string()),
+    ]
+)
+# Columns a caller may leave out (filled with NULL, or now() for analyzed_at).
+_OPTIONAL = {
+    "analyzed_at",
+    "keywords",
+    "size",
+    "representative_ids",
+    "turn",
+    "phrase",
+    "text_masked",
+}
+
+
+# --- feedback -----------------------------------------------------------------------------------
+
+
+def pending_feedback(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Originals whose current text has no analysis yet.
+
+    Columns: feedback_id, channel, created_at, product, subject_masked, text_masked, content_hash.
+    """
+    return con.sql(sql("analysis/pending_feedback")).df()
+
+
+def all_feedback_for_clustering(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every original, oldest first: feedback_id, text_masked, product, content_hash."""
+    return con.sql(sql("analysis/all_feedback_for_clustering")).df()
+
+
+def save_feedback_analysis(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
+    """Upsert per-feedback results.
+
+    `frame` columns: feedback_id, content_hash (of the text analysed), sentiment, sentiment_score,
+    flags (list of str), keywords (list of str, optional), analyzed_at (optional, default now).
+    """
+    batch = _arrow_batch(frame, FEEDBACK_ANALYSIS_COLUMNS, "feedback analysis")
+    _run_with_batches(con, ["analysis/save_feedback_analysis"], feedback_analysis_batch=batch)
+
+
+# --- embeddings cache ---------------------------------------------------------------------------
+
+
+def cached_embeddings(
+    con: duckdb.DuckDBPyConnection, model: str, hashes: Iterable[str]
+) -> dict[str, np.ndarray]:
+    """The cached float32 vectors of `model` for those of `hashes` that have one."""
+    wanted = pa.table({"content_hash": pa.array(sorted(set(hashes)), type=pa.string())})
+    if wanted.num_rows == 0:
+        return {}
+    con.register("wanted_hashes", wanted)
+    try:
+        found = con.sql(sql("analysis/cached_embeddings"), params={"model": model}).to_arrow_table()
+    finally:
+        con.unregister("wanted_hashes")
+    vectors = found.column("vector").combine_chunks()
+    if isinstance(vectors, pa.ChunkedArray):  # a table with no rows has no chunk to combine
+        return {}
+    values = np.array(vectors.values.to_numpy(zero_copy_only=False), dtype=np.float32)
+    offsets = vectors.offsets.to_numpy()
+    return {
+        content_hash: values[offsets[i] : offsets[i + 1]]
+        for i, content_hash in enumerate(found.column("content_hash").to_pylist())
+    }
+
+
+def save_embeddings(
+    con: duckdb.DuckDBPyConnection, model: str, entries: Mapping[str, np.ndarray]
+) -> None:
+    """Add vectors to the cache (content_hash → vector), replacing any of the same model + hash."""
+    if not entries:
+        return
+    hashes = list(entries)
+    arrays = [np.asarray(entries[h], dtype=np.float32).ravel() for h in hashes]
+    offsets = np.concatenate([[0], np.cumsum([a.size for a in arrays])]).astype(np.int32)
+    vectors = pa.ListArray.from_arrays(pa.array(offsets), pa.array(np.concatenate(arrays)))
+    batch = pa.table(
+        {
+            "content_hash": pa.array(hashes, type=pa.string()),
+            "model": pa.array([model] * len(hashes), type=pa.string()),
+            "vector": vectors,
+            "batch_position": pa.array(range(len(hashes)), type=pa.int64()),
+        }
+    )
+    _run_with_batches(con, ["analysis/save_embeddings"], embeddings_batch=batch)
+
+
+# --- issues -------------------------------------------------------------------------------------
+
+
+def replace_issues(
+    con: duckdb.DuckDBPyConnection, issues_frame: pd.DataFrame, assignment_frame: pd.DataFrame
+) -> None:
+    """Replace all issues and assignments with one clustering run's output, in one transaction.
+
+    `issues_frame`: issue_id, label, keywords, size, representative_ids (feedback ids).
+    `assignment_frame`: feedback_id, issue_id (None/NaN = unclassified).
+    """
+    issues = _arrow_batch(issues_frame, ISSUE_COLUMNS, "issues")
+    assignment = _arrow_batch(assignment_frame, ISSUE_ASSIGNMENT_COLUMNS, "issue assignment")
+    _run_with_batches(
+        con,
+        [
+            "analysis/delete_issues",
+            "analysis/delete_issue_assignment",
+            "analysis/insert_issues",
+            "analysis/insert_issue_assignment",
+        ],
+        issues_batch=issues,
+        issue_assignment_batch=assignment,
+    )
+
+
+# --- calls --------------------------------------------------------------------------------------
+
+
+def pending_calls(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Calls not yet reviewed, or whose turns/holds changed since their review. See `all_calls`."""
+    return _calls_for_qa(con, only_pending=True)
+
+
+def all_calls(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every call for QA: the raw.calls columns with `hold_segments` and `turns` as lists of dicts
+    (`turns` = masked turns), plus qa_input_hash. `calls_to_records` turns rows into `Call`s."""
+    return _calls_for_qa(con, only_pending=False)
+
+
+def calls_to_records(frame: pd.DataFrame) -> list[Call]:
+    """Rows of `pending_calls`/`all_calls` as `ingest.records.Call` (text fields hold masked text)."""
+    records = []
+    for row in frame.itertuples(index=False):
+        records.append(
+            Call(
+                call_id=row.call_id,
+                source_file=row.source_file,
+                source_line=None if _missing(row.source_line) else int(row.source_line),
+                started_at=row.started_at.to_pydatetime(),
+                product=None if _missing(row.product) else row.product,
+                answered_after_s=None
+                if _missing(row.answered_after_s)
+                else float(row.answered_after_s),
+                abandoned=bool(row.abandoned),
+                resolved_first_contact=(
+                    None
+                    if _missing(row.resolved_first_contact)
+                    else bool(row.resolved_first_contact)
+                ),
+                hold_segments=tuple(HoldSegment(**h) for h in row.hold_segments),
+                turns=tuple(Turn(**t) for t in row.turns),
+                customer_id=None if _missing(row.customer_id) else row.customer_id,
+                agent_id=None if _missing(row.agent_id) else row.agent_id,
+                team=None if _missing(row.team) else row.team,
+            )
+        )
+    return records
+
+
+def save_call_qa(
+    con: duckdb.DuckDBPyConnection, qa_frame: pd.DataFrame, findings_frame: pd.DataFrame
+) -> None:
+    """Store QA results of the calls in `qa_frame`, replacing their earlier results and findings.
+
+    `qa_frame`: call_id, internal_contact_disclosed, escalation_requested,
+    long_hold_without_report, findings (count). `findings_frame`: call_id, check_name, turn,
+    phrase, text_masked — check_name ∈ forbidden_phrase, internal_contact, escalation_request,
+    long_hold_without_report.
+    """
+    qa = _arrow_batch(qa_frame, CALL_QA_COLUMNS, "call QA")
+    findings = _arrow_batch(findings_frame, CALL_QA_FINDING_COLUMNS, "call QA findings")
+    _run_with_batches(
+        con,
+        [
+            "analysis/delete_call_qa_findings",
+            "analysis/save_call_qa",
+            "analysis/insert_call_qa_findings",
+        ],
+        call_qa_batch=qa,
+        call_qa_findings_batch=findings,
+    )
+
+
+def _calls_for_qa(con: duckdb.DuckDBPyConnection, only_pending: bool) -> pd.DataFrame:
+    frame = con.sql(sql("analysis/calls_for_qa"), params={"only_pending": only_pending}).df()
+    frame["hold_segments"] = [_json_list(v) for v in frame["hold_segments"]]
+    frame["turns"] = [_json_list(v) for v in frame.pop("turns_masked")]
+    return frame
+
+
+# --- plumbing -----------------------------------------------------------------------------------
+
+
+def _run_with_batches(
+    con: duckdb.DuckDBPyConnection, statements: list[str], **batches: pa.Table
+) -> None:
+    """Register the Arrow batches under their names and run the statements in one transaction."""
+    for name, batch in batches.items():
+        con.register(name, batch)
+    try:
+        with transaction(con):
+            for statement in statements:
+                con.execute(sql(statement))
+    finally:
+        for name in batches:
+            con.unregister(name)
+
+
+def _arrow_batch(frame: pd.DataFrame, schema: pa.Schema, what: str) -> pa.Table:
+    """Frame → Arrow with the exact column types, plus batch_position for last-wins dedupe."""
+    missing = [n for n in schema.names if n not in frame.columns and n not in _OPTIONAL]
+    if missing:
+        raise ValueError(f"{what} frame lacks columns {missing}; it has {list(frame.columns)}")
+    rows = len(frame)
+    columns: dict[str, pa.Array] = {}
+    for field in schema:
+        values = frame[field.name].tolist() if field.name in frame.columns else [None] * rows
+        if field.name == "analyzed_at":
+            now = datetime.now(UTC)
+            values = [now if _missing(v) else v for v in values]
+        columns[field.name] = pa.array(
+            [_arrow_value(v, field.type) for v in values], type=field.type
+        )
+    columns["batch_position"] = pa.array(range(rows), type=pa.int64())
+    return pa.table(columns)
+
+
+def _arrow_value(value: Any, type_: pa.DataType) -> Any:
+    if _missing(value):
+        return None
+    if pa.types.is_list(type_):
+        return [str(v) for v in value]
+    if pa.types.is_timestamp(type_):
+        return pd.Timestamp(value).to_pydatetime()
+    if pa.types.is_boolean(type_):
+        return bool(value)
+    if pa.types.is_integer(type_):
+        return int(value)
+    if pa.types.is_floating(type_):
+        return float(value)
+    return str(value)
+
+
+def _missing(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _json_list(value: Any) -> list[dict[str, Any]]:
+    return [] if _missing(value) else json.loads(value)

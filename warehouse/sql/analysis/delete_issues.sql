@@ -1,0 +1,2 @@
+-- Issues are replaced as a whole: each clustering run sees every original.
+DELETE FROM nlp.issues;

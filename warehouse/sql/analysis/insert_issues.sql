@@ -1,0 +1,4 @@
+INSERT INTO nlp.issues BY NAME
+SELECT DISTINCT ON (issue_id) issue_id, label, keywords, size, representative_ids
+FROM issues_batch
+ORDER BY issue_id, batch_position DESC;

@@ -1,0 +1,1 @@
+DELETE FROM raw.calls WHERE source_file = $source_file;

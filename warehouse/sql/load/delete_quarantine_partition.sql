@@ -1,0 +1,1 @@
+DELETE FROM raw.quarantine WHERE source_file = $source_file;

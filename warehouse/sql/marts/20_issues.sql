@@ -1,0 +1,68 @@
+-- marts.issues: one row per issue plus '__unclassified__' (未分類), so that the feedback_count
+-- column sums to the number of rows in marts.feedback.
+CREATE OR REPLACE TABLE marts.issues AS
+WITH members AS (
+    SELECT COALESCE(issue_id, '__unclassified__') AS issue_id, *  EXCLUDE (issue_id)
+    FROM marts.feedback
+),
+catalogue AS (
+    SELECT issue_id, label, keywords, representative_ids FROM nlp.issues
+    UNION ALL
+    -- The unclassified row shows its five most recent members as examples.
+    SELECT
+        '__unclassified__',
+        '未分類',
+        []::VARCHAR[],
+        COALESCE(
+            (SELECT list(feedback_id ORDER BY created_at DESC, feedback_id)[1:5]
+             FROM members WHERE issue_id = '__unclassified__'),
+            []::VARCHAR[]
+        )
+),
+stats AS (
+    SELECT
+        issue_id,
+        count(*) AS feedback_count,
+        avg(CASE WHEN sentiment IS NULL THEN NULL WHEN sentiment = 'negative' THEN 1.0 ELSE 0.0 END)
+            AS negative_share,
+        min(created_date) AS first_seen,
+        max(created_date) AS last_seen
+    FROM members
+    GROUP BY issue_id
+),
+top_product AS (
+    SELECT issue_id, product
+    FROM (SELECT issue_id, product, count(*) AS n FROM members WHERE product IS NOT NULL GROUP BY ALL)
+    QUALIFY row_number() OVER (PARTITION BY issue_id ORDER BY n DESC, product) = 1
+),
+top_channel AS (
+    SELECT issue_id, channel
+    FROM (SELECT issue_id, channel, count(*) AS n FROM members GROUP BY ALL)
+    QUALIFY row_number() OVER (PARTITION BY issue_id ORDER BY n DESC, channel) = 1
+)
+SELECT
+    c.issue_id,
+    c.label,
+    COALESCE(c.keywords, []::VARCHAR[]) AS keywords,
+    COALESCE(s.feedback_count, 0) AS feedback_count,
+    s.negative_share,
+    s.first_seen,
+    s.last_seen,
+    p.product AS top_product,
+    ch.channel AS top_channel,
+    COALESCE(c.representative_ids, []::VARCHAR[]) AS representative_ids
+FROM catalogue AS c
+LEFT JOIN stats AS s USING (issue_id)
+LEFT JOIN top_product AS p USING (issue_id)
+LEFT JOIN top_channel AS ch USING (issue_id)
+ORDER BY c.issue_id = '__unclassified__', feedback_count DESC, c.issue_id;
+
+COMMENT ON TABLE marts.issues IS 'Issues with their size and spread, plus the row __unclassified__ (未分類); SUM(feedback_count) = rows of marts.feedback.';
+COMMENT ON COLUMN marts.issues.issue_id IS 'nlp.issues.issue_id, or __unclassified__ for feedback without an issue.';
+COMMENT ON COLUMN marts.issues.feedback_count IS 'Originals in marts.feedback assigned to the issue.';
+COMMENT ON COLUMN marts.issues.negative_share IS 'Share of analysed members with negative sentiment; NULL when none analysed.';
+COMMENT ON COLUMN marts.issues.first_seen IS 'Earliest created_date (JST) among members.';
+COMMENT ON COLUMN marts.issues.last_seen IS 'Latest created_date (JST) among members.';
+COMMENT ON COLUMN marts.issues.top_product IS 'Most frequent product among members (ties: alphabetical).';
+COMMENT ON COLUMN marts.issues.top_channel IS 'Most frequent channel among members (ties: alphabetical).';
+COMMENT ON COLUMN marts.issues.representative_ids IS 'feedback_ids that typify the issue (clustering), or the latest five for __unclassified__.';

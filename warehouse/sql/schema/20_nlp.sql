@@ -1,0 +1,60 @@
+-- nlp: outputs of the analysis step (nlp/ computes, warehouse/analysis.py stores).
+
+CREATE TABLE IF NOT EXISTS nlp.embeddings (
+    content_hash VARCHAR NOT NULL,
+    model        VARCHAR NOT NULL,
+    vector       FLOAT[] NOT NULL,
+    PRIMARY KEY (content_hash, model)
+);
+
+CREATE TABLE IF NOT EXISTS nlp.feedback_analysis (
+    feedback_id     VARCHAR PRIMARY KEY,
+    content_hash    VARCHAR NOT NULL,
+    sentiment       VARCHAR,
+    sentiment_score DOUBLE,
+    flags           VARCHAR[],
+    keywords        VARCHAR[],
+    analyzed_at     TIMESTAMPTZ
+);
+
+CREATE TABLE IF NOT EXISTS nlp.issues (
+    issue_id           VARCHAR PRIMARY KEY,
+    label              VARCHAR NOT NULL,
+    keywords           VARCHAR[],
+    size               INTEGER,
+    representative_ids VARCHAR[]
+);
+
+CREATE TABLE IF NOT EXISTS nlp.issue_assignment (
+    feedback_id VARCHAR PRIMARY KEY,
+    issue_id    VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS nlp.call_qa (
+    call_id                    VARCHAR PRIMARY KEY,
+    internal_contact_disclosed BOOLEAN,
+    escalation_requested       BOOLEAN,
+    long_hold_without_report   BOOLEAN,
+    findings                   INTEGER,
+    qa_input_hash              VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS nlp.call_qa_findings (
+    call_id     VARCHAR NOT NULL,
+    check_name  VARCHAR NOT NULL,
+    turn        INTEGER,
+    phrase      VARCHAR,
+    text_masked VARCHAR
+);
+
+COMMENT ON TABLE nlp.embeddings IS 'Sentence-embedding cache: a text is embedded once per model, keyed by its content_hash.';
+COMMENT ON TABLE nlp.feedback_analysis IS 'Sentiment, flags and keywords per feedback; stale when content_hash no longer matches raw.feedback.';
+COMMENT ON COLUMN nlp.feedback_analysis.sentiment IS 'negative | neutral | positive.';
+COMMENT ON COLUMN nlp.feedback_analysis.sentiment_score IS 'In [-1, 1]; negative is unhappy.';
+COMMENT ON COLUMN nlp.feedback_analysis.flags IS 'Subset of sns_threat, escalation_demand, legal_threat, safety, churn, refund_request.';
+COMMENT ON TABLE nlp.issues IS 'Issues (clusters of similar feedback) from the latest clustering run; replaced as a whole.';
+COMMENT ON TABLE nlp.issue_assignment IS 'Which issue each feedback belongs to; issue_id NULL = unclassified. Replaced with nlp.issues.';
+COMMENT ON TABLE nlp.call_qa IS 'Agent-QA summary per call.';
+COMMENT ON COLUMN nlp.call_qa.qa_input_hash IS 'staging.calls.qa_input_hash when reviewed; a reloaded call with other turns or holds is reviewed again.';
+COMMENT ON TABLE nlp.call_qa_findings IS 'One row per QA finding: which check, which turn, the phrase and the masked turn text.';
+COMMENT ON COLUMN nlp.call_qa_findings.check_name IS 'forbidden_phrase | internal_contact | escalation_request | long_hold_without_report.';
