@@ -11,7 +11,7 @@ SEED ?= 7
 PORT ?= 8501
 BENCH_DOCS ?= 3000
 
-export PYTHONPATH := $(CURDIR)
+export PYTHONPATH := $(CURDIR):$(CURDIR)/dags
 export KOE_INBOX ?= $(CURDIR)/data/inbox
 export KOE_WAREHOUSE ?= $(CURDIR)/data/warehouse.duckdb
 export AIRFLOW_HOME := $(CURDIR)/.airflow

@@ -7,10 +7,9 @@ earlier rows, and every file loads in its own transaction. Personal data is mask
 rows reach the warehouse; unreadable records land in `raw.quarantine` with a reason.
 """
 
+from airflow.sdk import dag, task
 from koe_assets import RAW_FEEDBACK
 from koe_settings import DEFAULT_ARGS, START_DATE, inbox_path
-
-from airflow.sdk import dag, task
 
 CHANNELS = ("call", "email", "form", "sns")
 
@@ -18,26 +17,9 @@ CHANNELS = ("call", "email", "form", "sns")
 @task(outlets=[RAW_FEEDBACK])
 def ingest_channel(channel: str) -> dict:
     """Load every new or changed file of one channel; returns counts for the log and XCom."""
-    from ingest.inbox import list_sources, read_source
-    from nlp.masking import mask_read_result
-    from warehouse.db import connect
-    from warehouse.load import is_loaded, load_source
+    from warehouse.steps import ingest_channel as step
 
-    inbox = inbox_path()
-    counts = {"files": 0, "skipped": 0, "feedback": 0, "calls": 0, "quarantined": 0}
-    with connect() as con:
-        for source in list_sources(inbox):
-            if source.channel != channel:
-                continue
-            if is_loaded(con, source.rel, source.sha256):
-                counts["skipped"] += 1
-                continue
-            result = mask_read_result(read_source(source, inbox))
-            load_source(con, source.rel, source.channel, source.sha256, source.size_bytes, result)
-            counts["files"] += 1
-            counts["feedback"] += len(result.feedback)
-            counts["calls"] += len(result.calls)
-            counts["quarantined"] += len(result.quarantine)
+    counts = step(channel, inbox_path())
     print(f"ingest {channel}: {counts}")
     return counts
 

@@ -10,6 +10,8 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -83,20 +85,32 @@ def sample_inbox(tmp_path_factory) -> Path:
     return out
 
 
-@pytest.fixture(scope="session")
-def pipeline_warehouse(dagbag, sample_inbox, tmp_path_factory) -> Path:
-    """Run ingest → analysis → marts with real Airflow into a temporary DuckDB file."""
-    warehouse = tmp_path_factory.mktemp("warehouse") / "koe.duckdb"
+@contextmanager
+def pipeline_env(inbox: Path, warehouse: Path) -> Iterator[None]:
+    """Point the DAGs at `inbox` and `warehouse` for the duration of the block."""
     saved = {k: os.environ.get(k) for k in ("KOE_INBOX", "KOE_WAREHOUSE")}
-    os.environ["KOE_INBOX"] = str(sample_inbox)
+    os.environ["KOE_INBOX"] = str(inbox)
     os.environ["KOE_WAREHOUSE"] = str(warehouse)
     try:
-        for dag_id in ("koe_ingest", "koe_analysis", "koe_marts"):
-            assert run_dag(dagbag, dag_id) == "success", f"{dag_id} did not succeed"
+        yield
     finally:
         for k, v in saved.items():
             if v is None:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+
+
+def run_pipeline(dagbag, inbox: Path, warehouse: Path) -> None:
+    """ingest → analysis → marts with real Airflow, each DAG run to success."""
+    with pipeline_env(inbox, warehouse):
+        for dag_id in ("koe_ingest", "koe_analysis", "koe_marts"):
+            assert run_dag(dagbag, dag_id) == "success", f"{dag_id} did not succeed"
+
+
+@pytest.fixture(scope="session")
+def pipeline_warehouse(dagbag, sample_inbox, tmp_path_factory) -> Path:
+    """Run ingest → analysis → marts with real Airflow into a temporary DuckDB file."""
+    warehouse = tmp_path_factory.mktemp("warehouse") / "koe.duckdb"
+    run_pipeline(dagbag, sample_inbox, warehouse)
     return warehouse

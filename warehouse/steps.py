@@ -1,0 +1,173 @@
+"""The pipeline's steps, one function per Airflow task: read from DuckDB, call ingest/ or nlp/,
+write back in one transaction.
+
+The DAG files only wire these together; tests and scripts can call them directly. Each step is
+idempotent for its partition (a source file, a content hash, the whole issue catalogue, a call),
+so running it again after a success or a crash leaves the same rows.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from warehouse import analysis
+from warehouse.db import apply_schema, connect
+
+QA_CHECKS = (
+    "forbidden_phrase",
+    "internal_contact",
+    "escalation_request",
+    "long_hold_without_report",
+)
+
+
+def ingest_channel(channel: str, inbox: Path, path: str | os.PathLike[str] | None = None) -> dict:
+    """Load every new or changed file of one channel, masked, one transaction per file."""
+    from nlp.masking import mask_read_result
+
+    from ingest.inbox import list_sources, read_source
+    from warehouse.load import is_loaded, load_source
+
+    counts = {"files": 0, "skipped": 0, "feedback": 0, "calls": 0, "quarantined": 0}
+    with connect(path) as con:
+        apply_schema(con)
+        for source in list_sources(inbox):
+            if source.channel != channel:
+                continue
+            if is_loaded(con, source.rel, source.sha256):
+                counts["skipped"] += 1
+                continue
+            result = mask_read_result(read_source(source, inbox))
+            load_source(con, source.rel, source.channel, source.sha256, source.size_bytes, result)
+            counts["files"] += 1
+            counts["feedback"] += len(result.feedback)
+            counts["calls"] += len(result.calls)
+            counts["quarantined"] += len(result.quarantine)
+    return counts
+
+
+def analyze_new_feedback(path: str | os.PathLike[str] | None = None) -> dict:
+    """Sentiment, flags, keywords and embeddings for originals whose current text is new."""
+    from nlp.embed import load_embedder, model_id
+    from nlp.pipeline import analyze_texts, embed_texts
+
+    with connect(path) as con:
+        apply_schema(con)
+        pending = analysis.pending_feedback(con)
+        items = _feedback_texts(pending)
+        results = analyze_texts(items)
+        frame = pd.DataFrame(
+            {
+                "feedback_id": [r.feedback_id for r in results],
+                "content_hash": [r.content_hash for r in results],
+                "sentiment": [r.sentiment for r in results],
+                "sentiment_score": [r.sentiment_score for r in results],
+                "flags": [list(r.flags) for r in results],
+                "keywords": [list(r.keywords) for r in results],
+            }
+        )
+        new_vectors: dict = {}
+        if items:
+            model_key = model_id()
+            cache = analysis.cached_embeddings(con, model_key, [i.content_hash for i in items])
+            _, new_vectors = embed_texts(items, load_embedder(), cache)
+            # Vectors first: a crash between the two writes leaves analysis to redo, never an
+            # analysed text without its embedding.
+            analysis.save_embeddings(con, model_key, new_vectors)
+        analysis.save_feedback_analysis(con, frame)
+    return {"analysed": len(results), "embedded": len(new_vectors)}
+
+
+def cluster_issues(path: str | os.PathLike[str] | None = None) -> dict:
+    """Cluster every original into issues and replace the issue tables in one transaction."""
+    from nlp.embed import load_embedder, model_id
+    from nlp.pipeline import cluster_issues as cluster
+    from nlp.pipeline import embed_texts
+
+    with connect(path) as con:
+        apply_schema(con)
+        corpus = analysis.all_feedback_for_clustering(con)
+        items = _feedback_texts(corpus)
+        model_key = model_id()
+        cache = analysis.cached_embeddings(con, model_key, [i.content_hash for i in items])
+        missing = [i for i in items if i.content_hash not in cache]
+        if missing:  # normally none: analyze_new_feedback embedded them
+            _, new_vectors = embed_texts(missing, load_embedder(), cache)
+            analysis.save_embeddings(con, model_key, new_vectors)
+            cache = {**cache, **new_vectors}
+        if not items:
+            analysis.replace_issues(con, _issues_frame([]), _assignment_frame({}))
+            return {"documents": 0, "issues": 0, "unclassified": 0}
+        matrix = np.vstack([cache[i.content_hash] for i in items])
+        clustering = cluster(items, matrix)
+        analysis.replace_issues(
+            con, _issues_frame(clustering.issues), _assignment_frame(clustering.assignment)
+        )
+    unclassified = sum(1 for v in clustering.assignment.values() if v is None)
+    return {"documents": len(items), "issues": len(clustering.issues), "unclassified": unclassified}
+
+
+def review_calls(path: str | os.PathLike[str] | None = None) -> dict:
+    """Agent QA for calls not reviewed yet (or whose turns or holds changed)."""
+    from nlp.agent_qa import review_call
+
+    with connect(path) as con:
+        apply_schema(con)
+        calls = analysis.calls_to_records(analysis.pending_calls(con))
+        reviews = [review_call(call) for call in calls]
+        qa = pd.DataFrame(
+            {
+                "call_id": [c.call_id for c in calls],
+                "internal_contact_disclosed": [r.internal_contact_disclosed for r in reviews],
+                "escalation_requested": [r.escalation_requested for r in reviews],
+                "long_hold_without_report": [r.long_hold_without_report for r in reviews],
+                "findings": [len(r.findings_rows()) for r in reviews],
+            }
+        )
+        rows = [
+            {"call_id": call.call_id, **row}
+            for call, review in zip(calls, reviews, strict=True)
+            for row in review.findings_rows()
+        ]
+        findings = pd.DataFrame(
+            rows, columns=["call_id", "check_name", "turn", "phrase", "text_masked"]
+        )
+        analysis.save_call_qa(con, qa, findings)
+    return {"reviewed": len(calls), "findings": len(findings)}
+
+
+def _feedback_texts(frame: pd.DataFrame):
+    from nlp.pipeline import FeedbackText
+
+    return [
+        FeedbackText(
+            feedback_id=row.feedback_id,
+            text=row.text_masked or "",
+            content_hash=row.content_hash,
+            product=None if pd.isna(row.product) else row.product,
+        )
+        for row in frame.itertuples(index=False)
+    ]
+
+
+def _issues_frame(issues) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "issue_id": [i.issue_id for i in issues],
+            "label": [i.label for i in issues],
+            "keywords": [list(i.keywords) for i in issues],
+            "size": [i.size for i in issues],
+            "representative_ids": [list(i.representative_ids) for i in issues],
+        }
+    )
+
+
+def _assignment_frame(assignment: dict[str, str | None]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"feedback_id": list(assignment), "issue_id": list(assignment.values())},
+        columns=["feedback_id", "issue_id"],
+    )
