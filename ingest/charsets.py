@@ -51,7 +51,7 @@ def decode_labelled(data: bytes, label: str | None) -> str:
 def _decoders(label: str | None) -> list:
     name = (label or "").strip().strip('"').lower()
     if not name or name in {"us-ascii", "ascii", "unknown-8bit", "x-unknown"}:
-        return [lambda data: data.decode("ascii")]
+        return [_ascii]
     if name in _SHIFT_JIS_LABELS:
         return [_cp932]
     if name in _ISO_2022_JP_LABELS:
@@ -64,11 +64,20 @@ def _decoders(label: str | None) -> list:
 
 
 def _guesses(data: bytes) -> list:
-    guesses = [lambda data: data.decode("utf-8")]
+    guesses = []
+    # ISO-2022-JP is 7-bit, so it also "decodes" as UTF-8 with its escapes left in the text;
+    # when JIS escapes are present it must be tried first.
     if b"\x1b$" in data:
         guesses.append(_iso_2022_jp_as_cp932)
-    guesses.append(_cp932)
+    guesses += [lambda data: data.decode("utf-8"), _cp932]
     return guesses
+
+
+def _ascii(data: bytes) -> str:
+    # Old Japanese mailers send ISO-2022-JP with no charset label: its ESC bytes are not ASCII text.
+    if b"\x1b" in data:
+        raise UnicodeDecodeError("ascii", data, data.index(b"\x1b"), len(data), "escape sequence")
+    return data.decode("ascii")
 
 
 def _cp932(data: bytes) -> str:

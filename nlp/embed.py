@@ -68,7 +68,14 @@ def load_embedder(name_or_path: str | None = None) -> SentenceTransformer:
     name = _resolve(name_or_path)
     if name == DEFAULT_MODEL:
         return SentenceTransformer(modules=[UseModule()], device="cpu")
-    return SentenceTransformer(name, device="cpu")
+    looks_like_path = name.startswith((".", "~", os.sep))  # hub names look like org/model
+    if looks_like_path and not os.path.isdir(os.path.expanduser(name)):
+        source = "argument" if name_or_path else f"${MODEL_ENV}"
+        raise FileNotFoundError(
+            f"embedding model folder {name!r} (from {source}) does not exist; expected a "
+            "sentence-transformers folder with modules.json"
+        )
+    return SentenceTransformer(os.path.expanduser(name), device="cpu")
 
 
 def model_id(name_or_path: str | None = None) -> str:

@@ -18,8 +18,9 @@ MAX_LABEL_CHARS = 18
 N_KEYWORDS = 8
 ID_TERMS = 3
 
-# A term worth showing has a kanji, katakana or Latin letter, or is kana of three or more.
-_MEANINGFUL = re.compile(r"[\u4e00-\u9fff\u30a1-\u30faA-Za-z]|[\u3041-\u3096ー]{3,}")
+# A term worth showing has a kanji or katakana, two Latin letters (not the "e" of "E2"), or is
+# kana of three or more.
+_MEANINGFUL = re.compile(r"[\u4e00-\u9fff\u30a1-\u30fa]|[A-Za-z]{2}|[\u3041-\u3096ー]{3,}")
 _NUMERIC = re.compile(r"^[\d.,:%/\-]+$")
 
 
@@ -82,6 +83,12 @@ def make_label(keywords: Sequence[str]) -> str:
     """
     parts: list[str] = []
     for term in keywords:
+        if "|" not in term:
+            # A word that heads a negated pair among the keywords reads better as the pair,
+            # which says what goes wrong: 充電 → 充電できない, 音 → 音出ない.
+            term = next(
+                (k for k in keywords if k.startswith(f"{term}|") and k.endswith("ない")), term
+            )
         shown = render_term(term)
         if any(shown in p or p in shown for p in parts):
             continue

@@ -10,7 +10,9 @@ import re
 import unicodedata
 
 # Long-vowel marks and dashes typed in place of each other; inside katakana they mean ー.
-_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uff0d\u30fc\uff70\u2500\u2501\u02d7\u207b\u208b"
+_DASHES = (
+    "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uff0d\u30fc\uff70\u2500\u2501\u02d7\u207b\u208b"
+)
 _KANA = "\u3041-\u3096\u30a1-\u30fa\u30fc"
 _KANA_DASH = re.compile(rf"(?<=[{_KANA}])[{_DASHES}]")
 _OTHER_DASH = re.compile(rf"(?<![{_KANA}])[{_DASHES}]")

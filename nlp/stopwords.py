@@ -60,6 +60,8 @@ _VERBS = {
     "恐れ入る",
     "願う",
     "付ける",
+    "遣る",  # やる: 何回やっても
+    "やる",
 }
 
 # Formal nouns, time words, pronoun-like nouns and the politeness every support mail carries.
@@ -129,6 +131,8 @@ _NOUNS = {
     "再度",
     "一度",
     "何度",
+    "何回",
+    "奴",  # やつ: このやつ, 新しいやつ
     "全部",
     "本当",
     "感",

@@ -149,13 +149,36 @@ def _is_content(token: Token) -> bool:
     return not is_stopword(token)
 
 
+# Verbs that, between に and て, make a compound particle: について, に対して, に関して, によって.
+_PARTICLE_VERBS = {"付く", "つく", "就く", "対する", "関する", "因る", "よる", "依る"}
+
+
+def _in_compound_particle(toks: list[Token], i: int) -> bool:
+    """``toks[i]`` is the verb of について / に対して / に関して / によって, not a predicate."""
+    t = toks[i]
+    return (
+        t.pos[0] == "動詞"
+        and t.normalized in _PARTICLE_VERBS
+        and i > 0
+        and toks[i - 1].surface == "に"
+        and i + 1 < len(toks)
+        and toks[i + 1].surface in ("て", "た", "ての", "ては")
+    )
+
+
 def content_words(text: str) -> list[str]:
     """Normalized forms of the content words in ``text``, in order, repeats kept.
 
     Nouns (common and proper, not numerals or person names), verbs, adjectives and adjectival
-    nouns; stopwords, single hiragana, numbers, symbols and PII placeholders are dropped.
+    nouns; stopwords, single hiragana, numbers, symbols and PII placeholders are dropped, and so
+    is the verb inside compound particles such as について.
     """
-    return [t.normalized for t in tokens(_strip_placeholders(text)) if _is_content(t)]
+    toks = tokens(_strip_placeholders(text))
+    return [
+        t.normalized
+        for i, t in enumerate(toks)
+        if _is_content(t) and not _in_compound_particle(toks, i)
+    ]
 
 
 # --- noun–predicate pairs ----------------------------------------------------------------------
@@ -341,6 +364,8 @@ def aspect_pairs(text: str) -> list[str]:
             elif t.surface != "の":
                 arg = None
             np_parts = []
+        elif head == "動詞" and _in_compound_particle(toks, i):
+            np_parts, arg = [], None  # アプリについて: no pair アプリ|つく
         elif head == "動詞":
             negated, passive, end = _predicate_chain(toks, i)
             link = arg or _np_text(np_parts)

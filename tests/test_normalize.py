@@ -9,7 +9,10 @@ def test_half_width_katakana_and_full_width_digits_are_folded():
 
 
 def test_long_vowel_kept_inside_kana_but_dash_between_digits():
-    assert normalize("ﾊﾞｯﾃﾘｰ すごーい ０９０ー１２３４ー５６７８") == "バッテリー すごーい 090-1234-5678"
+    assert (
+        normalize("ﾊﾞｯﾃﾘｰ すごーい ０９０ー１２３４ー５６７８")
+        == "バッテリー すごーい 090-1234-5678"
+    )
 
 
 def test_wave_dash_zero_width_and_blank_lines():

@@ -27,9 +27,8 @@ QA_CHECKS = (
 
 def ingest_channel(channel: str, inbox: Path, path: str | os.PathLike[str] | None = None) -> dict:
     """Load every new or changed file of one channel, masked, one transaction per file."""
-    from nlp.masking import mask_read_result
-
     from ingest.inbox import list_sources, read_source
+    from nlp.masking import mask_read_result
     from warehouse.load import is_loaded, load_source
 
     counts = {"files": 0, "skipped": 0, "feedback": 0, "calls": 0, "quarantined": 0}

@@ -1,0 +1,45 @@
+"""Cached access to the warehouse queries for the pages: one read-only snapshot connection per
+published version, and query results cached per (query, snapshot version, arguments).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from warehouse import queries
+
+
+def snapshot_version() -> tuple[int, int] | None:
+    """The published snapshot's version, None when the pipeline has not published one yet."""
+    return queries.app_snapshot_version()
+
+
+# One connection per snapshot version: after a publish the new version opens the new file.
+# Two are kept so that queries still running on the previous file finish before it is closed.
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _reader(version: tuple[int, int]) -> queries.SnapshotReader:
+    return queries.SnapshotReader()
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _cached(name: str, version: tuple[int, int], args: tuple[Any, ...]) -> Any:
+    # One cursor per call: Streamlit runs each browser session in its own thread.
+    cursor = _reader(version).cursor()
+    try:
+        return getattr(queries, name)(cursor, *args)
+    finally:
+        cursor.close()
+
+
+def load(name: str, *args: Any) -> Any:
+    """`warehouse.queries.<name>(con, *args)` on the current snapshot, cached until it changes.
+
+    List arguments are passed as tuples so the cache key does not depend on widget order.
+    """
+    version = snapshot_version()
+    if version is None:
+        raise FileNotFoundError(f"no snapshot at {queries.snapshot_file()}")
+    frozen = tuple(tuple(sorted(a)) if isinstance(a, list | tuple) else a for a in args)
+    return _cached(name, version, frozen)  # st.cache_data hands out a fresh copy each call

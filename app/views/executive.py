@@ -1,0 +1,176 @@
+"""経営ダッシュボード: service levels against their targets, the top issues and the volume of
+feedback over the chosen period.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from app import data, filters, labels
+from app.views import issue_detail
+
+TOP_ISSUES = 10
+
+# What each KPI's period value is computed over, for the caption under its metric.
+_BASE = {
+    "answer_rate": "着信 {n:,}件",
+    "abandon_rate": "着信 {n:,}件",
+    "avg_speed_of_answer_s": "応答 {n:,}件",
+    "first_contact_resolution_rate": "応答 {n:,}件",
+    "holds_within_45s_share": "保留 {n:,}回",
+    "written_responded_within_24h_share": "メール・フォーム {n:,}件",
+}
+
+
+def page() -> st.Page:
+    return st.Page(
+        render, title="経営ダッシュボード", icon=":material/monitoring:", url_path="executive"
+    )
+
+
+def render() -> None:
+    st.title("経営ダッシュボード")
+    start, end = filters.require_period()
+    st.caption(filters.period_caption(start, end))
+
+    kpis = data.load("kpi_period", start, end)
+    st.subheader("サービスレベル（目標との比較）")
+    _kpi_row(kpis[~kpis["informational"]])
+    informational = kpis[kpis["informational"]]
+    if len(informational):
+        st.caption("参考指標")
+        _kpi_row(informational)
+
+    issues = data.load("issue_totals", start, end, [], [])
+    st.subheader("主な課題")
+    _top_issues(issues)
+
+    st.subheader("お問い合わせ件数の推移")
+    _volume(data.load("volume_daily", start, end))
+
+    st.subheader("サービスレベルの推移（日次）")
+    _kpi_trend(kpis, data.load("kpi_daily", start, end))
+
+
+def _kpi_row(kpis: pd.DataFrame) -> None:
+    for column, kpi in zip(st.columns(max(len(kpis), 1)), kpis.itertuples(), strict=False):
+        with column:
+            if labels.is_missing(kpi.value):
+                status, color = "データなし", "off"
+            elif kpi.met:
+                status, color = "✅ 目標達成", "green"
+            else:
+                status, color = "❌ 目標未達", "red"
+            st.metric(
+                kpi.label_ja,
+                labels.kpi_value(kpi.kpi, kpi.value),
+                delta=labels.kpi_gap(kpi.kpi, kpi.value, kpi.target),
+                delta_color=color,
+                delta_arrow="off",
+                help=labels.kpi_target(kpi.kpi, kpi.target, kpi.direction),
+                border=True,
+            )
+            base = _BASE.get(kpi.kpi, "{n:,}件").format(n=int(kpi.base))
+            st.caption(f"{status}・{labels.kpi_target(kpi.kpi, kpi.target, kpi.direction)}・{base}")
+
+
+def _top_issues(issues: pd.DataFrame) -> None:
+    if issues.empty:
+        st.info("この期間のお問い合わせはありません。")
+        return
+    classified = issues[~issues["unclassified"]].head(TOP_ISSUES)
+    unclassified = issues[issues["unclassified"]]
+    total = int(issues["feedback_count"].sum())
+
+    left, right = st.columns([3, 2])
+    with left:
+        chart = px.bar(
+            classified.iloc[::-1],
+            x="feedback_count",
+            y="label",
+            orientation="h",
+            color="negative_share",
+            color_continuous_scale="Reds",
+            range_color=(0, 1),
+            labels={"feedback_count": "件数", "label": "", "negative_share": "ネガティブ比率"},
+        )
+        chart.update_layout(height=80 + 36 * max(len(classified), 1), margin=dict(t=10, b=10))
+        st.plotly_chart(chart, key="top-issues-chart")
+    with right:
+        for issue in classified.itertuples():
+            st.page_link(
+                issue_detail.page(),
+                label=f"{issue.label}（{issue.feedback_count}件・ネガティブ {issue.negative_share:.0%}）",
+                query_params={"issue": issue.issue_id},
+            )
+    if len(unclassified):
+        row = unclassified.iloc[0]
+        st.caption(
+            f"未分類（どの課題にも当てはまらないお問い合わせ）: {int(row['feedback_count'])}件"
+            f"（全体 {total}件の {row['feedback_count'] / total:.0%}）— 課題の件数には含めていません。"
+        )
+    table = issues.assign(keywords=issues["keywords"].map(labels.words))[
+        ["label", "feedback_count", "negative_count", "negative_share", "keywords"]
+    ]
+    with st.expander("課題ごとの件数（表）"):
+        st.dataframe(
+            table,
+            hide_index=True,
+            column_config={
+                "label": "課題",
+                "feedback_count": st.column_config.NumberColumn("件数"),
+                "negative_count": st.column_config.NumberColumn("ネガティブ件数"),
+                "negative_share": st.column_config.ProgressColumn(
+                    "ネガティブ比率", format="percent", min_value=0, max_value=1
+                ),
+                "keywords": "キーワード",
+            },
+        )
+        st.download_button(
+            "CSVをダウンロード",
+            labels.csv_bytes(table),
+            file_name=labels.csv_name("issues", filters.period()),
+            mime="text/csv",
+            key="issues-csv",
+        )
+
+
+def _volume(volume: pd.DataFrame) -> None:
+    if volume.empty:
+        st.info("この期間のお問い合わせはありません。")
+        return
+    volume = volume.assign(channel=volume["channel"].map(labels.channel))
+    chart = px.bar(
+        volume,
+        x="day",
+        y="feedback_count",
+        color="channel",
+        labels={"day": "日付", "feedback_count": "件数", "channel": "チャネル"},
+    )
+    chart.update_layout(height=320, margin=dict(t=10, b=10), bargap=0.2)
+    chart.update_xaxes(tickformat="%m/%d")
+    st.plotly_chart(chart, key="volume-chart")
+
+
+def _kpi_trend(kpis: pd.DataFrame, daily: pd.DataFrame) -> None:
+    if daily.empty:
+        st.info("この期間の指標はありません。")
+        return
+    names = dict(zip(kpis["kpi"], kpis["label_ja"], strict=True))
+    shown = [kpi for kpi in kpis["kpi"] if kpi in daily.columns]
+    kpi = st.selectbox("指標 (KPI)", shown, format_func=names.get, key="kpi-trend", width=320)
+    target = kpis.set_index("kpi").loc[kpi]
+    chart = px.line(daily, x="day", y=kpi, markers=True, labels={"day": "日付", kpi: names[kpi]})
+    chart.add_hline(
+        y=target["target"],
+        line_dash="dash",
+        line_color="#d62728",
+        annotation_text=labels.kpi_target(kpi, target["target"], target["direction"]),
+    )
+    if kpi not in labels.SECONDS_KPIS:
+        chart.update_yaxes(tickformat=".0%", rangemode="tozero")
+    chart.update_layout(height=300, margin=dict(t=10, b=10))
+    chart.update_xaxes(tickformat="%m/%d")
+    st.plotly_chart(chart, key="kpi-trend-chart")

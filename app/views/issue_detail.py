@@ -1,0 +1,160 @@
+"""課題の詳細: one issue's label, keywords, masked representative examples, timeline, and its
+channel / product breakdown. The issue comes from `?issue=<issue_id>` or the picker.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from app import data, labels
+
+EXAMPLES = 8
+
+
+def page() -> st.Page:
+    return st.Page(render, title="課題の詳細", icon=":material/topic:", url_path="issue")
+
+
+def render() -> None:
+    st.title("課題の詳細")
+    catalogue = data.load("issue_catalogue")
+    if int(catalogue["feedback_count"].sum()) == 0:
+        st.info("まだ課題がありません。`make pipeline` を実行すると課題が抽出されます。")
+        return
+    issue_id = _pick_issue(catalogue)
+    detail = data.load("issue_detail", issue_id)
+    if detail.empty:  # the snapshot changed under the picker
+        st.warning("この課題は最新のデータにはありません。別の課題を選んでください。")
+        return
+    issue = detail.iloc[0]
+
+    st.header(issue["label"])
+    if issue["unclassified"]:
+        st.caption("どの課題にも当てはまらなかったお問い合わせです。")
+    keywords = labels.words(issue["keywords"])
+    if keywords:
+        st.markdown(f"**キーワード:** {keywords}")
+
+    first, second, third = st.columns(3)
+    first.metric("件数（全期間）", f"{int(issue['feedback_count']):,}件", border=True)
+    share = issue["negative_share"]
+    second.metric(
+        "ネガティブ比率", "—" if labels.is_missing(share) else f"{share:.0%}", border=True
+    )
+    third.metric(
+        "期間",
+        f"{labels.day(issue['first_seen'])} 〜 {labels.day(issue['last_seen'])}",
+        border=True,
+    )
+    st.caption(
+        f"主な製品: {labels.product(issue['top_product'])}"
+        f"・主なチャネル: {labels.channel(issue['top_channel'])}"
+    )
+
+    st.subheader("代表的なお問い合わせ（個人情報はマスク済み）")
+    _examples(data.load("issue_examples", issue_id, EXAMPLES))
+
+    left, right = st.columns(2)
+    with left:
+        st.subheader("件数の推移（全期間）")
+        _timeline(data.load("issue_timeline", issue_id))
+    with right:
+        st.subheader("チャネル・製品別（全期間）")
+        _breakdown(data.load("issue_breakdown", issue_id))
+
+
+def _pick_issue(catalogue: pd.DataFrame) -> str:
+    ids = catalogue["issue_id"].tolist()
+    names = {
+        row.issue_id: f"{row.label}（{row.feedback_count}件）" for row in catalogue.itertuples()
+    }
+    wanted = st.query_params.get("issue")
+    if wanted is not None and wanted not in names:
+        st.warning("URLで指定された課題が見つかりません。一覧から選んでください。")
+    chosen = st.selectbox(
+        "課題を選択 (issue)",
+        ids,
+        index=ids.index(wanted) if wanted in names else 0,
+        format_func=names.get,
+    )
+    # Keep the URL shareable: it always names the issue on screen.
+    if st.query_params.get("issue") != chosen:
+        st.query_params["issue"] = chosen
+    return chosen
+
+
+def _examples(examples: pd.DataFrame) -> None:
+    if examples.empty:
+        st.info("表示できるお問い合わせはありません。")
+        return
+    for example in examples.itertuples():
+        with st.container(border=True):
+            badge = "代表例・" if example.representative else ""
+            flags = labels.flag_names(example.flags)
+            st.caption(
+                f"{badge}{example.created_at:%Y/%m/%d %H:%M}・{labels.channel(example.channel)}"
+                f"・{labels.product(example.product)}"
+                f"・{labels.sentiment(example.sentiment)}" + (f"・⚠ {flags}" if flags else "")
+            )
+            if isinstance(example.subject_masked, str) and example.subject_masked:
+                st.markdown(f"**{_plain(example.subject_masked)}**")
+            st.text(example.text_masked)
+
+
+def _timeline(timeline: pd.DataFrame) -> None:
+    if timeline.empty:
+        st.info("件数の記録がありません。")
+        return
+    long = timeline.assign(other=timeline["feedback_count"] - timeline["negative_count"])
+    long = long.melt(
+        id_vars="day", value_vars=["negative_count", "other"], var_name="kind", value_name="n"
+    )
+    long["kind"] = long["kind"].map({"negative_count": "ネガティブ", "other": "その他"})
+    chart = px.bar(
+        long,
+        x="day",
+        y="n",
+        color="kind",
+        color_discrete_map={"ネガティブ": "#d62728", "その他": "#9ecae1"},
+        labels={"day": "日付", "n": "件数", "kind": ""},
+    )
+    chart.update_layout(height=320, margin=dict(t=10, b=10))
+    chart.update_xaxes(tickformat="%m/%d")
+    st.plotly_chart(chart, key="issue-timeline")
+
+
+def _breakdown(breakdown: pd.DataFrame) -> None:
+    if breakdown.empty:
+        st.info("内訳の記録がありません。")
+        return
+    table = breakdown.assign(
+        channel=breakdown["channel"].map(labels.channel),
+        product=breakdown["product"].map(labels.product),
+    )
+    chart = px.bar(
+        table,
+        x="feedback_count",
+        y="product",
+        color="channel",
+        orientation="h",
+        labels={"feedback_count": "件数", "product": "", "channel": "チャネル"},
+    )
+    chart.update_layout(height=320, margin=dict(t=10, b=10))
+    st.plotly_chart(chart, key="issue-breakdown")
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_config={
+            "channel": "チャネル",
+            "product": "製品",
+            "feedback_count": st.column_config.NumberColumn("件数"),
+            "negative_count": st.column_config.NumberColumn("ネガティブ件数"),
+        },
+    )
+
+
+def _plain(text: str) -> str:
+    """Customer text is shown as text, never interpreted as Markdown."""
+    return text.replace("\\", "\\\\").translate({ord(c): f"\\{c}" for c in "*_`#[]<>|~"})

@@ -1,0 +1,173 @@
+"""トレンド: issue volume and sentiment over time, filtered by channel, product and period."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from app import data, filters, labels
+
+DEFAULT_ISSUES = 5
+# Periods this long are shown per week by default: daily lines over months are mostly noise.
+WEEKLY_FROM_DAYS = 42
+
+
+def page() -> st.Page:
+    return st.Page(render, title="トレンド", icon=":material/trending_up:", url_path="trends")
+
+
+def render() -> None:
+    st.title("トレンド")
+    start, end = filters.require_period()
+    values = data.load("filter_values")
+
+    left, middle = st.columns(2)
+    channels = left.multiselect(
+        "チャネル (channel)",
+        values["channel"],
+        format_func=labels.channel,
+        placeholder="すべてのチャネル",
+        key="trend-channels",
+    )
+    products = middle.multiselect(
+        "製品 (product)",
+        values["product"],
+        placeholder="すべての製品",
+        key="trend-products",
+    )
+    st.caption(
+        filters.period_caption(start, end)
+        + "・チャネル: "
+        + ("、".join(map(labels.channel, channels)) or "すべて")
+        + "・製品: "
+        + ("、".join(products) or "すべて")
+    )
+
+    totals = data.load("issue_totals", start, end, channels, products)
+    if totals.empty:
+        st.info("この条件に当てはまるお問い合わせはありません。条件を変えてみてください。")
+        return
+    names = dict(zip(totals["issue_id"], totals["label"], strict=True))
+    default = totals.loc[~totals["unclassified"], "issue_id"].head(DEFAULT_ISSUES).tolist()
+    chosen = st.multiselect(
+        "表示する課題 (issues)",
+        totals["issue_id"].tolist(),
+        default=default,
+        format_func=lambda issue_id: names.get(issue_id, issue_id),
+        key=f"trend-issues-{'|'.join(channels)}-{'|'.join(products)}",
+    )
+
+    weekly = (
+        st.radio(
+            "集計の単位",
+            ["日次", "週次"],
+            index=1 if (end - start).days >= WEEKLY_FROM_DAYS else 0,
+            horizontal=True,
+            key="trend-grain",
+        )
+        == "週次"
+    )
+    grain = "週次" if weekly else "日次"
+
+    trend = data.load("issue_trend", start, end, channels, products)
+    trend = _complete_days(trend[trend["issue_id"].isin(chosen)], start, end, names)
+    if weekly:
+        trend = _by_week(trend)
+
+    st.subheader(f"課題別の件数（{grain}）")
+    if trend.empty:
+        st.info("表示する課題を選んでください。")
+    else:
+        chart = px.line(
+            trend,
+            x="day",
+            y="feedback_count",
+            color="label",
+            markers=True,
+            labels={"day": "日付", "feedback_count": "件数", "label": "課題"},
+        )
+        chart.update_layout(height=360, margin=dict(t=10, b=10))
+        chart.update_xaxes(tickformat="%m/%d")
+        st.plotly_chart(chart, key="trend-volume")
+
+        st.subheader(f"課題別の感情スコア（{grain}平均、-1 〜 +1）")
+        scored = trend.dropna(subset=["avg_sentiment"])
+        chart = px.scatter(
+            scored,
+            x="day",
+            y="avg_sentiment",
+            color="label",
+            size="feedback_count",
+            labels={
+                "day": "日付",
+                "avg_sentiment": "平均スコア",
+                "label": "課題",
+                "feedback_count": "件数",
+            },
+        )
+        chart.add_hline(y=0, line_dash="dot", line_color="gray")
+        chart.update_layout(height=320, margin=dict(t=10, b=10), yaxis_range=[-1.05, 1.05])
+        chart.update_xaxes(tickformat="%m/%d")
+        st.plotly_chart(chart, key="trend-sentiment")
+
+    st.subheader("期間中の課題別集計")
+    table = totals[["label", "feedback_count", "negative_count", "negative_share", "avg_sentiment"]]
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_config={
+            "label": "課題",
+            "feedback_count": st.column_config.NumberColumn("件数"),
+            "negative_count": st.column_config.NumberColumn("ネガティブ件数"),
+            "negative_share": st.column_config.ProgressColumn(
+                "ネガティブ比率", format="percent", min_value=0, max_value=1
+            ),
+            "avg_sentiment": st.column_config.NumberColumn("平均感情スコア", format="%.2f"),
+        },
+    )
+    st.download_button(
+        "CSVをダウンロード",
+        labels.csv_bytes(table),
+        file_name=labels.csv_name("trends", (start, end)),
+        mime="text/csv",
+        key="trends-csv",
+    )
+
+
+def _complete_days(
+    trend: pd.DataFrame, start: date, end: date, names: dict[str, str]
+) -> pd.DataFrame:
+    """Days without feedback become explicit zeros, so lines drop to 0 instead of bridging gaps."""
+    if trend.empty:
+        return trend
+    days = pd.date_range(start, end, freq="D")
+    grid = pd.MultiIndex.from_product([days, trend["issue_id"].unique()], names=["day", "issue_id"])
+    full = (
+        trend.set_index(["day", "issue_id"])[["feedback_count", "negative_count", "avg_sentiment"]]
+        .reindex(grid)
+        .reset_index()
+    )
+    full[["feedback_count", "negative_count"]] = (
+        full[["feedback_count", "negative_count"]].fillna(0).astype(int)
+    )
+    full["label"] = full["issue_id"].map(names)
+    return full
+
+
+def _by_week(trend: pd.DataFrame) -> pd.DataFrame:
+    """Daily rows summed per issue and week (Monday first); sentiment weighted by count."""
+    if trend.empty:
+        return trend
+    weekly = trend.assign(
+        day=trend["day"].dt.to_period("W-SUN").dt.start_time,
+        weighted=trend["avg_sentiment"].fillna(0) * trend["feedback_count"],
+    )
+    weekly = weekly.groupby(["day", "issue_id", "label"], as_index=False)[
+        ["feedback_count", "negative_count", "weighted"]
+    ].sum()
+    counts = weekly["feedback_count"].where(weekly["feedback_count"] > 0)
+    weekly["avg_sentiment"] = weekly["weighted"] / counts
+    return weekly.drop(columns="weighted")

@@ -1,0 +1,171 @@
+"""Flags that route feedback to a human: threats, demands, incidents and intents to leave or get money back.
+
+Each flag fires on intent, not on vocabulary: a trigger phrase must come with the verb form of a
+threat or request, and is dropped when quoted (hearsay), negated, hypothetical or in the past.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from nlp.normalize import normalize
+
+FLAGS = ("sns_threat", "escalation_demand", "legal_threat", "safety", "churn", "refund_request")
+
+
+@dataclass(frozen=True)
+class FlagHit:
+    """One reason a flag fired: the flag and the phrase (normalized text) that triggered it."""
+
+    flag: str
+    phrase: str
+    start: int  # offset into the normalized text
+
+
+# Quoted words are someone else's: 友人に「SNSに晒してやれ」と言われました.
+_QUOTED = re.compile(r"「[^「」]*」|『[^『』]*』")
+# A clause ends at sentence punctuation or a comma; negation must sit in the trigger's clause.
+_CLAUSE_END = re.compile(r"[、,。．！？!?\n]")
+# What undoes a trigger when it follows it in the same clause.
+_DENIAL = re.compile(
+    r"わけ(?:では|じゃ)|つもりは|ことはし|ほどの|のではな|じゃなくて|ではなく|必要は|は不要"
+    r"|(?:と|か)(?:思い|考え)(?:ました|た)(?:が|けど)"
+)
+
+# --- sns_threat --------------------------------------------------------------------------------
+_MEDIA = (
+    r"(?:SNS|sns|ツイッター|Twitter|twitter|X(?=[にでへの])|ネット|インターネット|口コミ|クチコミ"
+    r"|レビュー|インスタ|Instagram|YouTube|ユーチューブ|掲示板|ブログ|知恵袋|Google|グーグル"
+    r"|フェイスブック|Facebook|TikTok|ティックトック|5ch|2ch|ストーリー|動画|世間|みんな)"
+)
+# Verbs that threaten on their own (晒す, 拡散, 暴露) in a volitional or future form.
+_SNS_STRONG = (
+    r"(?:晒|さら)(?:す|します|してやる|しちゃ|そう)"
+    r"|(?:拡散|暴露)(?:する|します|してやる|しよう|させ|せざるを)"
+)
+# Verbs that threaten only when their object is a public medium (口コミに書く, Xに投稿する).
+_SNS_WEAK = (
+    r"書(?:く|きます|いてやる|いちゃ|かせてもら|かせていただ|いておき|こう)"
+    r"|書き込(?:む|みます|んでやる|もう)"
+    r"|(?:投稿|発信|公開)(?:する|します|してやる|しよう|させ|せざるを)"
+    r"|載せ(?:る|ます|てやる|よう)|(?:あげ|上げ|アップ)(?:る|ます|てやる|よう|する|します)"
+)
+_SNS = re.compile(rf"{_SNS_STRONG}|(?P<media>{_MEDIA})[^。！？!?\n]*?(?:{_SNS_WEAK})")
+# Promising a good review is not a threat.
+_PRAISE = re.compile(r"良かった|よかった|気に入|満足|最高|素敵|ありがと|星5")
+
+# --- escalation_demand -------------------------------------------------------------------------
+_SUPERIOR = (
+    r"(?:上司|責任者|上の(?:者|人|方)|社長|管理職|店長|マネージャー|上席|上長|偉い人|部長|課長)"
+)
+_ESC = re.compile(
+    rf"{_SUPERIOR}(?:の方|さん|様)?(?:本人)?(?:を|と|に|から|へ)(?:[^、。！？!?\n]{{0,8}}?)"
+    r"(?:出してください|出して|出せ|呼んでください|呼んで|呼べ|代わってください|代わって|替わって"
+    r"|かわって|代われ|お?話しさせて|話させて|話をさせて|話したい|つないで|繋いで|折り返し"
+    r"|説明してほしい|説明してください|謝罪を求め|謝罪してほしい|対応をお願い|対応してほしい)"
+)
+
+# --- legal_threat ------------------------------------------------------------------------------
+_AUTHORITY = r"(?:消費者センター|消費生活センター|国民生活センター|消費者庁|警察|弁護士)"
+_LEGAL = re.compile(
+    r"訴え(?:ます|る(?:しか|つもり|ぞ|から|こと)|てやる|させていただ|たい)"
+    r"|訴訟|裁判(?!所)|法的(?:措置|手段)|内容証明|損害賠償|[^\s、。]{1,6}法違反|違法"
+    r"|出る(?:ところ|所)に出"
+    rf"|{_AUTHORITY}(?:に|へ|と)(?:は|も)?(?:相談|通報|連絡|報告|訴え|被害届|電話|申し出)"
+    r"(?:します|する|しています|してい|しました|済み|させていただ|させてもら|中|ます|を出)"
+    r"|弁護士を立て|被害届を出"
+)
+
+# --- safety ------------------------------------------------------------------------------------
+_SAFETY = re.compile(
+    r"発火|火が出|火を(?:噴|吹)|火花|煙が(?:出|上が|立)|発煙|焦げ|異臭|変な(?:臭|匂|におい)"
+    r"|やけど|火傷|感電(?!防止)|ビリッ|ビリビリ|電気が走|膨張|膨らん|膨れ|パンパン"
+    r"|熱くなりすぎ|異常に熱|熱すぎ|怪我|ケガ|けがをし|誤飲|誤嚥|破裂|爆発(?!的)|溶け|漏電"
+)
+# A hazard that did not happen, might happen, or is guarded against.
+_SAFETY_UNDONE = re.compile(
+    r"^(?:し|せ)?(?:ない|なかった|ず|ません)|^(?:の|が)?(?:心配|防止|対策|恐れ|おそれ|危険|リスク|注意)"
+    r"|^(?:し|す)?た?(?:場合|ら)|^する(?:場合|と)|^(?:し)?ないか|^(?:し)?そう"
+)
+
+# --- churn -------------------------------------------------------------------------------------
+_CHURN = re.compile(
+    r"解約(?:は|を)?(?:します|したい|させて|させていただ|の手続き|手続き|する(?:つもり|こと|予定)?(?:$|[。、]))"
+    r"|退会(?:します|したい|させて|させていただ|する)"
+    r"|二度と(?:[^、。]{0,6}?)(?:買|利用し|使|選|頼|注文し|来)(?:わない|いません|ません|ない|ばない|びません|ん|わん)"
+    r"|もう(?:[^、。]{0,8}?)(?:買|使|利用し)(?:わない|いません|わん|ません)(?=です|と思|。|、|し|$|から|ので|！|!)"
+    r"|リピート(?:は)?(?:しません|しない)"
+    r"|(?:他社|他の(?:メーカー|会社|店|ところ)|別の(?:メーカー|会社|店|ところ))(?:に|へ|への)"
+    r"(?:乗り換え|替え|変え|切り替え)(?:ます|る|を検討|たい|ようと思って|ようと考えて)"
+    r"|乗り換え(?:ます|を検討)"
+    r"|(?:次|今後)(?:から)?は(?:他|別)の?[^、。]{0,6}?(?:で(?:買|頼)|に(?:します|する))"
+    r"|(?:サブスク|定期便|会員|契約)[^。]{0,8}?(?:やめます|辞めます|止めます|やめたい)"
+    r"|アンインストールしました"
+)
+
+# --- refund_request ----------------------------------------------------------------------------
+_REFUND = re.compile(
+    r"(?:返金|返品|払い戻し|払戻し?|(?:お)?金を?返|代金を返|お金を戻)"
+    r"(?=して(?:ください|ほしい|欲しい|もらえ|もらいたい|いただけ|いただきたい|くれ|よ|ね|$|[。!！])"
+    r"|したい|させて|を?(?:お願い|希望|求め)|対応を?お願い|は可能|できますか|でいい|で(?:お願い)"
+    r"|の手続き|・|しないなら|せ)"
+)
+
+_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("sns_threat", _SNS),
+    ("escalation_demand", _ESC),
+    ("legal_threat", _LEGAL),
+    ("safety", _SAFETY),
+    ("churn", _CHURN),
+    ("refund_request", _REFUND),
+)
+
+
+def _blank_quotes(text: str) -> str:
+    """Replace quoted speech with spaces of the same length, so offsets keep pointing at text."""
+    return _QUOTED.sub(lambda m: " " * len(m.group()), text)
+
+
+def _clause_tail(text: str, end: int) -> str:
+    stop = _CLAUSE_END.search(text, end)
+    return text[end : stop.start() if stop else len(text)]
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    left = max(text.rfind(c, 0, start) for c in "。！？!?\n") + 1
+    stop = re.search(r"[。！？!?\n]", text[end:])
+    return text[left : end + stop.start() if stop else len(text)]
+
+
+def _keeps(flag: str, text: str, match: re.Match[str]) -> bool:
+    """Whether a trigger ``match`` states the intent (not denied, hypothetical or praise)."""
+    tail = _clause_tail(text, match.end())
+    if _DENIAL.search(match.group() + tail):  # 訴えるつもりはありません: the match holds つもり
+        return False
+    if flag == "sns_threat":
+        return not _PRAISE.search(_sentence(text, match.start(), match.end()))
+    if flag == "safety":
+        return not _SAFETY_UNDONE.search(tail)
+    if flag == "churn":
+        return not match.group().startswith("乗り換え") or "から" not in text[: match.start()][-4:]
+    return True
+
+
+def flag_hits(text: str) -> list[FlagHit]:
+    """Every flag trigger in ``text`` that survives the intent checks, in FLAGS then text order."""
+    if not text:
+        return []
+    clean = _blank_quotes(normalize(text))
+    hits: list[FlagHit] = []
+    for flag, pattern in _RULES:
+        for match in pattern.finditer(clean):
+            if _keeps(flag, clean, match):
+                hits.append(FlagHit(flag, match.group(), match.start()))
+    return hits
+
+
+def detect_flags(text: str) -> list[str]:
+    """The flags ``text`` carries, in FLAGS order, each once."""
+    found = {hit.flag for hit in flag_hits(text)}
+    return [flag for flag in FLAGS if flag in found]

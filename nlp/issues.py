@@ -1,0 +1,316 @@
+"""Recurring issues: cluster feedback on meaning and wording, per product, into labelled issues.
+
+Sentence embeddings (semantic view) and TF-IDF over Sudachi terms reduced by SVD (lexical view) are
+joined, clustered with k-means within each product (k by silhouette), and named by c-TF-IDF.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from nlp.issue_labels import class_tfidf, issue_id, make_label, pick_keywords
+from nlp.tokenize import aspect_pairs, content_words
+
+UNCLASSIFIED = -1
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One recurring issue; ``representative_idx`` index the texts given to ``fit``."""
+
+    issue_id: str
+    label: str
+    keywords: list[str]
+    size: int
+    representative_idx: list[int]
+    product: str | None = None
+
+
+def issue_terms(text: str) -> list[str]:
+    """The vocabulary issues are described in: content words plus aspect pairs (``充電|できない``)."""
+    return content_words(text) + aspect_pairs(text)
+
+
+def _unit_rows(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.where(norms > 0, norms, 1.0)
+
+
+class IssueModel:
+    """Find recurring issues in a corpus of customer feedback.
+
+    Parameters
+    ----------
+    min_size:
+        Clusters with fewer members become unclassified (−1).
+    lexical_weight:
+        Share of the joint feature space given to the lexical view (0 = embeddings only).
+    lexical_components:
+        SVD dimensions of the TF-IDF view.
+    max_issues_per_product:
+        Upper end of the k range searched within one product.
+    min_silhouette:
+        A product whose best cut scores below this silhouette is kept as one issue, so a
+        product with a single recurring complaint is not split for the sake of it.
+    outlier_z:
+        A member whose distance to its centroid exceeds the cluster's median by more than this
+        many robust standard deviations (MAD) is unclassified.
+    min_similarity:
+        A member less cosine-similar than this to its centroid is unclassified.
+    n_representatives:
+        Members closest to the centroid kept as examples.
+    n_init:
+        k-means restarts per candidate k.
+    merge_similarity:
+        Clusters of one product whose centroids are at least this cosine-similar become one
+        issue (None: never merge).
+    random_state:
+        Seeds the SVD and k-means; same input, same issues.
+    """
+
+    def __init__(
+        self,
+        min_size: int = 5,
+        lexical_weight: float = 0.45,
+        lexical_components: int = 100,
+        max_issues_per_product: int = 10,
+        min_silhouette: float = 0.05,
+        outlier_z: float = 3.5,
+        min_similarity: float = 0.4,
+        n_representatives: int = 3,
+        n_init: int = 2,
+        merge_similarity: float | None = 0.7,
+        random_state: int = 0,
+    ) -> None:
+        self.min_size = min_size
+        self.lexical_weight = lexical_weight
+        self.lexical_components = lexical_components
+        self.max_issues_per_product = max_issues_per_product
+        self.min_silhouette = min_silhouette
+        self.outlier_z = outlier_z
+        self.min_similarity = min_similarity
+        self.n_representatives = n_representatives
+        self.n_init = n_init
+        self.merge_similarity = merge_similarity
+        self.random_state = random_state
+
+    # --- public --------------------------------------------------------------------------------
+
+    def fit(
+        self,
+        texts: Sequence[str],
+        embeddings: np.ndarray,
+        products: Sequence[str | None] | None = None,
+    ) -> IssueModel:
+        """Cluster ``texts`` (rows of ``embeddings``) into issues; sets ``labels_`` and ``issues_``.
+
+        ``products[i]`` names the product of ``texts[i]``; issues never span two products.
+        """
+        n = len(texts)
+        embeddings = np.asarray(embeddings, dtype=np.float64)
+        if n and (embeddings.ndim != 2 or len(embeddings) != n):
+            raise ValueError(f"{n} texts but embeddings of shape {embeddings.shape}")
+        if products is None:
+            products = [None] * n
+        if len(products) != n:
+            raise ValueError(f"{n} texts but {len(products)} products")
+        self.labels_ = np.full(n, UNCLASSIFIED, dtype=np.int64)
+        self.issues_: list[Issue] = []
+        if n == 0:
+            return self
+        # Work in a canonical order (product, text) so that shuffling the input changes nothing
+        # but the indices: k-means initialisation depends on row order.
+        order = np.asarray(
+            sorted(
+                range(n), key=lambda i: ("" if products[i] is None else str(products[i]), texts[i])
+            )
+        )
+        texts = [texts[i] for i in order]
+        products = [products[i] for i in order]
+        embeddings = embeddings[order]
+        terms = self._terms(texts)
+        features = self._features(embeddings, terms)
+        raw = self._cluster(features, products)
+        raw = self._drop_outliers(features, raw)
+        self._describe(features, raw, terms, products, order)
+        return self
+
+    # --- steps ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def _terms(texts: Sequence[str]) -> list[list[str]]:
+        seen: dict[str, list[str]] = {}
+        return [seen[t] if t in seen else seen.setdefault(t, issue_terms(t)) for t in texts]
+
+    def _features(self, embeddings: np.ndarray, terms: list[list[str]]) -> np.ndarray:
+        """Unit rows of [semantic · √(1−w) | lexical · √w]; cosine = weighted mix of both views."""
+        semantic = _unit_rows(embeddings)
+        lexical = self._lexical(terms)
+        w = self.lexical_weight if lexical is not None else 0.0
+        parts = [semantic * np.sqrt(1.0 - w)]
+        if w > 0:
+            parts.append(lexical * np.sqrt(w))
+        return _unit_rows(np.hstack(parts))
+
+    def _lexical(self, terms: list[list[str]]) -> np.ndarray | None:
+        from sklearn.decomposition import TruncatedSVD
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        if not any(terms):
+            return None
+        vectorizer = TfidfVectorizer(
+            analyzer=lambda doc: doc, min_df=2 if len(terms) >= 20 else 1, sublinear_tf=True
+        )
+        try:
+            tfidf = vectorizer.fit_transform(terms)
+        except ValueError:  # no term survives min_df
+            return None
+        # Repeated texts would weigh on the SVD without adding information: fit on distinct rows.
+        _, first = np.unique(np.asarray(["\x1f".join(t) for t in terms]), return_index=True)
+        distinct = tfidf[np.sort(first)]
+        n_components = min(self.lexical_components, tfidf.shape[1] - 1, distinct.shape[0] - 1)
+        if n_components < 2:
+            return _unit_rows(tfidf.toarray())
+        svd = TruncatedSVD(n_components=n_components, random_state=self.random_state)
+        svd.fit(distinct)
+        return _unit_rows(svd.transform(tfidf))
+
+    def _cluster(self, features: np.ndarray, products: Sequence[str | None]) -> np.ndarray:
+        """Raw cluster numbers per product (−1 = product or cluster under ``min_size``)."""
+        labels = np.full(len(features), UNCLASSIFIED, dtype=np.int64)
+        next_label = 0
+        groups: dict[str, list[int]] = {}
+        for i, p in enumerate(products):
+            groups.setdefault("" if p is None else str(p), []).append(i)
+        for key in sorted(groups):
+            idx = np.asarray(groups[key])
+            if len(idx) < self.min_size:
+                continue
+            for members in self._split(features[idx]):
+                if len(members) >= self.min_size:
+                    labels[idx[members]] = next_label
+                    next_label += 1
+        return labels
+
+    def _split(self, x: np.ndarray) -> list[np.ndarray]:
+        """Partition one product's rows with k-means; k maximises the silhouette over a range."""
+        from sklearn.cluster import KMeans
+        from sklearn.metrics import silhouette_score
+
+        n = len(x)
+        everything = [np.arange(n)]
+        if n < 2 * self.min_size or np.ptp(x, axis=0).max() < 1e-9:  # too few, or all identical
+            return everything
+        distances = _cosine_distances(x)
+        k_max = min(self.max_issues_per_product, n // self.min_size, n - 1)
+        best, best_score = None, -1.0
+        for k in range(2, k_max + 1):
+            cut = KMeans(k, n_init=self.n_init, random_state=self.random_state).fit_predict(x)
+            # Only clusters big enough to be issues count; the rest will be unclassified.
+            sizes = np.bincount(cut)
+            big = sizes[cut] >= self.min_size
+            if len(np.unique(cut[big])) < 2:
+                continue
+            score = silhouette_score(distances[np.ix_(big, big)], cut[big], metric="precomputed")
+            # Penalise leaving documents out, so k does not grow just to shed hard cases.
+            score *= big.mean()
+            if score > best_score + 1e-9:
+                best, best_score = cut, score
+        if best is None or best_score < self.min_silhouette:
+            return everything
+        return self._merge_close([np.flatnonzero(best == c) for c in np.unique(best)], x)
+
+    def _merge_close(self, parts: list[np.ndarray], x: np.ndarray) -> list[np.ndarray]:
+        """Join clusters whose centroids are nearly parallel: one issue told in several ways.
+
+        The silhouette rewards many tight clusters when people describe one problem in a few
+        recurring ways (Wi-Fi advice tried, firmware updated, on the train); their centroids
+        still point the same way.
+        """
+        if self.merge_similarity is None or len(parts) < 2:
+            return parts
+        from scipy.cluster.hierarchy import fcluster, linkage
+        from scipy.spatial.distance import pdist
+
+        centroids = _unit_rows(np.vstack([x[p].mean(0) for p in parts]))
+        tree = linkage(pdist(centroids, "cosine"), method="average")
+        groups = fcluster(tree, t=1.0 - self.merge_similarity, criterion="distance")
+        return [
+            np.sort(np.concatenate([p for p, g in zip(parts, groups, strict=True) if g == group]))
+            for group in np.unique(groups)
+        ]
+
+    def _drop_outliers(self, features: np.ndarray, labels: np.ndarray) -> np.ndarray:
+        """Unclassify members far from their centroid, then clusters that fell under min_size."""
+        labels = labels.copy()
+        for c in np.unique(labels[labels >= 0]):
+            members = np.flatnonzero(labels == c)
+            similarity = features[members] @ _unit_rows(features[members].mean(0, keepdims=True))[0]
+            distance = 1.0 - similarity
+            median = np.median(distance)
+            mad = 1.4826 * np.median(np.abs(distance - median))
+            far = similarity < self.min_similarity
+            if mad > 1e-9:
+                far |= (distance - median) / mad > self.outlier_z
+            labels[members[far]] = UNCLASSIFIED
+            if (~far).sum() < self.min_size:
+                labels[members] = UNCLASSIFIED
+        return labels
+
+    def _describe(
+        self,
+        features: np.ndarray,
+        raw: np.ndarray,
+        terms: list[list[str]],
+        products: Sequence[str | None],
+        order: np.ndarray,
+    ) -> None:
+        """Keywords, labels, ids and representatives; issues ordered by size, then label.
+
+        Rows are in canonical order; ``order`` maps them back to the caller's indices.
+        """
+        clusters = [int(c) for c in np.unique(raw[raw >= 0])]
+        if not clusters:
+            return
+        # Unclassified documents join the c-TF-IDF as one more class: words common there sink.
+        classes = [[terms[i] for i in np.flatnonzero(raw == c)] for c in clusters]
+        classes.append([terms[i] for i in np.flatnonzero(raw < 0)])
+        ranked = class_tfidf(classes)
+        drafts = []
+        for c, scored in zip(clusters, ranked, strict=False):
+            members = np.flatnonzero(raw == c)
+            keywords = pick_keywords(scored)
+            product = products[members[0]]
+            centroid = _unit_rows(features[members].mean(0, keepdims=True))[0]
+            closeness = features[members] @ centroid
+            nearest = np.lexsort((members, -closeness))
+            reps = [int(order[members[j]]) for j in nearest[: self.n_representatives]]
+            label = make_label(keywords) or "その他"
+            drafts.append((c, label, keywords, members, reps, product))
+        drafts.sort(key=lambda d: (-len(d[3]), d[1], "" if d[5] is None else str(d[5]), d[3][0]))
+        label_counts: dict[str, int] = {}
+        for d in drafts:
+            label_counts[d[1]] = label_counts.get(d[1], 0) + 1
+        used_ids: set[str] = set()
+        for new, (_, label, keywords, members, reps, product) in enumerate(drafts):
+            if label_counts[label] > 1 and product is not None:
+                label = f"{label}（{product}）"  # the same complaint about two products
+            salt = "" if product is None else str(product)
+            iid = issue_id(keywords, salt)
+            n = 1
+            while iid in used_ids:
+                iid = issue_id(keywords, f"{salt}#{n}")
+                n += 1
+            used_ids.add(iid)
+            self.labels_[order[members]] = new
+            self.issues_.append(Issue(iid, label, list(keywords), len(members), reps, product))
+
+
+def _cosine_distances(x: np.ndarray) -> np.ndarray:
+    d = 1.0 - x @ x.T
+    np.clip(d, 0.0, 2.0, out=d)
+    np.fill_diagonal(d, 0.0)
+    return d

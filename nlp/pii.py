@@ -1,0 +1,575 @@
+"""Find and mask personal data in Japanese support text: phones, e-mail, cards, postal codes,
+addresses, order ids and person names, each replaced by a fixed full-width placeholder.
+
+Rules run on a folded view of the text (NFKC per character, dashes and tildes folded, zero-width
+characters dropped) so ０９０－１２３４－５６７８ matches like 090-1234-5678; every span is mapped back to
+offsets in the text as given. Person names use Sudachi's 人名 part of speech plus context
+(様/さん, と申します, 担当の…, 氏名：…, signature lines) and any names the caller already knows.
+
+Decisions: 0120/0800/0570 company numbers are masked like any phone (a rule cannot tell whose
+number it is; agent QA reads ［電話番号］ either way). An address is masked only down to a block
+number (東京都世田谷区 alone is a region, kept); a 13–19 digit run is a card only when Luhn-valid
+and not a JAN barcode, or when the text says カード. Dates, times, prices, model numbers, versions
+and lot numbers never match: phones must start with 0 or +81 and have a valid length.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from nlp.tokenize import PLACEHOLDER, Token, tokens
+
+PLACEHOLDERS = {
+    "phone": "［電話番号］",
+    "email": "［メール］",
+    "card": "［カード番号］",
+    "postal_code": "［郵便番号］",
+    "address": "［住所］",
+    "order_id": "［注文番号］",
+    "person": "［氏名］",
+}
+PII_TYPES = tuple(PLACEHOLDERS)
+
+# When two findings overlap, the earlier type in this order wins.
+_PRIORITY = ("email", "order_id", "card", "phone", "postal_code", "address", "person")
+_RANK = {kind: rank for rank, kind in enumerate(_PRIORITY)}
+
+
+@dataclass(frozen=True, slots=True)
+class PiiSpan:
+    """One finding; ``start``/``end`` are character offsets into the original text."""
+
+    type: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Masked:
+    text: str
+    spans: list[PiiSpan]
+
+    @property
+    def types(self) -> tuple[str, ...]:
+        return tuple(sorted({s.type for s in self.spans}))
+
+
+# --- the folded view ---------------------------------------------------------------------------
+
+_DASHES = set(
+    "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uff0d\u30fc\uff70\u2500\u2501\u02d7\u207b\u208b"
+)
+_ZERO_WIDTH = set("\u200b\u200c\u200d\u2060\ufeff")
+_KANA = re.compile(r"[\u3041-\u3096\u30a1-\u30fa\u30fc\uff66-\uff9f]")
+
+
+# Characters NFKC and the dash rules leave alone: ASCII, hiragana, katakana (but not ー), kanji.
+_UNCHANGED = "\x00-\x7f\u3041-\u3096\u30a1-\u30fa\u30fd\u30fe\u4e00-\u9fff"
+_SUSPECT = re.compile(f"[^{_UNCHANGED}]+")
+
+
+@lru_cache(maxsize=8192)
+def _fold_char(ch: str) -> str:
+    if ch in _ZERO_WIDTH:
+        return ""
+    if ch in "\u301c\uff5e":
+        return "~"
+    return unicodedata.normalize("NFKC", ch)
+
+
+def _fold(text: str) -> tuple[str, list[int]]:
+    """``text`` folded for matching, and for each folded character the index it came from.
+
+    NFKC is applied one character at a time: it may turn one character into several (㈱ → (株)),
+    so the view is not the same length as the text and offsets go through the index list.
+    """
+    out: list[str] = []
+    origin: list[int] = []
+    pos = 0
+    for m in _SUSPECT.finditer(text):
+        out.append(text[pos : m.start()])
+        origin.extend(range(pos, m.start()))
+        for i in range(m.start(), m.end()):
+            ch = text[i]
+            if ch in _DASHES and not (i > 0 and _KANA.match(text[i - 1])):
+                piece = "-"  # ー between digits is a hyphen; after kana it is a long vowel
+            else:
+                piece = _fold_char(ch)
+            out.append(piece)
+            origin.extend([i] * len(piece))
+        pos = m.end()
+    if pos == 0:
+        return text, list(range(len(text)))
+    out.append(text[pos:])
+    origin.extend(range(pos, len(text)))
+    return "".join(out), origin
+
+
+# --- rules on the folded view ------------------------------------------------------------------
+
+# TEL03-1234-5678 is common; any other letter or digit glued in front means an id, not a phone.
+_NOT_BEFORE = r"(?:(?<=TEL)|(?<=Tel)|(?<=tel)|(?<=FAX)|(?<![0-9A-Za-z+\-./_]))"
+_NOT_AFTER = r"(?![0-9A-Za-z_]|[-.]\d)"
+
+_EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]*"
+    r"(?:@|\s?[\(\[]at[\)\]]\s?)"
+    r"[A-Za-z0-9\-]+(?:(?:\.|\s?[\(\[]dot[\)\]]\s?)[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
+)
+
+_PHONE = re.compile(
+    _NOT_BEFORE
+    + r"""(?:
+        \+81[ -]?(?:\(0\)[ -]?)?\(?\d{1,4}\)?[ .-]?\d{1,4}[ .-]?\d{3,4}
+      | \(0\d{1,4}\)[ ]?\d{1,4}[ .-]?\d{3,4}
+      | 0\d{1,4}[ ]?\(\d{1,4}\)[ ]?\d{3,4}
+      | 0\d{1,4}([ .-]|の)\d{1,4}\1\d{3,4}  # の: how transcripts write a spoken number
+      | 0\d{1,4}-\d{1,4}-\d{3,4}
+      | 0\d{9,10}
+    )"""
+    + _NOT_AFTER,
+    re.X,
+)
+_MOBILE_PREFIXES = ("070", "080", "090", "050", "0800")
+
+_CARD = re.compile(
+    r"(?<![0-9\-])(?:"
+    r"\d{13,19}"
+    r"|\d{4}([ -])\d{4}\1\d{4}\1\d{1,7}"  # 4-4-4-4 (and 4-4-4-1..7)
+    r"|\d{4}([ -])\d{6}\2\d{4,5}"  # AmEx / Diners 4-6-5, 4-6-4
+    r")(?![0-9]|-\d)"
+)
+_CARD_CONTEXT = re.compile(r"カード|クレジット|クレカ|card|visa|master|jcb|amex", re.I)
+
+_POSTAL = re.compile(
+    r"(?:〒|郵便番号|postal|zip)\s*(?:[:は]\s*)?(?P<code>\d{3}-?\d{4})(?![0-9]|-\d)", re.I
+)
+
+_PREFECTURES = (
+    "北海道|東京都|京都府|大阪府|青森県|岩手県|宮城県|秋田県|山形県|福島県|茨城県|栃木県|群馬県|"
+    "埼玉県|千葉県|神奈川県|新潟県|富山県|石川県|福井県|山梨県|長野県|岐阜県|静岡県|愛知県|三重県|"
+    "滋賀県|兵庫県|奈良県|和歌山県|鳥取県|島根県|岡山県|広島県|山口県|徳島県|香川県|愛媛県|高知県|"
+    "福岡県|佐賀県|長崎県|熊本県|大分県|宮崎県|鹿児島県|沖縄県"
+)
+# A bare 123-4567 is a postal code when an address follows it.
+_POSTAL_BEFORE_ADDRESS = re.compile(rf"(?<![0-9\-])\d{{3}}-\d{{4}}(?=\s*(?:{_PREFECTURES}))")
+
+_JA = r"\u4e00-\u9fff\u3005\u3006\u30f6\u30b1\u3041-\u3096\u30a1-\u30fa\u30fc"
+_KANJI_NUM = "一二三四五六七八九十〇"
+_NUM = rf"[0-9{_KANJI_NUM}]{{1,4}}"
+_BLOCK = (
+    rf"(?:{_NUM}丁目\s?(?:\d{{1,4}}(?:番地?|-)\s?(?:\d{{1,4}}号?(?:-\d{{1,4}})?)?)?"
+    rf"|\d{{1,4}}番地?(?:の?\d{{1,4}}号?)?"
+    rf"|\d{{1,4}}-\d{{1,4}}(?:-\d{{1,4}})?)"
+)
+_BUILDING = (
+    r"(?:\s?[^\s、。,!?()「」]{0,16}?"
+    r"(?:ハイツ|マンション|コーポ|レジデンス|ビル|荘|アパート|タワー|パレス|ハウス|コート|ヒルズ|メゾン|ハイム|"
+    r"テラス|プラザ|団地|寮)"
+    r"[^\s、。,!?()「」]{0,10}?\s?\d{1,5}(?:号室|号|階|F)?"
+    r"|\s?[\u4e00-\u9fff\u30a1-\u30fa\u30fcA-Za-z]{0,20}?\d{1,3}(?:号室|階|F)"  # ミッドランドスクエア15階
+    r"|\s?\d{1,5}号室)?"
+)
+_ADDRESS = re.compile(
+    rf"(?:(?:{_PREFECTURES})\s?(?:[{_JA}]{{1,8}}?[市区町村郡]){{1,3}}"
+    rf"|(?:[\u4e00-\u9fff\u3005\u30f6\u30b1]{{1,6}}?[市区]){{1,2}})"
+    rf"(?:[{_JA}]|\d{{1,2}}条)"  # 札幌市中央区北1条西2丁目
+    rf"{{0,12}}?\s?{_BLOCK}{_BUILDING}(?![0-9])"
+)
+
+_ORDER_CONTEXT = re.compile(
+    r"(?:ご?注文(?:番号|No\.?|ID|id)|オーダー(?:番号|ID|No\.?)|受注番号|購入番号|伝票番号|追跡番号|"
+    r"お問い?合わせ番号|order\s?(?:id|no\.?|number|#))"
+    r"\s*(?:は|:|#|\s)*\s*"
+    r"(?P<id>[A-Za-z0-9][A-Za-z0-9\-]{3,30})",
+    re.I,
+)
+_ORDER_SHAPES = re.compile(
+    r"(?<![A-Za-z0-9\-])(?:(?:ORD|ORDER|ODR)[-_]?\d[A-Za-z0-9\-]{5,}|\d{3}-\d{7}-\d{7})(?![A-Za-z0-9])",
+    re.I,
+)
+
+_NAME_LABEL = re.compile(
+    rf"(?:氏名|お名前|名前|ご?担当者?名?|差出人|署名|name)\s*[:]\s*"
+    rf"(?P<name>[{_JA}A-Za-z]{{1,12}}(?:[ ][{_JA}A-Za-z]{{1,12}})?)",
+    re.I,
+)
+# A name the dictionary does not know, right before と申します; a longer kanji run is left to
+# Sudachi (株式会社山田と申します must not become 株［氏名］).
+_NAME_CHARS = "\u4e00-\u9fff\u3005\u30a1-\u30fa\u30fc"
+_NAME_BEFORE_INTRO = re.compile(
+    rf"(?<![{_NAME_CHARS}])(?P<name>[{_NAME_CHARS}]{{1,5}}(?:[ \u3000][{_NAME_CHARS}]{{1,5}})?)"
+    r"(?:と申し(?:ます|まして)|と言います|といいます)"
+)
+
+
+def _digits(s: str) -> str:
+    return "".join(c for c in s if c.isdigit())
+
+
+def _is_phone(raw: str) -> bool:
+    digits = _digits(raw)
+    if raw.startswith("+81"):
+        rest = digits[2:]
+        national = rest if rest.startswith("0") else "0" + rest
+    else:
+        national = digits
+    if len(national) < 10 or national[1] == "0":
+        return False
+    expected = 11 if national.startswith(_MOBILE_PREFIXES) else 10
+    return len(national) == expected
+
+
+def _ean13(digits: str) -> bool:
+    """A valid EAN-13 (JAN) barcode number: product codes customers copy from the box."""
+    if len(digits) != 13:
+        return False
+    total = sum(int(c) * (3 if i % 2 else 1) for i, c in enumerate(digits[:12]))
+    return (10 - total % 10) % 10 == int(digits[12])
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for i, c in enumerate(reversed(digits)):
+        d = int(c)
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def _rule_spans(view: str) -> list[tuple[str, int, int]]:
+    """Findings on the folded view as (type, start, end) in view offsets."""
+    found: list[tuple[str, int, int]] = []
+    for m in _EMAIL.finditer(view):
+        found.append(("email", m.start(), m.end()))
+    for m in _ORDER_CONTEXT.finditer(view):
+        if sum(c.isdigit() for c in m["id"]) >= 4:
+            found.append(("order_id", m.start("id"), m.end("id")))
+    for m in _ORDER_SHAPES.finditer(view):
+        found.append(("order_id", m.start(), m.end()))
+    for m in _CARD.finditer(view):
+        digits = _digits(m.group())
+        said_card = _CARD_CONTEXT.search(view, max(0, m.start() - 20), m.start())
+        barcode = m.group().isdigit() and _ean13(digits)
+        if 13 <= len(digits) <= 19 and (said_card or (_luhn(digits) and not barcode)):
+            found.append(("card", m.start(), m.end()))
+    for m in _PHONE.finditer(view):
+        if _is_phone(m.group()):
+            found.append(("phone", m.start(), m.end()))
+    for m in _POSTAL.finditer(view):
+        start = m.start() if view[m.start()] == "〒" else m.start("code")
+        found.append(("postal_code", start, m.end("code")))
+    for m in _POSTAL_BEFORE_ADDRESS.finditer(view):
+        found.append(("postal_code", m.start(), m.end()))
+    for m in _ADDRESS.finditer(view):
+        found.append(("address", m.start(), m.end()))
+    for m in _NAME_LABEL.finditer(view):
+        found.append(("person", m.start("name"), m.end("name")))
+    return found
+
+
+# --- person names from Sudachi -----------------------------------------------------------------
+
+_HONORIFICS = {"様", "さま", "さん", "サン", "氏", "殿", "くん", "君", "ちゃん", "先生", "はん"}
+# Words after which (with の) a name is a person: staff roles, and family (夫の健太が設定しました).
+_ROLE_WORDS = (
+    "担当",
+    "担当者",
+    "責任者",
+    "係",
+    "上司",
+    "主任",
+    "店長",
+    "課長",
+    "部長",
+    "係長",
+    "窓口",
+)
+_ROLE_WORDS += (
+    "夫",
+    "妻",
+    "主人",
+    "旦那",
+    "家内",
+    "嫁",
+    "息子",
+    "娘",
+    "父",
+    "母",
+    "兄",
+    "姉",
+    "弟",
+    "妹",
+)
+# Old and variant kanji common in surnames that the dictionary only knows in the plain form.
+_ITAIJI = str.maketrans("髙﨑邊邉齋齊濵德櫻澤濱廣國嶋", "高崎辺辺斎斉浜徳桜沢浜広国島")
+_SELF_INTRO = (
+    "と申し",
+    "と言い",
+    "といい",
+    "でございます",
+    "って言い",
+    "という者",
+    "って人",
+    "という方",
+)
+_PLACE_SUFFIXES = {
+    "駅",
+    "店",
+    "支店",
+    "営業所",
+    "区",
+    "市",
+    "町",
+    "村",
+    "方面",
+    "周辺",
+    "近く",
+    "線",
+    "県",
+}
+
+
+def _is_name(t: Token) -> bool:
+    return t.pos[1] == "固有名詞" and t.pos[2] == "人名"
+
+
+@lru_cache(maxsize=4096)
+def _can_be_name(surface: str, *, before_san: bool = False) -> bool:
+    """Whether Sudachi reads ``surface`` on its own as a person name: 森 in 責任者の森に代わります
+    is tagged a common noun in context, yet after 責任者の it is a surname. ``before_san`` asks
+    the looser question of how it reads before さん (林さん is a name, 林 alone is a wood)."""
+    alone = tokens(surface + "さん" if before_san else surface)
+    return len(alone) == 1 + before_san and alone[0].surface == surface and _is_name(alone[0])
+
+
+def _after_role(text: str, start: int) -> bool:
+    before = text[max(0, start - 6) : start].rstrip("の \u3000")
+    return before.endswith(_ROLE_WORDS)
+
+
+# What may come before 林です。 in the same sentence: greetings, fillers, 私.
+_GREETING_BEFORE = re.compile(
+    r"(?:お世話になっております|お世話になります|こんにちは|こんばんは|失礼いたします|失礼します|"
+    r"もしもし|はじめまして|えっと|えーと|あのー?|えー|はい|あ|私|わたくし|僕|俺)[。！!、,]?\s*$"
+)
+
+
+def _introduces_self(text: str, toks: list[Token], i: int, j: int | None = None) -> bool:
+    """``林です。`` (tokens ``i`` up to ``j``) opening a line or following a greeting: the writer's
+    own name, even where the word alone is a noun. Mid-paragraph ``本です。`` is left alone."""
+    j = i + 1 if j is None else j
+    if j >= len(toks) or toks[j].surface not in ("です", "でございます"):
+        return False
+    after = toks[j + 1] if j + 1 < len(toks) else None
+    if not (after is None or after.pos[0] in ("補助記号", "空白") or after.surface == "が"):
+        return False
+    before = text[: toks[i].start].rstrip(" \u3000")
+    return not before or before.endswith("\n") or bool(_GREETING_BEFORE.search(before))
+
+
+def _glued_noun(t: Token | None, at: int) -> bool:
+    """A noun written directly against position ``at`` (アイリスオーヤマ, 田中電機 are not names)."""
+    return (
+        t is not None
+        and (t.end == at or t.start == at)
+        and t.pos[0] in ("名詞", "接頭辞")
+        and not _is_name(t)
+    )
+
+
+def _name_spans(text: str) -> list[tuple[int, int]]:
+    """Person-name runs (surname, given name, or both) that context says are people."""
+    toks = tokens(text)
+    spans: list[tuple[int, int]] = []
+    n = len(toks)
+    i = 0
+    while i < n:
+        t = toks[i]
+        if PLACEHOLDER.match(text, t.start):
+            i += 1
+            continue
+        if not _is_name(t):
+            nxt = toks[i + 1] if i + 1 < n else None
+            surface = t.surface.translate(_ITAIJI)
+            if t.pos[0] == "名詞" and (
+                (
+                    (_after_role(text, t.start) or (nxt is not None and nxt.surface in _HONORIFICS))
+                    and _can_be_name(surface)
+                )
+                or (
+                    _introduces_self(text, toks, i)
+                    and surface not in _NOT_A_NAME
+                    and _can_be_name(surface, before_san=True)
+                )
+            ):
+                spans.append((t.start, t.end))
+            i += 1
+            continue
+        j = i + 1
+        while j < n and (
+            _is_name(toks[j]) or (toks[j].pos[0] == "空白" and j + 1 < n and _is_name(toks[j + 1]))
+        ):
+            j += 1
+        run = toks[i:j]
+        start, end = run[0].start, run[-1].end
+        prev = toks[i - 1] if i > 0 else None
+        nxt = toks[j] if j < n else None
+        names = [r for r in run if _is_name(r)]
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        line = text[line_start : len(text) if line_end < 0 else line_end]
+        after = text[end : end + 8]
+        strong = (
+            len(names) >= 2
+            or (nxt is not None and nxt.surface in _HONORIFICS)
+            or after.startswith(_SELF_INTRO)
+            or _after_role(text, start)
+            or _introduces_self(text, toks, i, j)
+            or line.strip(" \u3000-－―=＝*＊・:：") == text[start:end]  # a signature line
+        )
+        lone_surname = (
+            len(names) == 1
+            and names[0].pos[3] == "姓"
+            and len(names[0].surface) >= 2
+            and not _glued_noun(prev, start)
+            and not _glued_noun(nxt, end)
+            and not (nxt is not None and nxt.surface in _PLACE_SUFFIXES)
+        )
+        if strong or lone_surname:
+            spans.append((start, end))
+        i = j
+    return spans
+
+
+_ROLE_THEN_NAME = re.compile(
+    r"(?:担当者?|責任者|係)の?\s?(?!様|さま|さん|殿|各位)"
+    r"(?:(?P<kana>[\u30a1-\u30fa\u30fc]{2,8})(?=様|さま|さん|です|でした|が|から|より|に|は|と|[、。\s])"
+    r"|(?P<kanji>[\u4e00-\u9fff\u3005]{1,4})(?=様|さま|さん|氏|です|でした|でございます|と申し))"
+)
+_NOT_A_NAME = {
+    "方",
+    "者",
+    "私",
+    "人",
+    "部署",
+    "窓口",
+    "部",
+    "課",
+    "チーム",
+    "センター",
+    "者様",
+    "方様",
+}
+
+
+# Words that show up in display names ("Apple Support", "鈴木 (営業部)") without being a name.
+_NOT_NAME_PARTS = {
+    "support", "info", "admin", "team", "customer", "service", "sales", "official", "shop",
+    "store", "news", "noreply", "mail", "contact", "the", "and", "inc", "ltd", "corp",
+}  # fmt: skip
+
+
+_KATAKANA_WORD = re.compile(r"[\u30a1-\u30fa\u30fc]{2,8}")
+
+
+def _name_parts(name: str) -> set[str]:
+    """The spellings of a known name worth searching for: whole, unspaced, and parts that are
+    names on their own (山田 of 山田 太郎, Yamada of Taro Yamada)."""
+    parts = [p for p in re.split(r"[\s・_.()（）]+", name) if p]
+    found = {name, "".join(parts)} if len(name) >= 3 or _can_be_name(name) else set()
+    if len(parts) > 1:
+        all_katakana = all(_KATAKANA_WORD.fullmatch(p) for p in parts)  # ヤマダ タロウ
+        for p in parts:
+            if p.isascii():
+                if len(p) >= 3 and p.isalpha() and p.casefold() not in _NOT_NAME_PARTS:
+                    found.add(p)
+            elif all_katakana or _can_be_name(p.translate(_ITAIJI)):
+                found.add(p)
+    return {f for f in found if len(f) >= 2}
+
+
+@lru_cache(maxsize=4096)
+def _known_name_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One compiled alternation for a record's known names (records reuse it for every field)."""
+    candidates: set[str] = set()
+    for name in names:
+        candidates |= _name_parts(unicodedata.normalize("NFKC", name).strip().lstrip("@"))
+    alternatives = []
+    for cand in sorted(candidates, key=len, reverse=True):
+        flexible = r"\s?".join(re.escape(c) for c in cand)
+        alternatives.append(
+            rf"(?<![A-Za-z0-9]){flexible}(?![A-Za-z0-9])" if cand.isascii() else flexible
+        )
+    return re.compile("|".join(alternatives), re.I) if alternatives else None
+
+
+def _known_name_spans(view: str, names: Iterable[str]) -> list[tuple[int, int]]:
+    """Every occurrence in the folded view of a name the caller knows (the author)."""
+    pattern = _known_name_pattern(tuple(names))
+    return [] if pattern is None else [(m.start(), m.end()) for m in pattern.finditer(view)]
+
+
+# --- putting it together -----------------------------------------------------------------------
+
+
+def find_pii(text: str, known_names: Iterable[str] = ()) -> list[PiiSpan]:
+    """Personal data in ``text``, non-overlapping, sorted by position; offsets index ``text``.
+
+    ``known_names`` are names already known to belong to a person (e.g. the sender), masked
+    wherever they appear in addition to what the rules and the tokenizer find.
+    """
+    if not text:
+        return []
+    view, origin = _fold(text)
+    candidates: list[tuple[str, int, int]] = []
+    for kind, a, b in _rule_spans(view):
+        if b > a:
+            candidates.append((kind, origin[a], origin[b - 1] + 1))
+    for m in _NAME_BEFORE_INTRO.finditer(text):
+        if m["name"] not in _NOT_A_NAME:
+            candidates.append(("person", m.start("name"), m.end("name")))
+    for m in _ROLE_THEN_NAME.finditer(text):
+        group = "kana" if m["kana"] else "kanji"
+        if m[group] not in _NOT_A_NAME:
+            candidates.append(("person", m.start(group), m.end(group)))
+    if _NEEDS_TOKENS.search(text):
+        candidates.extend(("person", a, b) for a, b in _name_spans(text))
+    for a, b in _known_name_spans(view, known_names):
+        candidates.append(("person", origin[a], origin[b - 1] + 1))
+
+    # Placeholders already in the text are never findings themselves.
+    taken = bytearray(len(text))
+    for m in PLACEHOLDER.finditer(text):
+        taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+    chosen: list[PiiSpan] = []
+    for kind, a, b in sorted(candidates, key=lambda c: (_RANK[c[0]], c[1] - c[2], c[1])):
+        if 1 in taken[a:b]:
+            continue
+        taken[a:b] = b"\x01" * (b - a)
+        chosen.append(PiiSpan(kind, a, b))
+    return sorted(chosen, key=lambda s: s.start)
+
+
+# Sudachi is only worth running when the text has characters a Japanese name could be written in.
+_NEEDS_TOKENS = re.compile(r"[\u4e00-\u9fff\u30a1-\u30fa]")
+
+
+def mask(text: str, known_names: Iterable[str] = ()) -> Masked:
+    """``text`` with every finding replaced by its placeholder, and the findings themselves."""
+    spans = find_pii(text, known_names)
+    if not spans:
+        return Masked(text, [])
+    out: list[str] = []
+    pos = 0
+    for span in spans:
+        out.append(text[pos : span.start])
+        out.append(PLACEHOLDERS[span.type])
+        pos = span.end
+    out.append(text[pos:])
+    return Masked("".join(out), spans)

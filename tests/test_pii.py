@@ -1,0 +1,362 @@
+"""PII finding and masking: planted personal data in every channel's style is found with exact
+offsets, look-alikes (dates, prices, model numbers, versions, lots) are left alone."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter
+
+import pytest
+
+from nlp.pii import PII_TYPES, PLACEHOLDERS, find_pii, mask
+
+# Planted spans are written {type:value}; the markup is stripped to get the text as sent.
+_PLANTED = re.compile(r"\{(\w+):([^{}]+)\}")
+
+CORPUS = {
+    "email_keigo_with_signature": """\
+いつもお世話になっております。{person:中村恵子}と申します。
+先月購入した空気清浄機（型番AP-550）ですが、フィルター交換ランプが消えなくなりました。
+取扱説明書のとおりリセットボタンを5秒長押ししても変わりません。
+注文番号は{order_id:ORD-20260712-0831}です。
+お手数ですが、日中は携帯（{phone:080-2468-1357}）までご連絡いただけますと幸いです。
+
+--
+{person:中村 恵子}
+{postal_code:〒158-0082} {address:東京都世田谷区等々力3-14-2 グリーンハイツ205号室}
+TEL：{phone:03-5707-1234}
+Mail：{email:keiko.nakamura@example.ne.jp}
+""",
+    "email_reply_about_agent": """\
+{person:山本}様
+
+先日はお電話で担当の{person:佐々木}さんに丁寧にご対応いただきありがとうございました。
+ただ、ご案内いただいた手順でも症状が改善せず、再度ご相談させてください。
+返金の場合は、登録済みのカード（{card:4111 1111 1111 1111}）に戻していただけますか。
+""",
+    "call_customer_turns": """\
+あ、もしもし、えっと、{person:ヨシダ}と申しますけど、あの、炊飯器の件で。
+番号ですか、{phone:090の8765の4321}です。
+住所は{address:埼玉県さいたま市浦和区高砂2-5-17}で、はい。
+オーダーIDは{order_id:A12-3456789}って書いてあります。
+""",
+    "call_agent_turns": """\
+お電話ありがとうございます。サポートセンターの{person:佐藤}でございます。
+大変お待たせいたしました。責任者の{person:森}に代わります。
+念のため、ご登録のお電話番号、{phone:0467-22-3344}でお間違いないでしょうか。
+""",
+    "form_terse": """\
+届いた商品が破損していた。交換希望。
+受注番号：{order_id:20260805-55501}
+氏名：{person:高橋 美咲}
+連絡先 {phone:０３－５５５５－０１２３}
+送付先 {postal_code:〒530-0001} {address:大阪府大阪市北区梅田2丁目4番9号}
+""",
+    "form_card_and_postal": """\
+クレジットカード番号を間違えて入力したかもしれません。{card:5555-5555-5555-4444}で合ってますか？
+郵便番号は{postal_code:812-0011}、{address:福岡市博多区博多駅前3-2-1}です。
+""",
+    "sns_slang_fullwidth": """\
+サポセンに電話しても全然つながらんw {phone:０５７０－０６４－１２３}に何回かけさせるん…
+しかも担当の{person:イトウ}さんに折り返すって言われて放置。
+連絡先 ｍａｉｌ→{email:ｙｕｋｉ．ｔａｎａｋａ＠ｅｘａｍｐｌｅ．ｃｏｍ}
+""",
+    "sns_international": """\
+海外から問い合わせたら{phone:+81-90-1234-5678}に折り返しますって、日本の番号しか無いの前提なのね
+公式のフリーダイヤル{phone:0120-123-456}も海外からはかからないし
+""",
+    "email_landline_styles": """\
+会社の代表は{phone:(03)1234-5678}、直通は{phone:03(1234)5679}です。
+夜間は{phone:09012345678}か{phone:090 1234 5670}にお願いします。
+{person:田中}様から伺った件、{email:tanaka.support@example.co.jp}宛てにお送りしました。
+""",
+}
+
+# Things that look like PII to a careless rule. None of these may be masked.
+DECOYS = [
+    "2026-08-01の10:30頃から、アプリにログインできなくなりました。",
+    "8月1日に12,800円で購入、¥9,980のセールの翌日でした。",
+    "型番KX-200とHF-2030Jの両方で同じエラー（E-04）が出ます。",
+    "アプリのバージョンは3.2.1、ファームウェアはv10.4.12です。",
+    "ロット番号L2608Bの製品だけ異音がするようです。",
+    "シリアルは23A0045817、製造は2026/07/15です。",
+    "梅田駅の近くのヤマダ電機で買いました。",
+    "アイリスオーヤマの加湿器から乗り換えました。",
+    "日立の洗濯機と比べても音が大きいと思う。",
+    "東京都に住んでいますが、配送が3日かかりました。",
+    "1-2-3の順でボタンを押しても反応しません。",
+    "保留が45秒を超えて、3回目でやっとつながりました。",
+    "充電に2時間半、満充電で8時間くらい持つはずです。",
+    "電話番号は［電話番号］、担当は［氏名］さんでした。",
+    "JANコードは4901234567894です。",
+    "在庫は1,234,567個あるそうです。",
+    "温度が28.5度から30.2度に上がりました。",
+    "ご担当者様、ご確認をお願いいたします。",
+    "オペレーターさんの説明はわかりやすかったです。",
+    "5000mAhのバッテリーなのに1日もたない。",
+]
+
+
+def parse(marked: str) -> tuple[str, list[tuple[str, int, int]]]:
+    """Text without markup, and the planted (type, start, end) spans in it."""
+    out: list[str] = []
+    spans: list[tuple[str, int, int]] = []
+    pos = 0
+    length = 0
+    for m in _PLANTED.finditer(marked):
+        out.append(marked[pos : m.start()])
+        length += m.start() - pos
+        kind, value = m.group(1), m.group(2)
+        assert kind in PII_TYPES, kind
+        spans.append((kind, length, length + len(value)))
+        out.append(value)
+        length += len(value)
+        pos = m.end()
+    out.append(marked[pos:])
+    return "".join(out), spans
+
+
+def scores() -> tuple[Counter, Counter, list]:
+    planted: Counter = Counter()
+    found: Counter = Counter()
+    false_positives = []
+    for name, marked in CORPUS.items():
+        text, expected = parse(marked)
+        got = {(s.type, s.start, s.end) for s in find_pii(text)}
+        for span in expected:
+            planted[span[0]] += 1
+            if span in got:
+                found[span[0]] += 1
+        false_positives += [(name, t, text[a:b]) for t, a, b in got - set(expected)]
+    return planted, found, false_positives
+
+
+def test_the_corpus_plants_every_pii_type():
+    planted, _, _ = scores()
+    assert set(planted) == set(PII_TYPES)
+
+
+@pytest.mark.parametrize("kind", PII_TYPES)
+def test_every_planted_span_of_each_type_is_found_with_exact_offsets(kind):
+    planted, found, _ = scores()
+    assert found[kind] == planted[kind], f"{kind}: recall {found[kind]}/{planted[kind]}"
+
+
+def test_nothing_outside_the_planted_spans_is_masked_in_the_corpus():
+    _, _, false_positives = scores()
+    assert false_positives == []
+
+
+@pytest.mark.parametrize("text", DECOYS)
+def test_look_alikes_are_not_masked(text):
+    assert [(s.type, text[s.start : s.end]) for s in find_pii(text)] == []
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "090-1234-5678",
+        "09012345678",
+        "090 1234 5678",
+        "03-1234-5678",
+        "(03)1234-5678",
+        "03(1234)5678",
+        "0120-123-456",
+        "0570-064-123",
+        "0800-123-4567",
+        "+81-90-1234-5678",
+        "+81 3 1234 5678",
+        "+81(0)3-1234-5678",
+        "０９０－１２３４－５６７８",
+        "０９０ー１２３４ー５６７８",
+    ],
+)
+def test_every_written_form_of_a_japanese_phone_number_is_one_phone_span(number):
+    text = f"連絡先は{number}です"
+    assert [(s.type, text[s.start : s.end]) for s in find_pii(text)] == [("phone", number)]
+
+
+@pytest.mark.parametrize(
+    "digits", ["090-1234-567", "03-1234-56789", "0012345678", "090-1234-56789"]
+)
+def test_digit_runs_with_the_wrong_length_for_a_phone_are_not_phones(digits):
+    assert [s.type for s in find_pii(f"番号 {digits} です")] == []
+
+
+def test_a_long_number_failing_luhn_is_not_a_card_without_card_context():
+    assert find_pii("問い合わせ番号 4111 1111 1111 1112 で登録されています") == []
+
+
+def test_a_long_number_failing_luhn_is_a_card_when_the_customer_says_it_is_a_card():
+    text = "カード番号 4111 1111 1111 1112 で決済エラーになります"
+    assert [(s.type, text[s.start : s.end]) for s in find_pii(text)] == [
+        ("card", "4111 1111 1111 1112")
+    ]
+
+
+def test_a_postal_code_needs_the_mark_a_label_or_an_address_after_it():
+    assert find_pii("品番は150-0001です") == []
+    text = "〒150-0001 渋谷区神宮前1-2-3"
+    assert [(s.type, text[s.start : s.end]) for s in find_pii(text)] == [
+        ("postal_code", "〒150-0001"),
+        ("address", "渋谷区神宮前1-2-3"),
+    ]
+
+
+def test_an_address_is_masked_from_the_prefecture_through_the_room_number():
+    text = "送り先は神奈川県横浜市中区山下町1-1 メゾン山下1203号室 までお願いします"
+    [span] = find_pii(text)
+    assert text[span.start : span.end] == "神奈川県横浜市中区山下町1-1 メゾン山下1203号室"
+
+
+def test_a_prefecture_or_city_alone_is_not_an_address():
+    assert find_pii("大阪府大阪市に住んでいます。") == []
+
+
+def test_offsets_point_into_the_original_full_width_text_even_when_nfkc_changes_length():
+    # ㈱ becomes three characters under NFKC and ｶﾞ two become one: offsets must still be right.
+    text = "㈱ｶﾞｲｱの件。電話は０８０－１１１１－２２２２、メールはｈａｎａ＠ｅｘａｍｐｌｅ．ｊｐ"
+    spans = find_pii(text)
+    assert [(s.type, text[s.start : s.end]) for s in spans] == [
+        ("phone", "０８０－１１１１－２２２２"),
+        ("email", "ｈａｎａ＠ｅｘａｍｐｌｅ．ｊｐ"),
+    ]
+
+
+def test_zero_width_characters_inside_a_number_do_not_hide_it():
+    text = "携帯090\u200b-1234-5678まで"
+    [span] = find_pii(text)
+    assert (span.type, text[span.start : span.end]) == ("phone", "090\u200b-1234-5678")
+
+
+def test_mask_writes_each_type_placeholder():
+    text, _ = parse(CORPUS["email_keigo_with_signature"])
+    masked = mask(text)
+    assert "［氏名］と申します。" in masked.text
+    assert "注文番号は［注文番号］です。" in masked.text
+    assert "［郵便番号］ ［住所］" in masked.text
+    assert "Mail：［メール］" in masked.text
+    assert "型番AP-550" in masked.text
+    assert set(masked.types) == {"person", "order_id", "phone", "postal_code", "address", "email"}
+
+
+def test_masking_twice_changes_nothing_more():
+    for marked in CORPUS.values():
+        once = mask(parse(marked)[0]).text
+        assert mask(once).text == once
+        assert mask(once).spans == []
+
+
+def test_no_planted_value_survives_masking():
+    for marked in CORPUS.values():
+        text, spans = parse(marked)
+        masked = mask(text).text
+        for _, a, b in spans:
+            assert text[a:b] not in masked
+
+
+def test_a_known_name_is_masked_wherever_it_appears_even_in_latin_letters():
+    text = "Yamada様\nよろしくお願いします。\nTaro Yamada"
+    masked = mask(text, known_names=["Taro Yamada"])
+    assert masked.text == "［氏名］様\nよろしくお願いします。\n［氏名］"
+
+
+def test_placeholders_are_listed_for_every_type():
+    assert set(PLACEHOLDERS) == set(PII_TYPES)
+    assert all(p.startswith("［") and p.endswith("］") for p in PLACEHOLDERS.values())
+
+
+def test_masking_five_thousand_texts_takes_seconds_not_minutes():
+    texts = [parse(m)[0] for m in CORPUS.values()] + DECOYS
+    batch = [f"{texts[i % len(texts)]}（{i}件目）" for i in range(5000)]
+    started = time.perf_counter()
+    for text in batch:
+        mask(text)
+    elapsed = time.perf_counter() - started
+    print(f"masked 5000 texts in {elapsed:.2f}s")
+    assert elapsed < 30
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("髙橋様、先日はありがとうございました。", "髙橋"),
+        ("長谷川です。昨日の件で再度ご連絡しました。", "長谷川"),
+        ("オペレーターの方（たしか斎藤さん）が親切でした。", "斎藤"),
+        ("お客様番号と氏名（新井 翔太）を伝えたのに、また最初から説明させられた。", "新井 翔太"),
+        ("担当者名：小松", "小松"),
+        ("対応してくれた西村さんにお礼を伝えてください。", "西村"),
+        ("私、カスタマーサポートの岡田が承りました。", "岡田"),
+        ("夫の健太が設定したので、詳しいことはわかりません。", "健太"),
+        ("お世話になります、ABC商事の鈴木です。", "鈴木"),
+        ("営業の石井さんからは問題ないと聞いていました。", "石井"),
+        ("キムラタクヤ様\nお問い合わせありがとうございます。", "キムラタクヤ"),
+        ("山﨑さんに代わってもらえますか", "山﨑"),
+        ("大変お待たせいたしました。責任者の森に代わります。", "森"),
+        ("私、四十万と申します。ご相談したいことがありまして。", "四十万"),
+        ("イワサキ　ユウタと申します。先日お電話した件です。", "イワサキ　ユウタ"),
+        ("林です。\nご回答ありがとうございます。まだ直りません。", "林"),
+        ("もしもし、林ですが、昨日の件で折り返しを待っています。", "林"),
+        ("えっと、森太郎です。番号も言ったほうがいいですか。", "森太郎"),
+    ],
+)
+def test_a_person_name_in_context_is_masked(text, name):
+    assert [(s.type, text[s.start : s.end]) for s in find_pii(text)] == [("person", name)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "アイリスオーヤマの加湿器から乗り換えました。",
+        "ダイソンの掃除機と迷ってこちらにしました。",
+        "小林製薬の商品ではありません。",
+        "森の中のキャンプ場で使いました。",
+        "林の中でも電波がちゃんと入ります。",
+        "父の日のプレゼントに買いました。",
+        "奥様がおっしゃっていた症状と同じです。",
+        "店員さんにも大家さんにも聞きましたがわかりませんでした。",
+        "お客様各位",
+        "担当の方から折り返しがありません。",
+        "担当者の携帯に電話しても出ません。",
+        "カスタマーサポートの者と申しますが、先日のお問い合わせの件でご連絡しました。",
+        "何を買ったかって？本です。通販で届いたのが破れていました。",
+        "以上です。よろしくお願いします。",
+    ],
+)
+def test_words_that_only_look_like_names_are_not_masked(text):
+    assert [(s.type, text[s.start : s.end]) for s in find_pii(text)] == []
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "北海道札幌市中央区北1条西2丁目1番地",
+        "京都市左京区下鴨松ノ木町12-3",
+        "愛知県名古屋市中村区名駅4丁目7番1号 ミッドランドスクエア15階",
+        "沖縄県那覇市おもろまち4-1-1",
+        "東京都千代田区丸の内1-9-1",
+        "東京都港区六本木６－１０－１",
+        "東京都新宿区西新宿二丁目8番1号",
+    ],
+)
+def test_address_forms_are_masked_whole(address):
+    text = f"お届け先は{address}です。"
+    assert [(s.type, text[s.start : s.end]) for s in find_pii(text)] == [("address", address)]
+
+
+def test_a_phone_glued_to_tel_is_still_a_phone_but_not_when_glued_to_an_id():
+    text = "TEL03-1234-5678 会員番号A0312345678"
+    assert [(s.type, text[s.start : s.end]) for s in find_pii(text)] == [("phone", "03-1234-5678")]
+
+
+def test_a_known_name_is_found_in_full_width_letters_in_any_order():
+    text = "ＹＡＭＡＤＡ　Ｔａｒｏ様からの件、Taro Yamadaとして登録済みです"
+    masked = mask(text, known_names=["Taro Yamada"])
+    assert masked.text == "［氏名］　［氏名］様からの件、［氏名］として登録済みです"
+
+
+def test_words_in_a_display_name_that_are_not_names_are_not_masked_elsewhere():
+    text = "Apple Supportに問い合わせたらサポートの佐藤さんが対応してくれました"
+    masked = mask(text, known_names=["Apple Support", "サポート 窓口"])
+    assert masked.text == "［氏名］に問い合わせたらサポートの［氏名］さんが対応してくれました"

@@ -1,0 +1,234 @@
+"""The dashboard's read queries over the published marts snapshot, one function per question.
+
+Each function runs one `warehouse/sql/app/<name>.sql` with bound parameters on a connection from
+`open_app_snapshot()` and returns a pandas DataFrame; the app never writes SQL of its own.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from warehouse.db import sql
+from warehouse.paths import snapshot_path
+from warehouse.snapshot import open_snapshot, snapshot_version
+
+UNCLASSIFIED_ID = "__unclassified__"
+
+
+def snapshot_file() -> Path:
+    """The snapshot the app reads: `$KOE_SNAPSHOT`, else the one beside the warehouse file."""
+    configured = os.environ.get("KOE_SNAPSHOT")
+    return Path(configured) if configured else snapshot_path()
+
+
+def open_app_snapshot() -> duckdb.DuckDBPyConnection:
+    """A read-only connection to `snapshot_file()`; FileNotFoundError when none is published."""
+    return open_snapshot(snapshot_file())
+
+
+class SnapshotReader:
+    """One read-only snapshot connection shared by threads, each query on its own cursor.
+
+    A DuckDB cursor is a fresh session: it starts in the in-memory catalog with the default
+    time zone, so `cursor()` repeats what `open_snapshot()` set up on the parent connection.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        self.path = Path(path) if path is not None else snapshot_file()
+        self._con = open_snapshot(self.path)
+        self._database, self._time_zone = self._con.execute(sql("app/session")).fetchone()
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        cursor = self._con.cursor()
+        # Names and settings cannot be bound; both values come from DuckDB itself above.
+        cursor.execute(f'USE "{self._database.replace(chr(34), chr(34) * 2)}"')
+        cursor.execute(f"SET TimeZone = '{self._time_zone.replace(chr(39), chr(39) * 2)}'")
+        # A missing mart must fail loudly, not resolve to a Python variable of the same name.
+        cursor.execute("SET python_enable_replacements = false")
+        return cursor
+
+    def close(self) -> None:
+        self._con.close()
+
+
+def app_snapshot_version() -> tuple[int, int] | None:
+    """A key that changes whenever a new snapshot is published; None when there is none."""
+    return snapshot_version(snapshot_file())
+
+
+def _frame(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:
+    return con.execute(sql(f"app/{name}"), params or None).df()
+
+
+def _values(items: Sequence[str] | None) -> list[str]:
+    """Filter lists are bound as VARCHAR[]; an empty list means "no restriction"."""
+    return [str(item) for item in items or ()]
+
+
+# --- period and filters ---------------------------------------------------------------------
+
+
+def data_period(con: duckdb.DuckDBPyConnection) -> tuple[date, date] | None:
+    """First and last day with calls or feedback, or None when the marts are empty."""
+    first, last = con.execute(sql("app/data_period")).fetchone()
+    if first is None:
+        return None
+    return first, last
+
+
+def filter_values(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """{"channel": [...], "product": [...]} occurring in the issue marts, sorted."""
+    frame = _frame(con, "filter_values")
+    return {
+        dimension: frame.loc[frame["dimension"] == dimension, "value"].tolist()
+        for dimension in ("channel", "product")
+    }
+
+
+# --- executive ------------------------------------------------------------------------------
+
+
+def kpi_period(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.DataFrame:
+    """One row per KPI target: kpi, label_ja, target, direction, informational, value, base, met.
+
+    `value` weights each day's rate by its denominator (`base` is that denominator summed over
+    the period); `met` is NULL when the period has no data for the KPI.
+    """
+    frame = _frame(con, "kpi_period", start=start, end=end)
+    if "informational" not in frame.columns:
+        frame.insert(frame.columns.get_loc("direction") + 1, "informational", False)
+    frame["informational"] = frame["informational"].fillna(False).astype(bool)
+    return frame
+
+
+def kpi_daily(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.DataFrame:
+    """marts.kpi_daily rows from `start` to `end` inclusive, oldest first."""
+    return _frame(con, "kpi_daily", start=start, end=end)
+
+
+def volume_daily(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.DataFrame:
+    """Feedback count per day and channel (all issues, 未分類 included)."""
+    return _frame(con, "volume_daily", start=start, end=end)
+
+
+def issue_totals(
+    con: duckdb.DuckDBPyConnection,
+    start: date,
+    end: date,
+    channels: Sequence[str] | None = None,
+    products: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Per issue over the period: label, keywords, feedback_count, negative_count,
+    negative_share, avg_sentiment, unclassified; largest first, 未分類 last.
+
+    Empty `channels` / `products` mean all of them.
+    """
+    return _frame(
+        con,
+        "issue_totals",
+        start=start,
+        end=end,
+        channels=_values(channels),
+        products=_values(products),
+    )
+
+
+# --- trends ---------------------------------------------------------------------------------
+
+
+def issue_trend(
+    con: duckdb.DuckDBPyConnection,
+    start: date,
+    end: date,
+    channels: Sequence[str] | None = None,
+    products: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Per day and issue: label, feedback_count, negative_count, avg_sentiment."""
+    return _frame(
+        con,
+        "issue_trend",
+        start=start,
+        end=end,
+        channels=_values(channels),
+        products=_values(products),
+    )
+
+
+# --- issue detail ---------------------------------------------------------------------------
+
+
+def issue_catalogue(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every issue (issue_id, label, feedback_count, negative_share, unclassified), 未分類 last."""
+    return _frame(con, "issue_catalogue")
+
+
+def issue_detail(con: duckdb.DuckDBPyConnection, issue_id: str) -> pd.DataFrame:
+    """The marts.issues row of `issue_id` (empty frame when unknown)."""
+    return _frame(con, "issue_detail", issue_id=str(issue_id))
+
+
+def issue_examples(con: duckdb.DuckDBPyConnection, issue_id: str, limit: int = 10) -> pd.DataFrame:
+    """Masked feedback of the issue: representatives first (`representative`), then newest."""
+    return _frame(con, "issue_examples", issue_id=str(issue_id), limit=int(limit))
+
+
+def issue_timeline(con: duckdb.DuckDBPyConnection, issue_id: str) -> pd.DataFrame:
+    """Per day: feedback_count, negative_count, avg_sentiment of the issue."""
+    return _frame(con, "issue_timeline", issue_id=str(issue_id))
+
+
+def issue_breakdown(con: duckdb.DuckDBPyConnection, issue_id: str) -> pd.DataFrame:
+    """Per channel and product: feedback_count, negative_count of the issue."""
+    return _frame(con, "issue_breakdown", issue_id=str(issue_id))
+
+
+# --- agent QA -------------------------------------------------------------------------------
+
+
+def qa_filter_values(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """{"check": [...], "team": [...], "agent": [...]}, sorted."""
+    frame = _frame(con, "qa_filter_values")
+    return {
+        dimension: frame.loc[frame["dimension"] == dimension, "value"].tolist()
+        for dimension in ("check", "team", "agent")
+    }
+
+
+def qa_findings(
+    con: duckdb.DuckDBPyConnection,
+    start: date,
+    end: date,
+    checks: Sequence[str] | None = None,
+    teams: Sequence[str] | None = None,
+    agents: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """marts.agent_qa_findings rows in the period and filters, newest call first."""
+    return _frame(
+        con,
+        "qa_findings",
+        start=start,
+        end=end,
+        checks=_values(checks),
+        teams=_values(teams),
+        agents=_values(agents),
+    )
+
+
+def qa_agents(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.DataFrame:
+    """Per team and agent: calls_answered, findings (total and per check), findings_per_100_calls."""
+    return _frame(con, "qa_agents", start=start, end=end)
+
+
+# --- quarantine -----------------------------------------------------------------------------
+
+
+def quarantine(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every quarantined record with its reason and masked excerpt, newest first."""
+    return _frame(con, "quarantine")
