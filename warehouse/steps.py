@@ -8,6 +8,8 @@ so running it again after a success or a crash leaves the same rows.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from pathlib import Path
 
@@ -37,16 +39,36 @@ def ingest_channel(channel: str, inbox: Path, path: str | os.PathLike[str] | Non
         for source in list_sources(inbox):
             if source.channel != channel:
                 continue
-            if is_loaded(con, source.rel, source.sha256):
+            result = read_source(source, inbox) if channel == "email" else None
+            version = email_version(source.sha256, result) if result else source.sha256
+            if is_loaded(con, source.rel, version):
                 counts["skipped"] += 1
                 continue
-            result = mask_read_result(read_source(source, inbox))
-            load_source(con, source.rel, source.channel, source.sha256, source.size_bytes, result)
+            result = mask_read_result(result or read_source(source, inbox))
+            load_source(con, source.rel, source.channel, version, source.size_bytes, result)
             counts["files"] += 1
             counts["feedback"] += len(result.feedback)
             counts["calls"] += len(result.calls)
             counts["quarantined"] += len(result.quarantine)
     return counts
+
+
+def email_version(sha256: str, result) -> str:
+    """The manifest version of a mail file: its hash, plus the support replies found for it.
+
+    A support reply often arrives in a later file than the customer's message. Its first-response
+    time belongs to the earlier file's rows, so that file must load again when a reply appears,
+    although its bytes did not change. Reading mail headers is cheap; masking is what we skip.
+    """
+    replies = sorted(
+        (f.source_key, f.first_response_at.isoformat())
+        for f in result.feedback
+        if f.first_response_at is not None
+    )
+    if not replies:
+        return sha256
+    digest = hashlib.sha256(json.dumps(replies).encode("utf-8")).hexdigest()[:16]
+    return f"{sha256}+replies:{digest}"
 
 
 def analyze_new_feedback(path: str | os.PathLike[str] | None = None) -> dict:
