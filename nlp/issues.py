@@ -67,6 +67,9 @@ class IssueModel:
     merge_similarity:
         Clusters of one product whose centroids are at least this cosine-similar become one
         issue (None: never merge).
+    product_similarity:
+        Feedback without a product joins the most similar product (cosine to the product's
+        centroid) when at least this similar; below it, it is clustered as product-less.
     random_state:
         Seeds the SVD and k-means; same input, same issues.
     """
@@ -83,6 +86,7 @@ class IssueModel:
         n_representatives: int = 3,
         n_init: int = 2,
         merge_similarity: float | None = 0.7,
+        product_similarity: float = 0.2,
         random_state: int = 0,
     ) -> None:
         self.min_size = min_size
@@ -95,6 +99,7 @@ class IssueModel:
         self.n_representatives = n_representatives
         self.n_init = n_init
         self.merge_similarity = merge_similarity
+        self.product_similarity = product_similarity
         self.random_state = random_state
 
     # --- public --------------------------------------------------------------------------------
@@ -132,7 +137,12 @@ class IssueModel:
         products = [products[i] for i in order]
         embeddings = embeddings[order]
         terms = self._terms(texts)
+        # A product's own name says which product, not which problem: issues live within a
+        # product already, and its name words would otherwise pull unrelated complaints together.
+        naming = {t for p in self._clusterable_products(products) for t in issue_terms(p)}
+        terms = [[t for t in doc if t not in naming] for doc in terms]
         features = self._features(embeddings, terms)
+        products = self._infer_missing_products(features, products)
         raw = self._cluster(features, products)
         raw = self._drop_outliers(features, raw)
         self._describe(features, raw, terms, products, order)
@@ -177,6 +187,43 @@ class IssueModel:
         svd = TruncatedSVD(n_components=n_components, random_state=self.random_state)
         svd.fit(distinct)
         return _unit_rows(svd.transform(tfidf))
+
+    def _clusterable_products(self, products: Sequence[str | None]) -> list[str]:
+        """Products with at least ``min_size`` documents: the ones issues can form within."""
+        sizes: dict[str, int] = {}
+        for p in products:
+            if p is not None:
+                sizes[p] = sizes.get(p, 0) + 1
+        return sorted(p for p, n in sizes.items() if n >= self.min_size)
+
+    def _infer_missing_products(
+        self, features: np.ndarray, products: Sequence[str | None]
+    ) -> list[str | None]:
+        """Give feedback without a product field (SNS posts, many mails) the product it reads like.
+
+        Each such row joins the product whose centroid it is most similar to, when that similarity
+        reaches ``product_similarity``; otherwise it stays product-less. Without this, every
+        product-less complaint would be clustered apart from the product it is about.
+        """
+        known = self._clusterable_products(products)
+        if not known or all(p is not None for p in products):
+            return list(products)
+        centroids = _unit_rows(
+            np.vstack(
+                [
+                    features[[i for i, p in enumerate(products) if p == k]].mean(axis=0)
+                    for k in known
+                ]
+            )
+        )
+        missing = [i for i, p in enumerate(products) if p is None]
+        similarity = features[missing] @ centroids.T
+        inferred = list(products)
+        for row, i in enumerate(missing):
+            best = int(np.argmax(similarity[row]))
+            if similarity[row, best] >= self.product_similarity:
+                inferred[i] = known[best]
+        return inferred
 
     def _cluster(self, features: np.ndarray, products: Sequence[str | None]) -> np.ndarray:
         """Raw cluster numbers per product (−1 = product or cluster under ``min_size``)."""

@@ -243,3 +243,17 @@ def test_clusters_six_thousand_documents_quickly(embeddings):
     elapsed = time.perf_counter() - start
     assert elapsed < 45, f"{elapsed:.1f}s"
     assert len(model.issues_) >= 5
+
+
+def test_feedback_without_a_product_joins_the_issue_of_the_product_it_is_about(embeddings):
+    # Withhold the product of every third complaint, as SNS posts and many mails arrive.
+    hidden = [p if i % 3 else None for i, p in enumerate(PRODUCTS)]
+    model = IssueModel().fit(TEXTS, embeddings, products=hidden)
+    with_product = {i for i, p in enumerate(hidden[:N_PLANTED]) if p is not None}
+    majority: dict[int, Counter] = {}
+    for i in with_product:
+        majority.setdefault(int(model.labels_[i]), Counter())[TRUTH[i]] += 1
+    problem_of = {label: c.most_common(1)[0][0] for label, c in majority.items() if label >= 0}
+    withheld = [i for i in range(N_PLANTED) if hidden[i] is None]
+    joined = sum(1 for i in withheld if problem_of.get(int(model.labels_[i])) == TRUTH[i])
+    assert joined / len(withheld) >= 0.7, f"{joined} of {len(withheld)} joined their issue"
