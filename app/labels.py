@@ -6,6 +6,7 @@ import math
 from datetime import date
 
 import pandas as pd
+import streamlit as st
 
 CHANNELS = {"call": "電話", "email": "メール", "form": "Webフォーム", "sns": "SNS"}
 
@@ -101,3 +102,15 @@ def sentiment(value: object) -> str:
 def day(value: object) -> str:
     """A date as 2026/08/03; "—" when missing (an issue without feedback has no first day)."""
     return "—" if is_missing(value) or pd.isna(value) else f"{value:%Y/%m/%d}"
+
+
+def issue_count_columns() -> dict:
+    """`st.dataframe` column settings for the issue tables: label, counts and negative share."""
+    return {
+        "label": "課題",
+        "feedback_count": st.column_config.NumberColumn("件数"),
+        "negative_count": st.column_config.NumberColumn("ネガティブ件数"),
+        "negative_share": st.column_config.ProgressColumn(
+            "ネガティブ比率", format="percent", min_value=0, max_value=1
+        ),
+    }

@@ -118,15 +118,7 @@ def _top_issues(issues: pd.DataFrame) -> None:
         st.dataframe(
             table,
             hide_index=True,
-            column_config={
-                "label": "課題",
-                "feedback_count": st.column_config.NumberColumn("件数"),
-                "negative_count": st.column_config.NumberColumn("ネガティブ件数"),
-                "negative_share": st.column_config.ProgressColumn(
-                    "ネガティブ比率", format="percent", min_value=0, max_value=1
-                ),
-                "keywords": "キーワード",
-            },
+            column_config={**labels.issue_count_columns(), "keywords": "キーワード"},
         )
         st.download_button(
             "CSVをダウンロード",

@@ -119,12 +119,7 @@ def render() -> None:
         table,
         hide_index=True,
         column_config={
-            "label": "課題",
-            "feedback_count": st.column_config.NumberColumn("件数"),
-            "negative_count": st.column_config.NumberColumn("ネガティブ件数"),
-            "negative_share": st.column_config.ProgressColumn(
-                "ネガティブ比率", format="percent", min_value=0, max_value=1
-            ),
+            **labels.issue_count_columns(),
             "avg_sentiment": st.column_config.NumberColumn("平均感情スコア", format="%.2f"),
         },
     )
