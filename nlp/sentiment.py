@@ -329,7 +329,8 @@ def _sentence_score(sentence: str) -> float:
     return total
 
 
-def _raw_score(text: str) -> float:
+def raw_score(text: str) -> float:
+    """The summed rule weights of ``text``: below zero negative, above positive."""
     text = normalize(text)
     if not text:
         return 0.0
@@ -348,7 +349,7 @@ def _raw_score(text: str) -> float:
 
 def score_sentiment(text: str) -> Sentiment:
     """Label and score one text; the score is tanh of the summed rule weights."""
-    raw = _raw_score(text)
+    raw = raw_score(text)
     if abs(raw) < THRESHOLD:
         return Sentiment(NEUTRAL, 0.0)
     score = round(math.tanh(raw / 2), 4)

@@ -902,10 +902,10 @@ CREATE TABLE marts.feedback (
     feedback_id VARCHAR, channel VARCHAR, created_at TIMESTAMPTZ, created_date DATE,
     product VARCHAR, lot VARCHAR, app_version VARCHAR, customer_id VARCHAR,
     subject_masked VARCHAR, text_masked VARCHAR, issue_id VARCHAR, issue_label VARCHAR,
-    sentiment VARCHAR, sentiment_score DOUBLE, flags VARCHAR[], pii_types VARCHAR[],
+    is_complaint BOOLEAN, sentiment VARCHAR, sentiment_score DOUBLE, flags VARCHAR[], pii_types VARCHAR[],
     first_response_hours DOUBLE);
 CREATE TABLE marts.issues (
-    issue_id VARCHAR, label VARCHAR, keywords VARCHAR[], feedback_count INTEGER,
+    issue_id VARCHAR, label VARCHAR, kind VARCHAR, keywords VARCHAR[], feedback_count INTEGER,
     negative_share DOUBLE, first_seen DATE, last_seen DATE, top_product VARCHAR,
     top_channel VARCHAR, representative_ids VARCHAR[]);
 CREATE TABLE marts.issue_daily (
@@ -972,6 +972,7 @@ def feedback_frame() -> pd.DataFrame:
                 "text_masked": text,
                 "issue_id": issue_id,
                 "issue_label": ISSUES[issue_id][0] if issue_id else UNCLASSIFIED_LABEL,
+                "is_complaint": True,
                 "sentiment": sentiment,
                 "sentiment_score": score,
                 "flags": flags,
@@ -1006,6 +1007,7 @@ def issues_frame(feedback: pd.DataFrame) -> pd.DataFrame:
             {
                 "issue_id": issue_id,
                 "label": label,
+                "kind": "unclassified" if issue_id == UNCLASSIFIED_ID else "issue",
                 "keywords": keywords,
                 "feedback_count": len(group),
                 "negative_share": float((group["sentiment"] == "negative").mean()),

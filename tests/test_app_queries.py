@@ -208,7 +208,7 @@ def test_issue_totals_put_the_largest_issue_first_and_unclassified_last(con):
     ]
     assert totals["feedback_count"].tolist() == [14, 10, 8, 6, 5, 5]
     assert totals["negative_count"].tolist() == [12, 9, 6, 3, 0, 2]
-    assert totals["unclassified"].tolist() == [False] * 5 + [True]
+    assert totals["not_an_issue"].tolist() == [False] * 5 + [True]
     battery = totals.iloc[0]
     assert battery["label"] == "バッテリーの減りが早い"
     assert battery["negative_share"] == pytest.approx(12 / 14)
@@ -329,7 +329,7 @@ def test_issue_detail_of_the_battery_issue(con):
     assert issue["top_product"] == WATCH
     assert issue["first_seen"].date() == AUG(3)
     assert issue["last_seen"].date() == AUG(16)
-    assert not issue["unclassified"]
+    assert not issue["not_an_issue"]
 
 
 def test_issue_detail_of_an_unknown_or_hostile_id_is_empty(con):
@@ -465,8 +465,10 @@ def test_every_query_runs_on_the_marts_the_pipeline_builds(empty_real_snapshot):
             "avg_speed_of_answer_s": True,
         }
         assert kpis["value"].isna().all()
-        # Only the 未分類 row, with no feedback yet.
-        assert queries.issue_catalogue(con)["feedback_count"].tolist() == [0]
+        # Only the two rows that are not issues (未分類, 苦情以外), with no feedback yet.
+        catalogue = queries.issue_catalogue(con)
+        assert catalogue["kind"].tolist() == ["not_complaint", "unclassified"]
+        assert catalogue["feedback_count"].tolist() == [0, 0]
         assert queries.filter_values(con) == {"channel": [], "product": []}
         assert queries.qa_filter_values(con) == {"check": [], "team": [], "agent": []}
         empty = [

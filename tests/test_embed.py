@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nlp.embed import MODEL_ENV, USE_DIMENSION, embed, load_embedder, model_id
+from nlp.embed import MODEL_ENV, embed, load_embedder, model_id
+
+USE_DIMENSION = 512
 
 pytestmark = pytest.mark.slow
 

@@ -99,12 +99,17 @@ def analysis_rows(keys: list[str], sentiment: str = "negative") -> pd.DataFrame:
             "sentiment_score": [-0.6] * len(keys),
             "flags": [["churn"] if k == "S-101" else [] for k in keys],
             "keywords": [("異音", "脱水") for _ in keys],
+            "is_complaint": [sentiment == "negative"] * len(keys),
+            "analysis_version": VERSION,
         }
     )
 
 
+VERSION = "2+usem3-test"
+
+
 def test_pending_feedback_is_every_original_at_first(con):
-    pending = pending_feedback(con)
+    pending = pending_feedback(con, VERSION)
 
     assert list(pending["feedback_id"]) == [fid("S-101"), fid("S-103"), fid("S-104")]
     assert list(pending.columns) == [
@@ -122,7 +127,7 @@ def test_analysed_feedback_is_no_longer_pending_and_saving_twice_is_harmless(con
     save_feedback_analysis(con, analysis_rows(["S-101", "S-103"]))
     save_feedback_analysis(con, analysis_rows(["S-101", "S-103"]))
 
-    assert list(pending_feedback(con)["feedback_id"]) == [fid("S-104")]
+    assert list(pending_feedback(con, VERSION)["feedback_id"]) == [fid("S-104")]
     rows = con.execute(
         "SELECT sentiment, sentiment_score, flags, keywords FROM nlp.feedback_analysis"
         " WHERE feedback_id = ?",
@@ -137,13 +142,26 @@ def test_feedback_whose_text_changed_is_pending_again(con):
     edited = dict(TEXTS, **{"S-103": "アプリの通知が来ません。再インストールしても同じです。"})
     load_source(con, FORMS, "form", "sha-f2", 1, ReadResult(feedback=forms(edited)))
 
-    assert list(pending_feedback(con)["feedback_id"]) == [fid("S-103")]
+    assert list(pending_feedback(con, VERSION)["feedback_id"]) == [fid("S-103")]
+
+
+def test_feedback_analysed_by_another_version_is_pending_again(con):
+    save_feedback_analysis(con, analysis_rows(["S-101", "S-103", "S-104"]))
+
+    assert pending_feedback(con, VERSION).empty
+    assert len(pending_feedback(con, "3+usem3-test")) == 3
 
 
 def test_clustering_input_is_every_original(con):
     frame = all_feedback_for_clustering(con)
 
-    assert list(frame.columns) == ["feedback_id", "text_masked", "product", "content_hash"]
+    assert list(frame.columns) == [
+        "feedback_id",
+        "text_masked",
+        "product",
+        "content_hash",
+        "is_complaint",
+    ]
     assert list(frame["feedback_id"]) == [fid("S-101"), fid("S-103"), fid("S-104")]
 
 

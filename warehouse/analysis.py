@@ -32,6 +32,8 @@ FEEDBACK_ANALYSIS_COLUMNS = pa.schema(
         ("flags", _STRINGS),
         ("keywords", _STRINGS),
         ("analyzed_at", _TIMESTAMP),
+        ("is_complaint", pa.bool_()),
+        ("analysis_version", pa.string()),
     ]
 )
 ISSUE_COLUMNS = pa.schema(
@@ -66,6 +68,8 @@ CALL_QA_FINDING_COLUMNS = pa.schema(
 _OPTIONAL = {
     "analyzed_at",
     "keywords",
+    "is_complaint",
+    "analysis_version",
     "size",
     "representative_ids",
     "turn",
@@ -77,16 +81,18 @@ _OPTIONAL = {
 # --- feedback -----------------------------------------------------------------------------------
 
 
-def pending_feedback(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Originals whose current text has no analysis yet.
+def pending_feedback(con: duckdb.DuckDBPyConnection, analysis_version: str) -> pd.DataFrame:
+    """Originals whose current text has no analysis by ``analysis_version`` yet.
 
     Columns: feedback_id, channel, created_at, product, subject_masked, text_masked, content_hash.
     """
-    return con.sql(sql("analysis/pending_feedback")).df()
+    return con.execute(
+        sql("analysis/pending_feedback"), {"analysis_version": analysis_version}
+    ).df()
 
 
 def all_feedback_for_clustering(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every original, oldest first: feedback_id, text_masked, product, content_hash."""
+    """Every original, oldest first: feedback_id, text_masked, product, content_hash, is_complaint."""
     return con.sql(sql("analysis/all_feedback_for_clustering")).df()
 
 
@@ -94,7 +100,8 @@ def save_feedback_analysis(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) 
     """Upsert per-feedback results.
 
     `frame` columns: feedback_id, content_hash (of the text analysed), sentiment, sentiment_score,
-    flags (list of str), keywords (list of str, optional), analyzed_at (optional, default now).
+    flags (list of str), keywords (list of str, optional), analyzed_at (optional, default now),
+    is_complaint (bool, optional), analysis_version (optional).
     """
     batch = _arrow_batch(frame, FEEDBACK_ANALYSIS_COLUMNS, "feedback analysis")
     _run_with_batches(con, ["analysis/save_feedback_analysis"], feedback_analysis_batch=batch)

@@ -126,7 +126,7 @@ def issue_totals(
     products: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Per issue over the period: label, keywords, feedback_count, negative_count,
-    negative_share, avg_sentiment, unclassified; largest first, 未分類 last.
+    negative_share, avg_sentiment, kind, not_an_issue; largest first, 未分類 and 苦情以外 last.
 
     Empty `channels` / `products` mean all of them.
     """
@@ -165,7 +165,8 @@ def issue_trend(
 
 
 def issue_catalogue(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every issue (issue_id, label, feedback_count, negative_share, unclassified), 未分類 last."""
+    """Every issue (issue_id, label, feedback_count, negative_share, kind, not_an_issue); the rows
+    that are not issues (未分類, 苦情以外) last."""
     return _frame(con, "issue_catalogue")
 
 

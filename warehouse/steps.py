@@ -74,13 +74,23 @@ def email_version(sha256: str, result) -> str:
 def analyze_new_feedback(path: str | os.PathLike[str] | None = None) -> dict:
     """Sentiment, flags, keywords and embeddings for originals whose current text is new."""
     from nlp.embed import load_embedder, model_id
-    from nlp.pipeline import analyze_texts, embed_texts
+    from nlp.pipeline import analysis_version, analyze_texts, embed_texts, is_complaint
+    from nlp.sentiment_model import trained_classifier
 
+    model_key = model_id()
+    version = analysis_version(model_key)
     with connect(path) as con:
         apply_schema(con)
-        pending = analysis.pending_feedback(con)
-        items = _feedback_texts(pending)
-        results = analyze_texts(items)
+        items = _feedback_texts(analysis.pending_feedback(con, version))
+        if not items:
+            return {"analysed": 0, "embedded": 0}
+        embedder = load_embedder()
+        cache = analysis.cached_embeddings(con, model_key, [i.content_hash for i in items])
+        matrix, new_vectors = embed_texts(items, embedder, cache)
+        # Vectors first: a crash between the two writes leaves analysis to redo, never an
+        # analysed text without its embedding.
+        analysis.save_embeddings(con, model_key, new_vectors)
+        results = analyze_texts(items, matrix, trained_classifier(embedder, model_key))
         frame = pd.DataFrame(
             {
                 "feedback_id": [r.feedback_id for r in results],
@@ -89,16 +99,10 @@ def analyze_new_feedback(path: str | os.PathLike[str] | None = None) -> dict:
                 "sentiment_score": [r.sentiment_score for r in results],
                 "flags": [list(r.flags) for r in results],
                 "keywords": [list(r.keywords) for r in results],
+                "is_complaint": [is_complaint(r.sentiment, r.flags) for r in results],
+                "analysis_version": version,
             }
         )
-        new_vectors: dict = {}
-        if items:
-            model_key = model_id()
-            cache = analysis.cached_embeddings(con, model_key, [i.content_hash for i in items])
-            _, new_vectors = embed_texts(items, load_embedder(), cache)
-            # Vectors first: a crash between the two writes leaves analysis to redo, never an
-            # analysed text without its embedding.
-            analysis.save_embeddings(con, model_key, new_vectors)
         analysis.save_feedback_analysis(con, frame)
     return {"analysed": len(results), "embedded": len(new_vectors)}
 
@@ -170,9 +174,15 @@ def _feedback_texts(frame: pd.DataFrame):
             text=row.text_masked or "",
             content_hash=row.content_hash,
             product=None if pd.isna(row.product) else row.product,
+            complaint=_complaint(getattr(row, "is_complaint", None)),
         )
         for row in frame.itertuples(index=False)
     ]
+
+
+def _complaint(value) -> bool:
+    # Not analysed yet (NULL): cluster it as a complaint rather than hide it from every issue.
+    return True if value is None or pd.isna(value) else bool(value)
 
 
 def _issues_frame(issues) -> pd.DataFrame:

@@ -80,8 +80,9 @@ def _top_issues(issues: pd.DataFrame) -> None:
     if issues.empty:
         st.info("この期間のお問い合わせはありません。")
         return
-    classified = issues[~issues["unclassified"]].head(TOP_ISSUES)
-    unclassified = issues[issues["unclassified"]]
+    classified = issues[~issues["not_an_issue"]].head(TOP_ISSUES)
+    unclassified = issues[issues["kind"] == "unclassified"]
+    not_complaints = issues[issues["kind"] == "not_complaint"]
     total = int(issues["feedback_count"].sum())
 
     left, right = st.columns([3, 2])
@@ -110,6 +111,12 @@ def _top_issues(issues: pd.DataFrame) -> None:
         st.caption(
             f"未分類（どの課題にも当てはまらないお問い合わせ）: {int(row['feedback_count'])}件"
             f"（全体 {total}件の {row['feedback_count'] / total:.0%}）— 課題の件数には含めていません。"
+        )
+    if len(not_complaints):
+        row = not_complaints.iloc[0]
+        st.caption(
+            f"苦情以外（お礼・質問・要望）: {int(row['feedback_count'])}件"
+            f"（全体の {row['feedback_count'] / total:.0%}）"
         )
     table = issues.assign(keywords=issues["keywords"].map(labels.words))[
         ["label", "feedback_count", "negative_count", "negative_share", "keywords"]

@@ -31,8 +31,12 @@ def render() -> None:
     issue = detail.iloc[0]
 
     st.header(issue["label"])
-    if issue["unclassified"]:
-        st.caption("どの課題にも当てはまらなかったお問い合わせです。")
+    if issue["kind"] == "unclassified":
+        st.caption("どの課題にも当てはまらなかった苦情です。似た声が増えると新しい課題になります。")
+    elif issue["kind"] == "not_complaint":
+        st.caption(
+            "お礼・質問・要望など、苦情ではないお問い合わせです。課題の集計には含めていません。"
+        )
     keywords = labels.words(issue["keywords"])
     if keywords:
         st.markdown(f"**キーワード:** {keywords}")

@@ -51,7 +51,7 @@ def render() -> None:
         st.info("この条件に当てはまるお問い合わせはありません。条件を変えてみてください。")
         return
     names = dict(zip(totals["issue_id"], totals["label"], strict=True))
-    default = totals.loc[~totals["unclassified"], "issue_id"].head(DEFAULT_ISSUES).tolist()
+    default = totals.loc[~totals["not_an_issue"], "issue_id"].head(DEFAULT_ISSUES).tolist()
     chosen = st.multiselect(
         "表示する課題 (issues)",
         totals["issue_id"].tolist(),

@@ -1,5 +1,8 @@
--- Every original (not an exact duplicate) to cluster into issues, in a stable order.
-SELECT feedback_id, text_masked, product, content_hash
-FROM staging.feedback
-WHERE duplicate_of IS NULL
-ORDER BY created_at, feedback_id;
+-- Every original (not an exact duplicate) to cluster into issues, in a stable order, with whether
+-- its analysis found a complaint (NULL: not analysed yet, clustered as a complaint).
+SELECT f.feedback_id, f.text_masked, f.product, f.content_hash, a.is_complaint
+FROM staging.feedback AS f
+LEFT JOIN nlp.feedback_analysis AS a
+    ON a.feedback_id = f.feedback_id AND a.content_hash = f.content_hash
+WHERE f.duplicate_of IS NULL
+ORDER BY f.created_at, f.feedback_id;

@@ -1,4 +1,4 @@
--- Every issue of marts.issues for the issue picker: largest first, 未分類 last.
-SELECT issue_id, label, feedback_count, negative_share, issue_id = '__unclassified__' AS unclassified
+-- Every issue of marts.issues for the issue picker: largest first, 未分類 and 苦情以外 last.
+SELECT issue_id, label, feedback_count, negative_share, kind, kind <> 'issue' AS not_an_issue
 FROM marts.issues
-ORDER BY unclassified, feedback_count DESC, issue_id;
+ORDER BY not_an_issue, kind, feedback_count DESC, issue_id;

@@ -12,8 +12,10 @@ SELECT
     f.customer_id,
     f.subject_masked,
     f.text_masked,
-    i.issue_id,
-    COALESCE(i.label, '未分類') AS issue_label,
+    COALESCE(i.issue_id, CASE WHEN a.is_complaint = false THEN '__not_complaint__' END) AS issue_id,
+    COALESCE(i.label, CASE WHEN a.is_complaint = false THEN '苦情以外' ELSE '未分類' END)
+        AS issue_label,
+    a.is_complaint,
     a.sentiment,
     a.sentiment_score,
     COALESCE(a.flags, []::VARCHAR[]) AS flags,
@@ -32,8 +34,9 @@ COMMENT ON COLUMN marts.feedback.created_date IS 'Date of created_at in Asia/Tok
 COMMENT ON COLUMN marts.feedback.lot IS 'attributes.lot when the channel gave one (forms).';
 COMMENT ON COLUMN marts.feedback.app_version IS 'attributes.app_version when the channel gave one.';
 COMMENT ON COLUMN marts.feedback.text_masked IS 'Customer words, PII replaced by placeholders such as ［電話番号］.';
-COMMENT ON COLUMN marts.feedback.issue_id IS 'nlp.issues.issue_id; NULL = unclassified (or not clustered yet).';
-COMMENT ON COLUMN marts.feedback.issue_label IS 'Issue label; 未分類 when issue_id is NULL.';
+COMMENT ON COLUMN marts.feedback.issue_id IS 'nlp.issues.issue_id; __not_complaint__ for praise, questions and requests; NULL = an unclassified complaint (or not clustered yet).';
+COMMENT ON COLUMN marts.feedback.issue_label IS 'Issue label; 苦情以外 for non-complaints, 未分類 when issue_id is NULL.';
+COMMENT ON COLUMN marts.feedback.is_complaint IS 'Negative or flagged; only complaints form issues. NULL until analysed.';
 COMMENT ON COLUMN marts.feedback.sentiment IS 'negative | neutral | positive; NULL until the current text is analysed.';
 COMMENT ON COLUMN marts.feedback.sentiment_score IS 'In [-1, 1]; NULL until analysed.';
 COMMENT ON COLUMN marts.feedback.flags IS 'Risk flags (sns_threat, escalation_demand, legal_threat, safety, churn, refund_request); [] when none or not analysed.';

@@ -1,23 +1,29 @@
--- marts.issues: one row per issue plus '__unclassified__' (未分類), so that the feedback_count
--- column sums to the number of rows in marts.feedback.
+-- marts.issues: one row per issue plus '__unclassified__' (未分類: complaints in no issue) and
+-- '__not_complaint__' (苦情以外: praise, questions, requests), so that the feedback_count column
+-- sums to the number of rows in marts.feedback.
 CREATE OR REPLACE TABLE marts.issues AS
 WITH members AS (
     SELECT COALESCE(issue_id, '__unclassified__') AS issue_id, *  EXCLUDE (issue_id)
     FROM marts.feedback
 ),
 catalogue AS (
-    SELECT issue_id, label, keywords, representative_ids FROM nlp.issues
+    SELECT issue_id, label, keywords, representative_ids, 'issue' AS kind FROM nlp.issues
     UNION ALL
-    -- The unclassified row shows its five most recent members as examples.
+    -- The two rows that are not issues show their five most recent members as examples.
     SELECT
-        '__unclassified__',
-        '未分類',
+        pseudo.issue_id,
+        pseudo.label,
         []::VARCHAR[],
         COALESCE(
             (SELECT list(feedback_id ORDER BY created_at DESC, feedback_id)[1:5]
-             FROM members WHERE issue_id = '__unclassified__'),
+             FROM members WHERE members.issue_id = pseudo.issue_id),
             []::VARCHAR[]
-        )
+        ),
+        pseudo.kind
+    FROM (VALUES
+        ('__unclassified__', '未分類', 'unclassified'),
+        ('__not_complaint__', '苦情以外（お礼・質問・要望）', 'not_complaint')
+    ) AS pseudo(issue_id, label, kind)
 ),
 stats AS (
     SELECT
@@ -43,6 +49,7 @@ top_channel AS (
 SELECT
     c.issue_id,
     c.label,
+    c.kind,
     COALESCE(c.keywords, []::VARCHAR[]) AS keywords,
     COALESCE(s.feedback_count, 0) AS feedback_count,
     s.negative_share,
@@ -55,14 +62,15 @@ FROM catalogue AS c
 LEFT JOIN stats AS s USING (issue_id)
 LEFT JOIN top_product AS p USING (issue_id)
 LEFT JOIN top_channel AS ch USING (issue_id)
-ORDER BY c.issue_id = '__unclassified__', feedback_count DESC, c.issue_id;
+ORDER BY c.kind <> 'issue', c.kind, feedback_count DESC, c.issue_id;
 
-COMMENT ON TABLE marts.issues IS 'Issues with their size and spread, plus the row __unclassified__ (未分類); SUM(feedback_count) = rows of marts.feedback.';
-COMMENT ON COLUMN marts.issues.issue_id IS 'nlp.issues.issue_id, or __unclassified__ for feedback without an issue.';
+COMMENT ON TABLE marts.issues IS 'Issues with their size and spread, plus the rows __unclassified__ (未分類) and __not_complaint__ (苦情以外); SUM(feedback_count) = rows of marts.feedback.';
+COMMENT ON COLUMN marts.issues.issue_id IS 'nlp.issues.issue_id, __unclassified__ for complaints without an issue, __not_complaint__ for praise, questions and requests.';
+COMMENT ON COLUMN marts.issues.kind IS 'issue | unclassified | not_complaint.';
 COMMENT ON COLUMN marts.issues.feedback_count IS 'Originals in marts.feedback assigned to the issue.';
 COMMENT ON COLUMN marts.issues.negative_share IS 'Share of analysed members with negative sentiment; NULL when none analysed.';
 COMMENT ON COLUMN marts.issues.first_seen IS 'Earliest created_date (JST) among members.';
 COMMENT ON COLUMN marts.issues.last_seen IS 'Latest created_date (JST) among members.';
 COMMENT ON COLUMN marts.issues.top_product IS 'Most frequent product among members (ties: alphabetical).';
 COMMENT ON COLUMN marts.issues.top_channel IS 'Most frequent channel among members (ties: alphabetical).';
-COMMENT ON COLUMN marts.issues.representative_ids IS 'feedback_ids that typify the issue (clustering), or the latest five for __unclassified__.';
+COMMENT ON COLUMN marts.issues.representative_ids IS 'feedback_ids that typify the issue (clustering), or the latest five for the two rows that are not issues.';

@@ -14,8 +14,13 @@ CREATE TABLE IF NOT EXISTS nlp.feedback_analysis (
     sentiment_score DOUBLE,
     flags           VARCHAR[],
     keywords        VARCHAR[],
-    analyzed_at     TIMESTAMPTZ
+    analyzed_at     TIMESTAMPTZ,
+    is_complaint    BOOLEAN,
+    analysis_version VARCHAR
 );
+-- Warehouses created before these columns existed get them; their rows re-analyse (version NULL).
+ALTER TABLE nlp.feedback_analysis ADD COLUMN IF NOT EXISTS is_complaint BOOLEAN;
+ALTER TABLE nlp.feedback_analysis ADD COLUMN IF NOT EXISTS analysis_version VARCHAR;
 
 CREATE TABLE IF NOT EXISTS nlp.issues (
     issue_id           VARCHAR PRIMARY KEY,
@@ -51,6 +56,8 @@ COMMENT ON TABLE nlp.embeddings IS 'Sentence-embedding cache: a text is embedded
 COMMENT ON TABLE nlp.feedback_analysis IS 'Sentiment, flags and keywords per feedback; stale when content_hash no longer matches raw.feedback.';
 COMMENT ON COLUMN nlp.feedback_analysis.sentiment IS 'negative | neutral | positive.';
 COMMENT ON COLUMN nlp.feedback_analysis.sentiment_score IS 'In [-1, 1]; negative is unhappy.';
+COMMENT ON COLUMN nlp.feedback_analysis.is_complaint IS 'Negative or flagged (nlp.pipeline.is_complaint): only complaints are clustered into issues; the rest count as 苦情以外.';
+COMMENT ON COLUMN nlp.feedback_analysis.analysis_version IS 'nlp.pipeline.ANALYSIS_VERSION (with the embedding model) that produced the row; another version re-analyses it.';
 COMMENT ON COLUMN nlp.feedback_analysis.flags IS 'Subset of sns_threat, escalation_demand, legal_threat, safety, churn, refund_request.';
 COMMENT ON TABLE nlp.issues IS 'Issues (clusters of similar feedback) from the latest clustering run; replaced as a whole.';
 COMMENT ON TABLE nlp.issue_assignment IS 'Which issue each feedback belongs to; issue_id NULL = unclassified. Replaced with nlp.issues.';

@@ -1,0 +1,223 @@
+"""``make bench``: throughput and peak memory of every pipeline stage, in one run on one machine.
+
+The sample generator writes an inbox of about ``--docs`` feedback documents. Each stage then runs
+alone on that inbox, timed, with its peak resident memory sampled; finally the real pipeline
+steps (the functions the Airflow tasks call) run end to end on a fresh warehouse. End-to-end
+throughput is reported as a ratio to the embedding stage alone, measured in the same run, so the
+figure means the same on a fast or a slow machine.
+
+    python -m eval.bench [--docs N] [--seed S]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import math
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+DAYS = 30
+END_TO_END_TARGET = 0.7
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _rss_bytes() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * _PAGE
+
+
+class PeakMemory:
+    """Samples this process's resident memory every few ms while a block runs."""
+
+    def __init__(self, interval: float = 0.005) -> None:
+        self.interval = interval
+        self.start = self.peak = 0
+        self._stop = threading.Event()
+
+    def _watch(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, _rss_bytes())
+            self._stop.wait(self.interval)
+
+    @contextmanager
+    def measure(self):
+        self.start = self.peak = _rss_bytes()
+        self._stop.clear()
+        watcher = threading.Thread(target=self._watch, daemon=True)
+        watcher.start()
+        try:
+            yield self
+        finally:
+            self._stop.set()
+            watcher.join()
+            self.peak = max(self.peak, _rss_bytes())
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    docs: int
+    seconds: float
+    peak_mb: float  # peak resident memory of the process during the stage
+    grew_mb: float  # how far the stage raised it above where it started
+
+    @property
+    def docs_per_second(self) -> float:
+        return self.docs / self.seconds if self.seconds else math.inf
+
+
+def _timed(name: str, docs: int, work: Callable[[], object]) -> tuple[Stage, object]:
+    memory = PeakMemory()
+    with memory.measure():
+        started = time.perf_counter()
+        result = work()
+        seconds = time.perf_counter() - started
+    mb = 1024 * 1024
+    return Stage(name, docs, seconds, memory.peak / mb, (memory.peak - memory.start) / mb), result
+
+
+def generate(out: Path, docs: int, seed: int) -> None:
+    from ingest.sample import generate as write_sample
+
+    write_sample(out, days=DAYS, per_day=max(1, math.ceil(docs / DAYS)), seed=seed)
+
+
+def run(docs: int, seed: int, workdir: Path) -> tuple[list[Stage], Stage]:
+    from ingest.inbox import list_sources, read_source
+    from nlp import sentiment_model
+    from nlp.embed import embed, load_embedder, model_id
+    from nlp.masking import mask_read_result
+    from nlp.pipeline import FeedbackText, analyze_texts, cluster_issues, is_complaint
+    from warehouse import analysis, steps
+    from warehouse.db import apply_schema, connect
+    from warehouse.load import load_source
+    from warehouse.marts import build_marts
+
+    inbox = workdir / "inbox"
+    generate(inbox, docs, seed)
+    model = load_embedder()
+    model.encode(["準備"])  # weights load lazily; keep that out of the embedding stage
+
+    sources = list_sources(inbox)
+    stages: list[Stage] = []
+
+    def read_all():
+        return [(s, read_source(s, inbox)) for s in sources]
+
+    # The document count is known only after reading; the stage object is rebuilt with it.
+    stage, read = _timed("ingest (parse)", 0, read_all)
+    n = sum(len(r.feedback) for _, r in read)
+    stages.append(Stage(stage.name, n, stage.seconds, stage.peak_mb, stage.grew_mb))
+
+    stage, masked = _timed(
+        "normalize + mask PII", n, lambda: [(s, mask_read_result(r)) for s, r in read]
+    )
+    stages.append(stage)
+    items = [
+        FeedbackText(
+            f.feedback_id,
+            f.text,
+            hashlib.sha256(f.text.encode("utf-8")).hexdigest(),
+            f.product,
+            f.channel,
+        )
+        for _, r in masked
+        for f in r.feedback
+    ]
+    stage, (matrix, vectors) = _timed(
+        "embed",
+        n,
+        lambda: embed([i.text for i in items], [i.content_hash for i in items], model, {}),
+    )
+    stages.append(stage)
+
+    def per_text():
+        # Training the sentiment classifier (embedding its training file) is part of the cost.
+        sentiment_model._TRAINED.clear()
+        return analyze_texts(items, matrix, sentiment_model.trained_classifier(model, model_id()))
+
+    stage, results = _timed("tokenize + sentiment/flags", n, per_text)
+    stages.append(stage)
+    items = [
+        replace(item, complaint=is_complaint(r.sentiment, r.flags))
+        for item, r in zip(items, results, strict=True)
+    ]
+    stage, clustering = _timed("cluster + label", n, lambda: cluster_issues(items, matrix))
+    stages.append(stage)
+
+    def load():
+        with connect(workdir / "load.duckdb") as con:
+            apply_schema(con)
+            for source, result in masked:
+                load_source(
+                    con, source.rel, source.channel, source.sha256, source.size_bytes, result
+                )
+            analysis.save_embeddings(con, "bench", vectors)
+            analysis.replace_issues(
+                con,
+                steps._issues_frame(clustering.issues),
+                steps._assignment_frame(clustering.assignment),
+            )
+            build_marts(con)
+
+    stage, _ = _timed("load (DuckDB + marts)", n, load)
+    stages.append(stage)
+
+    def end_to_end():
+        sentiment_model._TRAINED.clear()  # each Airflow task is a fresh process
+        path = workdir / "e2e.duckdb"
+        for channel in ("call", "email", "form", "sns"):
+            steps.ingest_channel(channel, inbox, path)
+        steps.analyze_new_feedback(path)
+        steps.cluster_issues(path)
+        steps.review_calls(path)
+        with connect(path) as con:
+            build_marts(con)
+
+    e2e, _ = _timed("end to end (pipeline steps)", n, end_to_end)
+    return stages, e2e
+
+
+def report(stages: list[Stage], e2e: Stage) -> str:
+    embed = next(s for s in stages if s.name == "embed")
+    lines = [
+        f"{'stage':30} {'docs':>7} {'seconds':>8} {'docs/s':>8} {'peak MB':>8} {'+MB':>7}",
+    ]
+    for s in [*stages, e2e]:
+        lines.append(
+            f"{s.name:30} {s.docs:7d} {s.seconds:8.2f} {s.docs_per_second:8.1f} "
+            f"{s.peak_mb:8.0f} {s.grew_mb:7.0f}"
+        )
+    ratio = e2e.docs_per_second / embed.docs_per_second
+    verdict = "meets" if ratio >= END_TO_END_TARGET else "misses"
+    lines += [
+        "",
+        f"end-to-end ÷ embedding-alone throughput: {ratio:.2f} "
+        f"({verdict} the {END_TO_END_TARGET} target)",
+        f"share of stage time spent embedding: {embed.seconds / sum(s.seconds for s in stages):.2f}",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m eval.bench", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("--docs", type=int, default=3000, help="about this many documents")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="koe-bench-") as tmp:
+        stages, e2e = run(args.docs, args.seed, Path(tmp))
+    print(report(stages, e2e))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

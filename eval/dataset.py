@@ -1,0 +1,246 @@
+"""Load and validate the labelled evaluation set (``eval/feedback/*.jsonl``, ``eval/calls/*.jsonl``).
+
+The format is documented in ``eval/AUTHORING.md``. Loading fails loudly, naming ``file:line``,
+so a mislabelled line never silently skews a metric.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+EVAL_DIR = Path(__file__).resolve().parent
+CHANNELS = ("call", "email", "form", "sns")
+
+
+class LabelError(ValueError):
+    """A line of the evaluation set breaks the format; the message names file and line."""
+
+
+@dataclass(frozen=True)
+class PiiLabel:
+    type: str
+    value: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class LabelledText:
+    """One hand-labelled feedback text."""
+
+    id: str
+    channel: str
+    product: str | None
+    issue: str | None
+    kind: str
+    sentiment: str
+    flags: frozenset[str]
+    decoy_flags: frozenset[str]
+    indirect: bool
+    text: str
+    pii: tuple[PiiLabel, ...]
+    source: str  # file:line, for error messages and reports
+
+
+@dataclass(frozen=True)
+class Catalog:
+    products: dict[str, str]
+    issues: dict[str, dict[str, str]]
+    kinds: tuple[str, ...]
+    sentiments: tuple[str, ...]
+    flags: tuple[str, ...]
+    pii_types: tuple[str, ...]
+    qa_checks: tuple[str, ...]
+
+    def issue_product(self, issue: str) -> str:
+        return self.products[self.issues[issue]["product"]]
+
+
+def load_catalog(root: Path = EVAL_DIR) -> Catalog:
+    raw = json.loads((root / "catalog.json").read_text(encoding="utf-8"))
+    return Catalog(
+        products=raw["products"],
+        issues=raw["issues"],
+        kinds=tuple(raw["kinds"]),
+        sentiments=tuple(raw["sentiments"]),
+        flags=tuple(raw["flags"]),
+        pii_types=tuple(raw["pii_types"]),
+        qa_checks=tuple(raw["qa_checks"]),
+    )
+
+
+def _locate_pii(text: str, items: object, where: str, catalog: Catalog) -> tuple[PiiLabel, ...]:
+    if not isinstance(items, list):
+        raise LabelError(f"{where}: 'pii' must be a list")
+    spans = []
+    pos = 0
+    for item in items:
+        if not isinstance(item, dict) or set(item) != {"type", "value"}:
+            raise LabelError(f"{where}: each pii item needs exactly 'type' and 'value': {item!r}")
+        kind, value = item["type"], item["value"]
+        if kind not in catalog.pii_types:
+            raise LabelError(f"{where}: unknown pii type {kind!r}")
+        if not isinstance(value, str) or not value:
+            raise LabelError(f"{where}: pii value must be a non-empty string")
+        # Spans are listed in text order, so each search starts after the previous span; a value
+        # that occurs twice is found twice.
+        start = text.find(value, pos)
+        if start < 0:
+            start = text.find(value)
+            if start < 0:
+                raise LabelError(f"{where}: pii value {value!r} is not in the text")
+        spans.append(PiiLabel(kind, value, start, start + len(value)))
+        pos = start + len(value)
+    return tuple(sorted(spans, key=lambda s: s.start))
+
+
+def _text_item(raw: dict, where: str, catalog: Catalog) -> LabelledText:
+    expected = {
+        "id",
+        "channel",
+        "product",
+        "issue",
+        "kind",
+        "sentiment",
+        "flags",
+        "decoy_flags",
+        "indirect",
+        "text",
+        "pii",
+    }
+    missing = expected - set(raw)
+    extra = set(raw) - expected
+    if missing or extra:
+        raise LabelError(f"{where}: missing {sorted(missing)} / unexpected {sorted(extra)} fields")
+    if raw["channel"] not in CHANNELS:
+        raise LabelError(f"{where}: channel {raw['channel']!r} is not one of {CHANNELS}")
+    if raw["product"] is not None and raw["product"] not in catalog.products.values():
+        raise LabelError(f"{where}: product {raw['product']!r} is not in catalog.json")
+    issue = raw["issue"]
+    if issue is not None:
+        if issue not in catalog.issues:
+            raise LabelError(f"{where}: issue {issue!r} is not in catalog.json")
+        if raw["kind"] != "complaint":
+            raise LabelError(f"{where}: a text with an issue must be kind 'complaint'")
+        if raw["product"] is not None and raw["product"] != catalog.issue_product(issue):
+            raise LabelError(f"{where}: product field contradicts issue {issue!r}")
+    if raw["kind"] not in catalog.kinds:
+        raise LabelError(f"{where}: kind {raw['kind']!r} is not one of {catalog.kinds}")
+    if raw["sentiment"] not in catalog.sentiments:
+        raise LabelError(
+            f"{where}: sentiment {raw['sentiment']!r} is not one of {catalog.sentiments}"
+        )
+    for key in ("flags", "decoy_flags"):
+        if not isinstance(raw[key], list) or not set(raw[key]) <= set(catalog.flags):
+            raise LabelError(f"{where}: {key} must be a list of {catalog.flags}")
+    if set(raw["flags"]) & set(raw["decoy_flags"]):
+        raise LabelError(f"{where}: a flag cannot be both real and decoy")
+    if not isinstance(raw["indirect"], bool):
+        raise LabelError(f"{where}: 'indirect' must be true or false")
+    text = raw["text"]
+    if not isinstance(text, str) or not text.strip():
+        raise LabelError(f"{where}: 'text' must be a non-empty string")
+    product = raw["product"]
+    return LabelledText(
+        id=raw["id"],
+        channel=raw["channel"],
+        product=product,
+        issue=issue,
+        kind=raw["kind"],
+        sentiment=raw["sentiment"],
+        flags=frozenset(raw["flags"]),
+        decoy_flags=frozenset(raw["decoy_flags"]),
+        indirect=raw["indirect"],
+        text=text,
+        pii=_locate_pii(text, raw["pii"], where, catalog),
+        source=where,
+    )
+
+
+def _json_lines(path: Path):
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{path.name}:{number}"
+        try:
+            raw = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise LabelError(f"{where}: not JSON ({error.msg})") from None
+        if not isinstance(raw, dict):
+            raise LabelError(f"{where}: each line must be a JSON object")
+        yield where, raw
+
+
+def _load_unique(paths: list[Path], parse, key: str, root: Path) -> list:
+    """Parse every line of ``paths``; the ``key`` attribute must be unique across all files."""
+    catalog = load_catalog(root)
+    items: list = []
+    seen: dict[str, str] = {}
+    for path in paths:
+        for where, raw in _json_lines(path):
+            item = parse(raw, where, catalog)
+            value = getattr(item, key)
+            if value in seen:
+                raise LabelError(f"{where}: {key} {value!r} already used at {seen[value]}")
+            seen[value] = where
+            items.append(item)
+    return items
+
+
+def load_texts(paths: list[Path] | None = None, root: Path = EVAL_DIR) -> list[LabelledText]:
+    """Every labelled text in ``paths`` (default: all of ``feedback/``), ids checked unique."""
+    paths = paths if paths is not None else sorted((root / "feedback").glob("*.jsonl"))
+    return _load_unique(paths, _text_item, "id", root)
+
+
+@dataclass(frozen=True)
+class LabelledCall:
+    """One hand-labelled call: the record in the calls-log format plus what QA should find."""
+
+    call_id: str
+    record: dict  # exactly one line of ``calls/*.jsonl`` as koe ingests it
+    checks: frozenset[str]  # the QA checks this call truly fails
+    decoys: frozenset[str]  # checks whose surface form appears without the violation
+    source: str
+
+
+def _call_item(raw: dict, where: str, catalog: Catalog) -> LabelledCall:
+    if set(raw) != {"call", "labels"}:
+        raise LabelError(f"{where}: a call line has exactly 'call' and 'labels'")
+    record, labels = raw["call"], raw["labels"]
+    if not isinstance(record, dict) or not isinstance(record.get("call_id"), str):
+        raise LabelError(f"{where}: 'call' must be a call record with a 'call_id'")
+    if not isinstance(labels, dict) or set(labels) != {"checks", "decoys"}:
+        raise LabelError(f"{where}: 'labels' has exactly 'checks' and 'decoys'")
+    for key in ("checks", "decoys"):
+        if not isinstance(labels[key], list) or not set(labels[key]) <= set(catalog.qa_checks):
+            raise LabelError(f"{where}: labels.{key} must be a list of {catalog.qa_checks}")
+    if set(labels["checks"]) & set(labels["decoys"]):
+        raise LabelError(f"{where}: a check cannot be both real and decoy")
+    # The record must be one koe accepts; the real reader tells us why not.
+    from ingest.calls import _call  # local import: the reader's validation is the contract
+    from ingest.fields import BadRecord
+
+    try:
+        _call(record, "eval", 1)
+    except BadRecord as bad:
+        raise LabelError(f"{where}: call record rejected by koe's reader: {bad}") from None
+    holds = record.get("hold_segments") or []
+    long_unreported = any(h["duration_s"] > 45 and not h["intermediate_report"] for h in holds)
+    if long_unreported != ("long_hold_without_report" in labels["checks"]):
+        raise LabelError(f"{where}: long_hold_without_report label contradicts hold_segments")
+    return LabelledCall(
+        call_id=record["call_id"],
+        record=record,
+        checks=frozenset(labels["checks"]),
+        decoys=frozenset(labels["decoys"]),
+        source=where,
+    )
+
+
+def load_calls(paths: list[Path] | None = None, root: Path = EVAL_DIR) -> list[LabelledCall]:
+    """Every labelled call in ``paths`` (default: all of ``calls/``), call ids checked unique."""
+    paths = paths if paths is not None else sorted((root / "calls").glob("*.jsonl"))
+    return _load_unique(paths, _call_item, "call_id", root)

@@ -1,0 +1,415 @@
+"""Run koe's real analysis on the labelled evaluation set and measure it against the targets.
+
+Every text goes the production way: PII masking first, then sentiment, flags, embeddings and
+issue clustering on the masked text. PII is measured on the raw text, agent QA on calls read by
+koe's own call reader and masked as ingest masks them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from eval.dataset import Catalog, LabelledCall, LabelledText, load_catalog
+from eval.metrics import (
+    Detection,
+    IssueRow,
+    IssueScores,
+    PiiScores,
+    detections,
+    issue_scores,
+    macro_f1,
+    per_issue,
+    pii_scores,
+)
+
+NON_COMPLAINT = "(non-complaint)"  # the true label of praise, questions and requests
+NOT_A_COMPLAINT = "(not a complaint)"  # koe's answer for texts it does not count as complaints
+
+# (measure, target, direction): the issue's targets, in the order the table prints them.
+TARGETS: dict[str, tuple[float, str]] = {
+    "issues.with_product.nmi": (0.80, ">="),
+    "issues.with_product.ari": (0.65, ">="),
+    "issues.with_product.within_product_nmi": (0.60, ">="),
+    "issues.text_only.nmi": (0.65, ">="),
+    "issues.with_product.unclassified": (0.10, "<="),
+    "sentiment.macro_f1": (0.85, ">="),
+    "flags.min_precision": (0.90, ">="),
+    "flags.min_recall": (0.85, ">="),
+    "flags.decoys_flagged": (0, "<="),
+    "pii.min_recall_structured": (0.98, ">="),
+    "pii.recall.person": (0.85, ">="),
+    "pii.false_positive_texts": (0.02, "<="),
+    "qa.min_f1": (0.90, ">="),
+}
+STRUCTURED_PII = ("phone", "email", "card", "postal_code", "order_id")
+
+
+@dataclass
+class ClusterRun:
+    name: str
+    scores: IssueScores
+    seconds: float
+    rows: list[IssueRow] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)  # found issue id → its label
+
+
+@dataclass
+class Report:
+    n_texts: int
+    n_calls: int
+    embed_seconds: float
+    koe: dict[str, ClusterRun]  # "with_product", "text_only"
+    peers: dict[str, ClusterRun]
+    sentiment_macro_f1: float
+    flags: list[Detection]
+    pii: PiiScores
+    qa: list[Detection]
+
+    def measures(self) -> dict[str, float]:
+        """The flat measure → value map the targets and the tests read."""
+        out: dict[str, float] = {}
+        for key, run in self.koe.items():
+            for name, value in asdict(run.scores).items():
+                out[f"issues.{key}.{name}"] = float(value)
+            out[f"issues.{key}.seconds"] = run.seconds
+        out["sentiment.macro_f1"] = self.sentiment_macro_f1
+        flagged = [d for d in self.flags if d.support]
+        out["flags.min_precision"] = min((d.precision for d in flagged), default=1.0)
+        out["flags.min_recall"] = min((d.recall for d in flagged), default=1.0)
+        out["flags.decoys_flagged"] = float(sum(d.decoys_flagged for d in self.flags))
+        for d in self.flags:
+            out[f"flags.{d.name}.precision"] = d.precision
+            out[f"flags.{d.name}.recall"] = d.recall
+        for kind, value in self.pii.recall.items():
+            out[f"pii.recall.{kind}"] = value
+        out["pii.min_recall_structured"] = min(self.pii.recall[k] for k in STRUCTURED_PII)
+        out["pii.false_positive_texts"] = self.pii.false_positive_texts
+        out["qa.min_f1"] = min((d.f1 for d in self.qa), default=1.0)
+        for d in self.qa:
+            out[f"qa.{d.name}.f1"] = d.f1
+        return out
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def true_product(item: LabelledText, catalog: Catalog) -> str:
+    """The product a text is about: its id says which product file it was written for."""
+    return catalog.products[item.id.rsplit("-", 1)[0]]
+
+
+def _koe_run(feedback, matrix, truth, products) -> ClusterRun:
+    from nlp.pipeline import cluster_issues
+
+    started = time.perf_counter()
+    clustering = cluster_issues(feedback, matrix)
+    seconds = time.perf_counter() - started
+    # koe's answer per document: an issue, "not a complaint", or unclassified (None).
+    found = [
+        clustering.assignment[f.feedback_id] if f.complaint else NOT_A_COMPLAINT for f in feedback
+    ]
+    return ClusterRun(
+        "koe",
+        issue_scores(truth, found, products),
+        seconds,
+        per_issue(truth, found),
+        {i.issue_id: i.label for i in clustering.issues},
+    )
+
+
+@dataclass
+class KoeAnalysis:
+    """koe's per-text answers and its two clustering runs on one embedding of the texts."""
+
+    sentiments: list[str]
+    flags: list[list[str]]
+    runs: dict[str, ClusterRun]  # "with_product", "text_only"
+
+
+def analyse(texts, masked, matrix, embedder, model_key, catalog) -> KoeAnalysis:
+    """Run koe's analysis the way the pipeline does: sentiment, flags, then issues of complaints."""
+    from nlp.flags import detect_flags
+    from nlp.pipeline import FeedbackText, is_complaint
+    from nlp.sentiment_model import trained_classifier
+
+    sentiments = [s.label for s in trained_classifier(embedder, model_key).predict(masked, matrix)]
+    flags = [detect_flags(m) for m in masked]
+    truth = [t.issue or NON_COMPLAINT for t in texts]
+    products = [true_product(t, catalog) for t in texts]
+    runs = {}
+    for key, with_product in (("with_product", True), ("text_only", False)):
+        feedback = [
+            FeedbackText(
+                feedback_id=t.id,
+                text=m,
+                content_hash=_hash(m),
+                product=t.product if with_product else None,
+                channel=t.channel,
+                complaint=is_complaint(s, f),
+            )
+            for t, m, s, f in zip(texts, masked, sentiments, flags, strict=True)
+        ]
+        runs[key] = _koe_run(feedback, matrix, truth, products)
+    return KoeAnalysis(sentiments, flags, runs)
+
+
+def evaluate(
+    texts: Sequence[LabelledText],
+    calls: Sequence[LabelledCall],
+    *,
+    model: str | None = None,
+    peer: bool = True,
+    catalog: Catalog | None = None,
+) -> Report:
+    """Measure koe on ``texts`` and ``calls``; ``model`` names the embedder (default: koe's)."""
+    from nlp.embed import embed, load_embedder, model_id
+    from nlp.flags import FLAGS
+    from nlp.pii import PII_TYPES, find_pii, mask
+
+    catalog = catalog or load_catalog()
+    masked = [mask(t.text).text for t in texts]
+    truth = [t.issue or NON_COMPLAINT for t in texts]
+    products = [true_product(t, catalog) for t in texts]
+
+    embedder = load_embedder(model)
+    embedder.encode(["準備"])  # weights load lazily; keep that out of the timing
+    started = time.perf_counter()
+    matrix, _ = embed(masked, [_hash(m) for m in masked], embedder, {})
+    embed_seconds = time.perf_counter() - started
+    koe = analyse(texts, masked, matrix, embedder, model_id(model), catalog)
+    peers = _peer_runs(masked, matrix, texts, truth, products) if peer else {}
+    found_pii = [[(s.type, s.start, s.end) for s in find_pii(t.text)] for t in texts]
+    return Report(
+        n_texts=len(texts),
+        n_calls=len(calls),
+        embed_seconds=embed_seconds,
+        koe=koe.runs,
+        peers=peers,
+        sentiment_macro_f1=macro_f1(
+            [t.sentiment for t in texts], koe.sentiments, catalog.sentiments
+        ),
+        flags=detections(
+            FLAGS, [t.flags for t in texts], koe.flags, [t.decoy_flags for t in texts]
+        ),
+        pii=pii_scores(
+            [t.id for t in texts],
+            [t.text for t in texts],
+            [[(p.type, p.start, p.end) for p in t.pii] for t in texts],
+            found_pii,
+            PII_TYPES,
+        ),
+        qa=_qa(calls, catalog),
+    )
+
+
+def _peer_runs(masked, matrix, texts, truth, products) -> dict[str, ClusterRun]:
+    from eval.peer import run_bertopic
+
+    runs = {}
+    true_k = len(set(truth))
+    fields = [t.product for t in texts]
+    for key, kwargs in (
+        ("bertopic_default", {}),
+        ("bertopic_default_per_product", {"groups": fields}),
+        ("bertopic_kmeans_true_k", {"n_topics": true_k}),
+    ):
+        peer = run_bertopic(key, masked, matrix, **kwargs)
+        runs[key] = ClusterRun(
+            key,
+            issue_scores(truth, peer.topics, products),
+            peer.seconds,
+            per_issue(truth, peer.topics),
+        )
+    return runs
+
+
+def _qa(calls: Sequence[LabelledCall], catalog: Catalog) -> list[Detection]:
+    from ingest.calls import read_calls
+    from nlp.agent_qa import review_call
+    from nlp.masking import mask_read_result
+
+    if not calls:
+        return []
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "calls.jsonl"
+        path.write_text(
+            "".join(json.dumps(c.record, ensure_ascii=False) + "\n" for c in calls),
+            encoding="utf-8",
+        )
+        result = mask_read_result(read_calls(path, "calls.jsonl"))
+    if result.quarantine:
+        raise ValueError(f"koe's reader quarantined eval calls: {result.quarantine[0].reason}")
+    found = {}
+    for call in result.calls:
+        review = review_call(call)
+        found[call.call_id] = {f.check_name for f in review.all_findings}
+    return detections(
+        catalog.qa_checks,
+        [c.checks for c in calls],
+        [found[c.call_id] for c in calls],
+        [c.decoys for c in calls],
+    )
+
+
+@dataclass(frozen=True)
+class ModelRow:
+    """One embedding model on the evaluation texts: speed and koe's issue measures with it."""
+
+    model: str
+    docs_per_second: float
+    with_product: IssueScores
+    text_only: IssueScores
+    sentiment_macro_f1: float
+
+
+def compare_models(texts: Sequence[LabelledText], names: Sequence[str]) -> list[ModelRow]:
+    """Embed the masked texts with each model and run koe's analysis on each embedding."""
+    from nlp.embed import embed, load_embedder, model_id
+    from nlp.pii import mask
+
+    catalog = load_catalog()
+    masked = [mask(t.text).text for t in texts]
+    rows = []
+    for name in names:
+        embedder = load_embedder(name)
+        embedder.encode(["準備"])  # weights load lazily; keep that out of the timing
+        started = time.perf_counter()
+        matrix, _ = embed(masked, [_hash(m) for m in masked], embedder, {})
+        seconds = time.perf_counter() - started
+        koe = analyse(texts, masked, matrix, embedder, model_id(name), catalog)
+        rows.append(
+            ModelRow(
+                name,
+                len(texts) / seconds,
+                koe.runs["with_product"].scores,
+                koe.runs["text_only"].scores,
+                macro_f1([t.sentiment for t in texts], koe.sentiments, catalog.sentiments),
+            )
+        )
+    return rows
+
+
+def format_models(rows: Sequence[ModelRow]) -> str:
+    lines = [
+        "== Embedding models (koe's clustering on each; docs/s = embedding only, this machine)",
+        f"{'model':10} {'docs/s':>7} {'NMI wp':>7} {'ARI wp':>7} {'NMIwp':>7} {'NMI to':>7} "
+        f"{'uncl':>6} {'sent F1':>7}",
+    ]
+    for r in rows:
+        lines.append(
+            f"{r.model:10} {r.docs_per_second:7.1f} {r.with_product.nmi:7.3f} {r.with_product.ari:7.3f} "
+            f"{r.with_product.within_product_nmi:7.3f} {r.text_only.nmi:7.3f} "
+            f"{r.with_product.unclassified:6.3f} {r.sentiment_macro_f1:7.3f}"
+        )
+    lines.append("(wp = with product; NMIwp = within product; to = text only)")
+    return "\n".join(lines)
+
+
+def verdicts(measures: dict[str, float]) -> list[tuple[str, float, float, str, bool]]:
+    rows = []
+    for name, (target, direction) in TARGETS.items():
+        value = measures[name]
+        ok = value >= target if direction == ">=" else value <= target
+        rows.append((name, value, target, direction, ok))
+    return rows
+
+
+def format_report(report: Report) -> str:
+    m = report.measures()
+    lines = [
+        f"koe evaluation: {report.n_texts} labelled texts, {report.n_calls} labelled calls",
+        f"embedding {report.n_texts} texts: {report.embed_seconds:.1f} s",
+        "",
+        "== Targets",
+        f"{'measure':42} {'value':>8} {'target':>10}  met",
+    ]
+    for name, value, target, direction, ok in verdicts(m):
+        lines.append(
+            f"{name:42} {value:8.3f} {direction + format(target, '.2f'):>10}  {'yes' if ok else 'NO'}"
+        )
+
+    lines += ["", "== Issues (unclassified = one group; non-complaints = one true label)"]
+    header = f"{'run':34} {'NMI':>6} {'ARI':>6} {'NMIwp':>6} {'uncl':>6} {'purity':>6} {'#':>4} {'sec':>7}"
+    lines.append(header)
+    runs = [(f"koe {k}", r) for k, r in report.koe.items()] + list(report.peers.items())
+    for name, run in runs:
+        s = run.scores
+        lines.append(
+            f"{name:34} {s.nmi:6.3f} {s.ari:6.3f} {s.within_product_nmi:6.3f} "
+            f"{s.unclassified:6.3f} {s.purity:6.3f} {s.n_issues:4d} {run.seconds:7.2f}"
+        )
+    if report.peers:
+        lines += ["", "== koe ÷ BERTopic (same texts, same embeddings; speed = BERTopic s ÷ koe s)"]
+        lines.append(f"{'pair':58} {'NMI':>6} {'ARI':>6} {'uncl':>6} {'speed':>6}")
+        pairs = [
+            ("text_only", "bertopic_default"),
+            ("with_product", "bertopic_default_per_product"),
+            ("text_only", "bertopic_kmeans_true_k"),
+        ]
+        for mine, theirs in pairs:
+            a, b = report.koe[mine], report.peers[theirs]
+            lines.append(
+                f"{'koe ' + mine + ' vs ' + theirs:58} {_ratio(a.scores.nmi, b.scores.nmi):>6} "
+                f"{_ratio(a.scores.ari, b.scores.ari):>6} "
+                f"{_ratio(b.scores.unclassified, a.scores.unclassified):>6} "
+                f"{_ratio(b.seconds, a.seconds):>6}"
+            )
+        lines.append(
+            "(uncl column: BERTopic's unclassified share ÷ koe's; above 1 means koe leaves fewer out)"
+        )
+
+    lines += ["", "== Per true issue (koe, with product)"]
+    lines.append(f"{'true issue':24} {'n':>4}  {'recall':>6} {'purity':>6}  found issue")
+    for row in report.koe["with_product"].rows:
+        label = report.koe["with_product"].labels.get(row.found, row.found)
+        lines.append(f"{row.issue:24} {row.size:4d}  {row.recall:6.2f} {row.purity:6.2f}  {label}")
+
+    lines += [
+        "",
+        "== Flags",
+        f"{'flag':20} {'n':>4} {'P':>6} {'R':>6} {'decoys':>7} {'flagged':>8}",
+    ]
+    for d in report.flags:
+        lines.append(
+            f"{d.name:20} {d.support:4d} {d.precision:6.2f} {d.recall:6.2f} {d.decoys:7d} {d.decoys_flagged:8d}"
+        )
+    lines += ["", "== PII", f"{'type':14} {'n':>4} {'recall':>7}"]
+    for kind, value in report.pii.recall.items():
+        lines.append(f"{kind:14} {report.pii.support[kind]:4d} {value:7.3f}")
+    lines.append(f"masked whatever the type: {report.pii.masked_recall:.3f}")
+    lines.append(f"texts with a false positive: {report.pii.false_positive_texts:.3f}")
+    for text_id, value in report.pii.false_positive_examples[:10]:
+        lines.append(f"  false positive in {text_id}: {value!r}")
+    lines += [
+        "",
+        "== Agent QA",
+        f"{'check':28} {'n':>4} {'P':>6} {'R':>6} {'F1':>6} {'decoys':>7} {'flagged':>8}",
+    ]
+    for d in report.qa:
+        lines.append(
+            f"{d.name:28} {d.support:4d} {d.precision:6.2f} {d.recall:6.2f} {d.f1:6.2f} {d.decoys:7d} {d.decoys_flagged:8d}"
+        )
+    return "\n".join(lines)
+
+
+def _ratio(a: float, b: float) -> str:
+    if b == 0:
+        return "inf" if a > 0 else "-"
+    return f"{a / b:.2f}"
+
+
+def as_json(report: Report) -> dict:
+    return {
+        "measures": report.measures(),
+        "peers": {k: {**asdict(r.scores), "seconds": r.seconds} for k, r in report.peers.items()},
+        "embed_seconds": report.embed_seconds,
+        "n_texts": report.n_texts,
+        "n_calls": report.n_calls,
+    }
