@@ -10,7 +10,7 @@ DAYS ?= 90
 PER_DAY ?= 60
 SEED ?= 7
 PORT ?= 8501
-BENCH_DOCS ?= 3000
+BENCH_DOCS ?= 1200
 
 export PYTHONPATH := $(CURDIR):$(CURDIR)/dags
 export KOE_INBOX ?= $(CURDIR)/data/inbox

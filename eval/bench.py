@@ -86,7 +86,7 @@ def _timed(name: str, docs: int, work: Callable[[], object]) -> tuple[Stage, obj
 def generate(out: Path, docs: int, seed: int) -> None:
     from ingest.sample import generate as write_sample
 
-    write_sample(out, days=DAYS, per_day=max(1, math.ceil(docs / DAYS)), seed=seed)
+    write_sample(out, days=DAYS, per_day=max(4, math.ceil(docs / DAYS)), seed=seed)
 
 
 def run(docs: int, seed: int, workdir: Path) -> tuple[list[Stage], Stage]:
@@ -210,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m eval.bench", description=__doc__.splitlines()[0]
     )
-    parser.add_argument("--docs", type=int, default=3000, help="about this many documents")
+    parser.add_argument("--docs", type=int, default=1200, help="about this many documents")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="koe-bench-") as tmp:

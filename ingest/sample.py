@@ -71,8 +71,15 @@ class Truth:
 
 
 class Generator(FormsAndPosts, MailChannel):
-    def __init__(self, out: Path, days: int, per_day: int, seed: int, start: date) -> None:
+    def __init__(
+        self, out: Path, days: int, per_day: int, seed: int, start: date, append: bool = False
+    ) -> None:
         self.out, self.days, self.per_day, self.seed, self.start = out, days, per_day, seed, start
+        self.append = append
+        # An appended stretch keeps its own ground truth beside the first one's.
+        self.truth_name = (
+            f"ground_truth_{start.isoformat()}.json" if append else "ground_truth.json"
+        )
         self.rng = random.Random(seed)
         self.pii = PiiFactory(self.rng)
         self.truth = Truth()
@@ -175,9 +182,10 @@ class Generator(FormsAndPosts, MailChannel):
 
     def run(self) -> None:
         for folder in FOLDERS.values():
-            shutil.rmtree(self.out / folder, ignore_errors=True)
-            (self.out / folder).mkdir(parents=True)
-        (self.out / "ground_truth.json").unlink(missing_ok=True)
+            if not self.append:
+                shutil.rmtree(self.out / folder, ignore_errors=True)
+            (self.out / folder).mkdir(parents=True, exist_ok=True)
+        (self.out / self.truth_name).unlink(missing_ok=True)
         for index in range(self.days):
             plans = self.day_plans(index)
             self.write_calls(index, plans["call"])
@@ -369,16 +377,28 @@ class Generator(FormsAndPosts, MailChannel):
             "calls": self.truth.calls,
         }
         text = json.dumps(truth, ensure_ascii=False, indent=1)
-        (self.out / "ground_truth.json").write_text(text + "\n", encoding="utf-8")
+        (self.out / self.truth_name).write_text(text + "\n", encoding="utf-8")
 
 
-def generate(out: Path, days: int, per_day: int, seed: int, start: date = DEFAULT_START) -> Path:
-    """Write the sample inbox under ``out`` (channel folders are replaced) and its ground truth."""
+def generate(
+    out: Path,
+    days: int,
+    per_day: int,
+    seed: int,
+    start: date = DEFAULT_START,
+    append: bool = False,
+) -> Path:
+    """Write the sample inbox under ``out`` and its ground truth; returns the ground truth's path.
+
+    Channel folders are replaced, unless ``append``: then the days are added beside the files
+    already there (use a later ``start`` and another ``seed``), as one more stretch of traffic.
+    """
     if days < 1 or per_day < 4:
         raise ValueError("need --days >= 1 and --per-day >= 4")
     out.mkdir(parents=True, exist_ok=True)
-    Generator(out, days, per_day, seed, start).run()
-    return out / "ground_truth.json"
+    generator = Generator(out, days, per_day, seed, start, append)
+    generator.run()
+    return out / generator.truth_name
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -388,8 +408,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--per-day", type=int, default=60)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--start", type=date.fromisoformat, default=DEFAULT_START)
+    parser.add_argument(
+        "--append", action="store_true", help="add these days beside the files already in --out"
+    )
     args = parser.parse_args(argv)
-    truth = generate(args.out, args.days, args.per_day, args.seed, args.start)
+    truth = generate(args.out, args.days, args.per_day, args.seed, args.start, args.append)
     items = len(json.loads(truth.read_text(encoding="utf-8"))["items"])
     print(f"wrote {items} feedback items to {args.out} (ground truth: {truth})")
 

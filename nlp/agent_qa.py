@@ -61,6 +61,9 @@ _INTERNAL_CONTACT: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"(?:社内|私|わたくし|わたし|僕|自分|担当(?:者)?|個人|私用)の(?:メール)?アドレス"
             r"|(?:社内|個人|私用)メール(?:アドレス)?"
+            # An address (masked) to send things to a person directly: 私宛てに［メール］まで.
+            r"|(?:私|わたくし|わたし|担当[^、。]{0,12}?)宛て?に?[^。]{0,16}?\[メール\]"
+            r"|担当の\[氏名\][、,]?\s?\[メール\]"
         ),
     ),
 )

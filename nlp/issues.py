@@ -79,7 +79,7 @@ class IssueModel:
         min_size: int = 5,
         lexical_weight: float = 0.45,
         lexical_components: int = 100,
-        max_issues_per_product: int = 16,
+        max_issues_per_product: int = 10,
         min_silhouette: float = 0.05,
         outlier_z: float = 3.5,
         min_similarity: float = 0.4,
@@ -236,13 +236,22 @@ class IssueModel:
             idx = np.asarray(groups[key])
             if len(idx) < self.min_size:
                 continue
-            for members in self._split(features[idx]):
+            parts = self._split(features[idx], self.max_issues_per_product)
+            if key == "":
+                # Feedback with no product (and none inferred) may be about any product: the
+                # silhouette's first cut tends to separate products, so cut each part again.
+                parts = [
+                    part[sub]
+                    for part in parts
+                    for sub in self._split(features[idx[part]], self.max_issues_per_product)
+                ]
+            for members in parts:
                 if len(members) >= self.min_size:
                     labels[idx[members]] = next_label
                     next_label += 1
         return labels
 
-    def _split(self, x: np.ndarray) -> list[np.ndarray]:
+    def _split(self, x: np.ndarray, k_max: int) -> list[np.ndarray]:
         """Partition one product's rows with k-means; k maximises the silhouette over a range."""
         from sklearn.cluster import KMeans
         from sklearn.metrics import silhouette_score
@@ -252,7 +261,7 @@ class IssueModel:
         if n < 2 * self.min_size or np.ptp(x, axis=0).max() < 1e-9:  # too few, or all identical
             return everything
         distances = _cosine_distances(x)
-        k_max = min(self.max_issues_per_product, n // self.min_size, n - 1)
+        k_max = min(k_max, n // self.min_size, n - 1)
         best, best_score = None, -1.0
         for k in range(2, k_max + 1):
             cut = KMeans(k, n_init=self.n_init, random_state=self.random_state).fit_predict(x)

@@ -43,6 +43,29 @@ ISSUE_COLUMNS = pa.schema(
         ("keywords", _STRINGS),
         ("size", pa.int32()),
         ("representative_ids", _STRINGS),
+        ("product", pa.string()),
+        ("centroid", pa.list_(pa.float32())),
+        ("join_threshold", pa.float64()),
+    ]
+)
+CLUSTERING_RUN_COLUMNS = pa.schema(
+    [
+        ("run_at", _TIMESTAMP),
+        ("mode", pa.string()),
+        ("documents", pa.int32()),
+        ("complaints", pa.int32()),
+        ("issues", pa.int32()),
+        ("unclassified", pa.int32()),
+        ("retained_share", pa.float64()),
+        ("input_digest", pa.string()),
+    ]
+)
+ISSUE_LINEAGE_COLUMNS = pa.schema(
+    [
+        ("event", pa.string()),
+        ("issue_id", pa.string()),
+        ("source_issue_id", pa.string()),
+        ("documents", pa.int32()),
     ]
 )
 ISSUE_ASSIGNMENT_COLUMNS = pa.schema([("feedback_id", pa.string()), ("issue_id", pa.string())])
@@ -68,6 +91,12 @@ CALL_QA_FINDING_COLUMNS = pa.schema(
 _OPTIONAL = {
     "analyzed_at",
     "keywords",
+    "product",
+    "centroid",
+    "join_threshold",
+    "retained_share",
+    "input_digest",
+    "source_issue_id",
     "is_complaint",
     "analysis_version",
     "size",
@@ -157,27 +186,61 @@ def save_embeddings(
 # --- issues -------------------------------------------------------------------------------------
 
 
+def known_issues(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The current catalogue: issue_id, label, keywords, representative_ids, product, centroid,
+    join_threshold (centroid NULL for issues stored before identities were kept)."""
+    return con.sql(sql("analysis/known_issues")).df()
+
+
+def current_assignment(con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:
+    """feedback_id → issue_id (None = unclassified) as the last clustering run left it."""
+    rows = con.execute(sql("analysis/current_assignment")).fetchall()
+    return dict(rows)
+
+
+def issue_history(con: duckdb.DuckDBPyConnection) -> tuple[list[str], int | None, str | None]:
+    """Every issue id used so far, how many complaints the last full run clustered, and the
+    input digest of the last run."""
+    ((taken, last_full, last_digest),) = con.execute(sql("analysis/issue_history")).fetchall()
+    return list(taken or []), last_full, last_digest
+
+
 def replace_issues(
-    con: duckdb.DuckDBPyConnection, issues_frame: pd.DataFrame, assignment_frame: pd.DataFrame
+    con: duckdb.DuckDBPyConnection,
+    issues_frame: pd.DataFrame,
+    assignment_frame: pd.DataFrame,
+    run: dict[str, Any] | None = None,
+    lineage_frame: pd.DataFrame | None = None,
 ) -> None:
     """Replace all issues and assignments with one clustering run's output, in one transaction.
 
-    `issues_frame`: issue_id, label, keywords, size, representative_ids (feedback ids).
-    `assignment_frame`: feedback_id, issue_id (None/NaN = unclassified).
+    `issues_frame`: issue_id, label, keywords, size, representative_ids (feedback ids), and
+    optionally product, centroid, join_threshold. `assignment_frame`: feedback_id, issue_id
+    (None/NaN = unclassified). `run` (mode, documents, complaints, issues, unclassified,
+    retained_share) and `lineage_frame` (event, issue_id, source_issue_id, documents) are
+    appended to nlp.clustering_runs and nlp.issue_lineage in the same transaction.
     """
-    issues = _arrow_batch(issues_frame, ISSUE_COLUMNS, "issues")
-    assignment = _arrow_batch(assignment_frame, ISSUE_ASSIGNMENT_COLUMNS, "issue assignment")
-    _run_with_batches(
-        con,
-        [
-            "analysis/delete_issues",
-            "analysis/delete_issue_assignment",
-            "analysis/insert_issues",
-            "analysis/insert_issue_assignment",
-        ],
-        issues_batch=issues,
-        issue_assignment_batch=assignment,
-    )
+    statements = [
+        "analysis/delete_issues",
+        "analysis/delete_issue_assignment",
+        "analysis/insert_issues",
+        "analysis/insert_issue_assignment",
+    ]
+    batches = {
+        "issues_batch": _arrow_batch(issues_frame, ISSUE_COLUMNS, "issues"),
+        "issue_assignment_batch": _arrow_batch(
+            assignment_frame, ISSUE_ASSIGNMENT_COLUMNS, "issue assignment"
+        ),
+    }
+    if run is not None:
+        frame = pd.DataFrame([{"run_at": datetime.now(UTC), **run}])
+        lineage = lineage_frame if lineage_frame is not None else pd.DataFrame()
+        if lineage.empty:
+            lineage = pd.DataFrame(columns=ISSUE_LINEAGE_COLUMNS.names)
+        batches["clustering_run_batch"] = _arrow_batch(frame, CLUSTERING_RUN_COLUMNS, "run")
+        batches["issue_lineage_batch"] = _arrow_batch(lineage, ISSUE_LINEAGE_COLUMNS, "lineage")
+        statements += ["analysis/insert_clustering_run", "analysis/insert_issue_lineage"]
+    _run_with_batches(con, statements, **batches)
 
 
 # --- calls --------------------------------------------------------------------------------------
@@ -296,6 +359,8 @@ def _arrow_value(value: Any, type_: pa.DataType) -> Any:
     if _missing(value):
         return None
     if pa.types.is_list(type_):
+        if pa.types.is_floating(type_.value_type):
+            return [float(v) for v in value]
         return [str(v) for v in value]
     if pa.types.is_timestamp(type_):
         return pd.Timestamp(value).to_pydatetime()

@@ -107,11 +107,19 @@ def analyze_new_feedback(path: str | os.PathLike[str] | None = None) -> dict:
     return {"analysed": len(results), "embedded": len(new_vectors)}
 
 
-def cluster_issues(path: str | os.PathLike[str] | None = None) -> dict:
-    """Cluster every original into issues and replace the issue tables in one transaction."""
+# A full re-clustering runs when the complaints grew by this share since the last one; in
+# between, new feedback joins the known issues (or forms new ones) incrementally.
+FULL_RECLUSTER_GROWTH = 0.25
+
+
+def cluster_issues(path: str | os.PathLike[str] | None = None, full: bool | None = None) -> dict:
+    """Bring the issue catalogue up to date and store it with the run and its lineage.
+
+    ``full`` forces (True) or forbids (False) a full re-clustering; by default it runs on the
+    first run and whenever complaints grew by FULL_RECLUSTER_GROWTH since the last full run.
+    """
     from nlp.embed import load_embedder, model_id
-    from nlp.pipeline import cluster_issues as cluster
-    from nlp.pipeline import embed_texts
+    from nlp.pipeline import embed_texts, update_issues
 
     with connect(path) as con:
         apply_schema(con)
@@ -124,16 +132,86 @@ def cluster_issues(path: str | os.PathLike[str] | None = None) -> dict:
             _, new_vectors = embed_texts(missing, load_embedder(), cache)
             analysis.save_embeddings(con, model_key, new_vectors)
             cache = {**cache, **new_vectors}
-        if not items:
-            analysis.replace_issues(con, _issues_frame([]), _assignment_frame({}))
-            return {"documents": 0, "issues": 0, "unclassified": 0}
-        matrix = np.vstack([cache[i.content_hash] for i in items])
-        clustering = cluster(items, matrix)
-        analysis.replace_issues(
-            con, _issues_frame(clustering.issues), _assignment_frame(clustering.assignment)
+        known = _known_issues(analysis.known_issues(con))
+        taken, last_full, last_digest = analysis.issue_history(con)
+        complaints = sum(i.complaint for i in items)
+        digest = hashlib.sha256(
+            "\n".join(f"{i.feedback_id}\t{i.content_hash}\t{i.complaint}" for i in items).encode()
+        ).hexdigest()
+        if digest == last_digest and not full and known:
+            # Nothing changed since the last run: running again must not move anything.
+            return {"mode": "unchanged", "documents": len(items), "issues": len(known)}
+        if full is None:
+            full = last_full is None or complaints >= (1 + FULL_RECLUSTER_GROWTH) * last_full
+        dim = next(iter(cache.values())).shape[0] if cache else 0
+        matrix = np.vstack([cache[i.content_hash] for i in items]) if items else np.zeros((0, dim))
+        update = update_issues(
+            items,
+            matrix,
+            known=known,
+            previous=analysis.current_assignment(con),
+            full=full or not known,
+            taken_ids=taken,
         )
-    unclassified = sum(1 for v in clustering.assignment.values() if v is None)
-    return {"documents": len(items), "issues": len(clustering.issues), "unclassified": unclassified}
+        clustering = update.clustering
+        unclassified = sum(
+            1 for i in items if i.complaint and clustering.assignment.get(i.feedback_id) is None
+        )
+        analysis.replace_issues(
+            con,
+            _issues_frame(clustering.issues),
+            _assignment_frame(clustering.assignment),
+            run={
+                "mode": update.mode,
+                "documents": len(items),
+                "complaints": complaints,
+                "issues": len(clustering.issues),
+                "unclassified": unclassified,
+                "retained_share": update.retained,
+                "input_digest": digest,
+            },
+            lineage_frame=pd.DataFrame(
+                [
+                    {
+                        "event": e.event,
+                        "issue_id": e.issue_id,
+                        "source_issue_id": e.source_issue_id,
+                        "documents": e.documents,
+                    }
+                    for e in update.events
+                ]
+            ),
+        )
+    return {
+        "mode": update.mode,
+        "documents": len(items),
+        "issues": len(clustering.issues),
+        "unclassified": unclassified,
+        "retained_share": update.retained,
+    }
+
+
+def _known_issues(frame: pd.DataFrame):
+    from nlp.issue_identity import KnownIssue
+
+    known = []
+    for row in frame.itertuples(index=False):
+        if row.centroid is None or (isinstance(row.centroid, float) and pd.isna(row.centroid)):
+            continue  # stored before identities were kept: the next run starts afresh
+        known.append(
+            KnownIssue(
+                issue_id=row.issue_id,
+                label=row.label,
+                keywords=tuple(row.keywords if row.keywords is not None else ()),
+                representative_ids=tuple(
+                    row.representative_ids if row.representative_ids is not None else ()
+                ),
+                product=None if pd.isna(row.product) else row.product,
+                centroid=np.asarray(row.centroid, dtype=np.float64),
+                threshold=float(row.join_threshold),
+            )
+        )
+    return known
 
 
 def review_calls(path: str | os.PathLike[str] | None = None) -> dict:
@@ -193,6 +271,9 @@ def _issues_frame(issues) -> pd.DataFrame:
             "keywords": [list(i.keywords) for i in issues],
             "size": [i.size for i in issues],
             "representative_ids": [list(i.representative_ids) for i in issues],
+            "product": [i.product for i in issues],
+            "centroid": [None if i.centroid is None else list(i.centroid) for i in issues],
+            "join_threshold": [i.threshold for i in issues],
         }
     )
 

@@ -29,6 +29,29 @@ CREATE TABLE IF NOT EXISTS nlp.issues (
     size               INTEGER,
     representative_ids VARCHAR[]
 );
+ALTER TABLE nlp.issues ADD COLUMN IF NOT EXISTS product VARCHAR;
+ALTER TABLE nlp.issues ADD COLUMN IF NOT EXISTS centroid FLOAT[];
+ALTER TABLE nlp.issues ADD COLUMN IF NOT EXISTS join_threshold DOUBLE;
+
+CREATE TABLE IF NOT EXISTS nlp.clustering_runs (
+    run_id         INTEGER PRIMARY KEY,
+    run_at         TIMESTAMPTZ NOT NULL,
+    mode           VARCHAR NOT NULL,
+    documents      INTEGER NOT NULL,
+    complaints     INTEGER NOT NULL,
+    issues         INTEGER NOT NULL,
+    unclassified   INTEGER NOT NULL,
+    retained_share DOUBLE,
+    input_digest   VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS nlp.issue_lineage (
+    run_id          INTEGER NOT NULL,
+    event           VARCHAR NOT NULL,
+    issue_id        VARCHAR NOT NULL,
+    source_issue_id VARCHAR,
+    documents       INTEGER
+);
 
 CREATE TABLE IF NOT EXISTS nlp.issue_assignment (
     feedback_id VARCHAR PRIMARY KEY,
@@ -59,7 +82,14 @@ COMMENT ON COLUMN nlp.feedback_analysis.sentiment_score IS 'In [-1, 1]; negative
 COMMENT ON COLUMN nlp.feedback_analysis.is_complaint IS 'Negative or flagged (nlp.pipeline.is_complaint): only complaints are clustered into issues; the rest count as 苦情以外.';
 COMMENT ON COLUMN nlp.feedback_analysis.analysis_version IS 'nlp.pipeline.ANALYSIS_VERSION (with the embedding model) that produced the row; another version re-analyses it.';
 COMMENT ON COLUMN nlp.feedback_analysis.flags IS 'Subset of sns_threat, escalation_demand, legal_threat, safety, churn, refund_request.';
-COMMENT ON TABLE nlp.issues IS 'Issues (clusters of similar feedback) from the latest clustering run; replaced as a whole.';
+COMMENT ON TABLE nlp.issues IS 'The current issue catalogue (clusters of similar complaints); ids persist across runs, see nlp.issue_lineage.';
+COMMENT ON COLUMN nlp.issues.product IS 'The product the issue belongs to (issues never span products); NULL for product-less feedback.';
+COMMENT ON COLUMN nlp.issues.centroid IS 'Unit mean embedding of the members; new feedback joins the closest issue of its product.';
+COMMENT ON COLUMN nlp.issues.join_threshold IS 'Cosine to the centroid a new document needs to join: the members'' median minus 3.5 robust SDs (or the loosest member), at least 0.35.';
+COMMENT ON TABLE nlp.clustering_runs IS 'One row per clustering run: full (re-clustered, matched to earlier issues) or incremental (new feedback joined known issues).';
+COMMENT ON COLUMN nlp.clustering_runs.input_digest IS 'Digest of the clustered documents (id, text hash, complaint or not); a run with the same input is skipped.';
+COMMENT ON COLUMN nlp.clustering_runs.retained_share IS 'Share of feedback that had an issue before the run and kept the same issue_id; NULL on the first run.';
+COMMENT ON TABLE nlp.issue_lineage IS 'What each run changed in the issue catalogue: created, split (from source_issue_id), merged (source_issue_id joined issue_id), retired.';
 COMMENT ON TABLE nlp.issue_assignment IS 'Which issue each feedback belongs to; issue_id NULL = unclassified. Replaced with nlp.issues.';
 COMMENT ON TABLE nlp.call_qa IS 'Agent-QA summary per call.';
 COMMENT ON COLUMN nlp.call_qa.qa_input_hash IS 'staging.calls.qa_input_hash when reviewed; a reloaded call with other turns or holds is reviewed again.';
