@@ -9,6 +9,7 @@ EVAL_STAMP := $(VENV)/.installed-eval
 DAYS ?= 90
 PER_DAY ?= 60
 SEED ?= 7
+SAMPLE_START := 2026-08-01
 PORT ?= 8501
 BENCH_DOCS ?= 1200
 
@@ -23,7 +24,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: demo pipeline app test eval bench sample lint format chromium clean airflow-db
+.PHONY: demo pipeline week dags app test eval bench sample lint format chromium clean airflow-db
 
 demo: pipeline  ## sample data → Airflow DAGs → warehouse → dashboard on 127.0.0.1
 	$(MAKE) app
@@ -54,7 +55,14 @@ airflow-db: $(STAMP)
 	@mkdir -p $(AIRFLOW_HOME)
 	$(VENV)/bin/airflow db migrate > $(AIRFLOW_HOME)/db-migrate.log 2>&1 || (cat $(AIRFLOW_HOME)/db-migrate.log; exit 1)
 
-pipeline: sample airflow-db  ## run the real DAGs once, in order, on the inbox
+pipeline: sample dags  ## regenerate the sample inbox and run the real DAGs on it
+
+week: $(STAMP)  ## add one more week of sample traffic after the demo's DAYS, then run the DAGs
+	$(PY) -m ingest.sample --out $(KOE_INBOX) --append --days 7 --per-day $(PER_DAY) \
+		--seed $$(( $(SEED) + 1 )) --start $$(date -d "$(SAMPLE_START) + $(DAYS) days" +%F)
+	$(MAKE) dags
+
+dags: airflow-db  ## run the real DAGs once, in order, on the inbox as it is
 	@for d in koe_ingest koe_analysis koe_marts; do \
 		echo "== airflow dags test $$d"; \
 		$(VENV)/bin/airflow dags test $$d > $(AIRFLOW_HOME)/$$d.log 2>&1 \
