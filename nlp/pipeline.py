@@ -42,8 +42,11 @@ ANALYSIS_VERSION = "2"
 
 
 def analysis_version(model_key: str) -> str:
-    """The version stamp of per-text results: the rules' version plus the embedding model's."""
-    return f"{ANALYSIS_VERSION}+{model_key}"
+    """The version stamp of per-text results: the rules' version, the embedding model's and the
+    sentiment training data's."""
+    from nlp.sentiment_model import training_digest
+
+    return f"{ANALYSIS_VERSION}+{model_key}+{training_digest()}"
 
 
 @dataclass(frozen=True)

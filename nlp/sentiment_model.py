@@ -9,6 +9,7 @@ products and services than the evaluation set's, so ``make eval`` measures it on
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Sequence
@@ -40,6 +41,14 @@ def load_training(paths: Sequence[Path] | None = None) -> tuple[list[str], list[
 
 def training_files() -> list[Path]:
     return sorted(TRAINING_DIR.glob("sentiment_train*.jsonl"))
+
+
+def training_digest() -> str:
+    """12 hex digits over the training files: other training data, other sentiments."""
+    digest = hashlib.sha256()
+    for path in training_files():
+        digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 class SentimentClassifier:
