@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import MutableMapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -138,17 +138,27 @@ class SentimentClassifier:
 _TRAINED: dict[str, SentimentClassifier] = {}
 
 
-def trained_classifier(embedder, model_key: str) -> SentimentClassifier:
-    """The classifier trained on the shipped file with ``embedder``'s vectors, once per process.
+def training_hashes(texts: Sequence[str]) -> list[str]:
+    """Content hashes of training texts, in the same key space as the embedding cache."""
+    return [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts]
+
+
+def trained_classifier(
+    embedder, model_key: str, cache: MutableMapping[str, np.ndarray] | None = None
+) -> SentimentClassifier:
+    """The classifier trained on the shipped files with ``embedder``'s vectors, once per process.
 
     ``model_key`` (``nlp.embed.model_id()``) names the embedder: a classifier is only valid for
-    the embedding space it was trained in.
+    the embedding space it was trained in. ``cache`` (content hash → vector) spares embedding the
+    training texts again; vectors it lacked are added to it, for the caller to keep.
     """
-    if model_key not in _TRAINED:
+    key = f"{model_key}+{training_digest()}"
+    if key not in _TRAINED:
         from nlp.embed import embed
 
         texts, labels = load_training()
-        keys = [str(i) for i in range(len(texts))]
-        matrix, _ = embed(texts, keys, embedder, {})
-        _TRAINED[model_key] = SentimentClassifier().fit(texts, matrix, labels)
-    return _TRAINED[model_key]
+        matrix, new = embed(texts, training_hashes(texts), embedder, cache or {})
+        if cache is not None:
+            cache.update(new)
+        _TRAINED[key] = SentimentClassifier().fit(texts, matrix, labels)
+    return _TRAINED[key]

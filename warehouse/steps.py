@@ -75,7 +75,6 @@ def analyze_new_feedback(path: str | os.PathLike[str] | None = None) -> dict:
     """Sentiment, flags, keywords and embeddings for originals whose current text is new."""
     from nlp.embed import load_embedder, model_id
     from nlp.pipeline import analysis_version, analyze_texts, embed_texts, is_complaint
-    from nlp.sentiment_model import trained_classifier
 
     model_key = model_id()
     version = analysis_version(model_key)
@@ -90,7 +89,7 @@ def analyze_new_feedback(path: str | os.PathLike[str] | None = None) -> dict:
         # Vectors first: a crash between the two writes leaves analysis to redo, never an
         # analysed text without its embedding.
         analysis.save_embeddings(con, model_key, new_vectors)
-        results = analyze_texts(items, matrix, trained_classifier(embedder, model_key))
+        results = analyze_texts(items, matrix, _sentiment_classifier(con, embedder, model_key))
         frame = pd.DataFrame(
             {
                 "feedback_id": [r.feedback_id for r in results],
@@ -110,6 +109,18 @@ def analyze_new_feedback(path: str | os.PathLike[str] | None = None) -> dict:
 # A full re-clustering runs when the complaints grew by this share since the last one; in
 # between, new feedback joins the known issues (or forms new ones) incrementally.
 FULL_RECLUSTER_GROWTH = 0.25
+
+
+def _sentiment_classifier(con, embedder, model_key: str):
+    """The sentiment classifier, its training texts embedded once per model through the cache."""
+    from nlp.sentiment_model import load_training, trained_classifier, training_hashes
+
+    texts, _ = load_training()
+    cache = analysis.cached_embeddings(con, model_key, training_hashes(texts))
+    known = set(cache)
+    classifier = trained_classifier(embedder, model_key, cache)
+    analysis.save_embeddings(con, model_key, {k: v for k, v in cache.items() if k not in known})
+    return classifier
 
 
 def cluster_issues(path: str | os.PathLike[str] | None = None, full: bool | None = None) -> dict:
