@@ -84,8 +84,8 @@ class IssueModel:
         outlier_z: float = 3.5,
         min_similarity: float = 0.4,
         n_representatives: int = 3,
-        n_init: int = 2,
-        merge_similarity: float | None = 0.7,
+        n_init: int = 5,
+        merge_similarity: float | None = 0.8,
         product_similarity: float = 0.2,
         random_state: int = 0,
     ) -> None:
