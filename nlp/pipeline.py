@@ -278,17 +278,10 @@ def _stabilise(issues, assignment, events, previous, known_by_id, matrix, row, m
             )
     fresh = {i for i in new_ids if i not in known_by_id}
     dissolved = {i for i in fresh if counts[i] < min_size}
-    if dissolved:
-        stable = {
-            f: (
-                previous.get(f)
-                if previous.get(f) in summaries and previous.get(f) not in dissolved
-                else None
-            )
-            if a in dissolved
-            else a
-            for f, a in stable.items()
-        }
+    for doc, issue_id in stable.items():
+        if issue_id in dissolved:  # back to its earlier issue if that still stands
+            earlier = previous.get(doc)
+            stable[doc] = earlier if earlier in summaries and earlier not in dissolved else None
     alive = set(stable.values())
     final_counts = Counter(stable.values())
 
