@@ -2,6 +2,10 @@
 
 Sentence embeddings (semantic view) and TF-IDF over Sudachi terms reduced by SVD (lexical view) are
 joined, clustered with k-means within each product (k by silhouette), and named by c-TF-IDF.
+
+Before a product's documents are cut, each channel's mean is taken out of its documents: a phone
+call, a keigo mail and an SNS post about the same problem differ more in style than two problems
+told in one channel, and without this the cut follows the channel.
 """
 
 from __future__ import annotations
@@ -64,9 +68,6 @@ class IssueModel:
         Members closest to the centroid kept as examples.
     n_init:
         k-means restarts per candidate k.
-    merge_similarity:
-        Clusters of one product whose centroids are at least this cosine-similar become one
-        issue (None: never merge).
     product_similarity:
         Feedback without a product joins the most similar product (cosine to the product's
         centroid) when at least this similar; below it, it is clustered as product-less.
@@ -85,7 +86,6 @@ class IssueModel:
         min_similarity: float = 0.4,
         n_representatives: int = 3,
         n_init: int = 5,
-        merge_similarity: float | None = 0.8,
         product_similarity: float = 0.2,
         random_state: int = 0,
     ) -> None:
@@ -98,7 +98,6 @@ class IssueModel:
         self.min_similarity = min_similarity
         self.n_representatives = n_representatives
         self.n_init = n_init
-        self.merge_similarity = merge_similarity
         self.product_similarity = product_similarity
         self.random_state = random_state
 
@@ -109,10 +108,12 @@ class IssueModel:
         texts: Sequence[str],
         embeddings: np.ndarray,
         products: Sequence[str | None] | None = None,
+        channels: Sequence[str | None] | None = None,
     ) -> IssueModel:
         """Cluster ``texts`` (rows of ``embeddings``) into issues; sets ``labels_`` and ``issues_``.
 
         ``products[i]`` names the product of ``texts[i]``; issues never span two products.
+        ``channels[i]`` names its channel (call, email, ...), whose style is set aside when cutting.
         """
         n = len(texts)
         embeddings = np.asarray(embeddings, dtype=np.float64)
@@ -122,6 +123,10 @@ class IssueModel:
             products = [None] * n
         if len(products) != n:
             raise ValueError(f"{n} texts but {len(products)} products")
+        if channels is None:
+            channels = [None] * n
+        if len(channels) != n:
+            raise ValueError(f"{n} texts but {len(channels)} channels")
         self.labels_ = np.full(n, UNCLASSIFIED, dtype=np.int64)
         self.issues_: list[Issue] = []
         if n == 0:
@@ -135,6 +140,7 @@ class IssueModel:
         )
         texts = [texts[i] for i in order]
         products = [products[i] for i in order]
+        channels = np.asarray(["" if channels[i] is None else str(channels[i]) for i in order])
         embeddings = embeddings[order]
         terms = self._terms(texts)
         # A product's own name says which product, not which problem: issues live within a
@@ -143,7 +149,7 @@ class IssueModel:
         terms = [[t for t in doc if t not in naming] for doc in terms]
         features = self._features(embeddings, terms)
         products = self._infer_missing_products(features, products)
-        raw = self._cluster(features, products)
+        raw = self._cluster(features, products, channels)
         raw = self._drop_outliers(features, raw)
         self._describe(features, raw, terms, products, order)
         return self
@@ -225,7 +231,9 @@ class IssueModel:
                 inferred[i] = known[best]
         return inferred
 
-    def _cluster(self, features: np.ndarray, products: Sequence[str | None]) -> np.ndarray:
+    def _cluster(
+        self, features: np.ndarray, products: Sequence[str | None], channels: np.ndarray
+    ) -> np.ndarray:
         """Raw cluster numbers per product (−1 = product or cluster under ``min_size``)."""
         labels = np.full(len(features), UNCLASSIFIED, dtype=np.int64)
         next_label = 0
@@ -236,14 +244,16 @@ class IssueModel:
             idx = np.asarray(groups[key])
             if len(idx) < self.min_size:
                 continue
-            parts = self._split(features[idx], self.max_issues_per_product)
+            parts = self._split(self._without_channel_style(idx, features, channels))
             if key == "":
                 # Feedback with no product (and none inferred) may be about any product: the
                 # silhouette's first cut tends to separate products, so cut each part again.
                 parts = [
                     part[sub]
                     for part in parts
-                    for sub in self._split(features[idx[part]], self.max_issues_per_product)
+                    for sub in self._split(
+                        self._without_channel_style(idx[part], features, channels)
+                    )
                 ]
             for members in parts:
                 if len(members) >= self.min_size:
@@ -251,20 +261,40 @@ class IssueModel:
                     next_label += 1
         return labels
 
-    def _split(self, x: np.ndarray, k_max: int) -> list[np.ndarray]:
+    def _without_channel_style(
+        self, rows: np.ndarray, features: np.ndarray, channels: np.ndarray
+    ) -> np.ndarray:
+        """Unit rows of ``features[rows]`` with each channel's own mean taken out.
+
+        What is left is how a document differs from the others of its channel, which is what
+        tells its problem apart. A channel with fewer than ``min_size`` documents here has too
+        few for a mean of its own; the mean of all the rows is taken out of it instead.
+        """
+        x = features[rows]
+        centred = x - x.mean(axis=0)
+        for channel in np.unique(channels[rows]):
+            same = channels[rows] == channel
+            if same.sum() >= self.min_size:
+                centred[same] = x[same] - x[same].mean(axis=0)
+        return _unit_rows(centred)
+
+    def _split(self, x: np.ndarray) -> list[np.ndarray]:
         """Partition one product's rows with k-means; k maximises the silhouette over a range."""
         from sklearn.cluster import KMeans
         from sklearn.metrics import silhouette_score
+        from threadpoolctl import threadpool_limits
 
         n = len(x)
         everything = [np.arange(n)]
         if n < 2 * self.min_size or np.ptp(x, axis=0).max() < 1e-9:  # too few, or all identical
             return everything
         distances = _cosine_distances(x)
-        k_max = min(k_max, n // self.min_size, n - 1)
+        k_max = min(self.max_issues_per_product, n // self.min_size, n - 1)
         best, best_score = None, -1.0
         for k in range(2, k_max + 1):
-            cut = KMeans(k, n_init=self.n_init, random_state=self.random_state).fit_predict(x)
+            # One product's documents are few: k-means' thread pool costs more than it saves.
+            with threadpool_limits(1):
+                cut = KMeans(k, n_init=self.n_init, random_state=self.random_state).fit_predict(x)
             # Only clusters big enough to be issues count; the rest will be unclassified.
             sizes = np.bincount(cut)
             big = sizes[cut] >= self.min_size
@@ -277,27 +307,7 @@ class IssueModel:
                 best, best_score = cut, score
         if best is None or best_score < self.min_silhouette:
             return everything
-        return self._merge_close([np.flatnonzero(best == c) for c in np.unique(best)], x)
-
-    def _merge_close(self, parts: list[np.ndarray], x: np.ndarray) -> list[np.ndarray]:
-        """Join clusters whose centroids are nearly parallel: one issue told in several ways.
-
-        The silhouette rewards many tight clusters when people describe one problem in a few
-        recurring ways (Wi-Fi advice tried, firmware updated, on the train); their centroids
-        still point the same way.
-        """
-        if self.merge_similarity is None or len(parts) < 2:
-            return parts
-        from scipy.cluster.hierarchy import fcluster, linkage
-        from scipy.spatial.distance import pdist
-
-        centroids = _unit_rows(np.vstack([x[p].mean(0) for p in parts]))
-        tree = linkage(pdist(centroids, "cosine"), method="average")
-        groups = fcluster(tree, t=1.0 - self.merge_similarity, criterion="distance")
-        return [
-            np.sort(np.concatenate([p for p, g in zip(parts, groups, strict=True) if g == group]))
-            for group in np.unique(groups)
-        ]
+        return [np.flatnonzero(best == c) for c in np.unique(best)]
 
     def _drop_outliers(self, features: np.ndarray, labels: np.ndarray) -> np.ndarray:
         """Unclassify members far from their centroid, then clusters that fell under min_size."""

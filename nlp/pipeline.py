@@ -169,6 +169,7 @@ def cluster_issues(
         [c.text for c in complaints],
         np.asarray(embeddings)[rows] if rows else np.zeros((0, np.shape(embeddings)[-1])),
         products=[c.product for c in complaints],
+        channels=[c.channel for c in complaints],
     )
     issues = []
     labels = np.asarray(model.labels_)
