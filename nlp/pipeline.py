@@ -31,14 +31,14 @@ from nlp.issue_identity import (
     match_clusters,
     retained_share,
 )
-from nlp.issues import IssueModel
+from nlp.issues import IssueModel, issue_terms
 from nlp.sentiment_model import SentimentClassifier, trained_classifier
 from nlp.tokenize import content_words
 
 N_KEYWORDS = 8
 # Bump when per-text results change meaning (new sentiment model, new flag rules): stored
 # analyses of an older version are redone on the next run.
-ANALYSIS_VERSION = "2"
+ANALYSIS_VERSION = "3"
 
 
 def analysis_version(model_key: str) -> str:
@@ -59,6 +59,7 @@ class FeedbackText:
     product: str | None = None
     channel: str | None = None
     complaint: bool = True  # False: praise, a question or a request; never part of an issue
+    terms: tuple[str, ...] | None = None  # issue terms from `analyze_texts`; None: tokenize again
 
 
 def is_complaint(sentiment: str, flags: Sequence[str]) -> bool:
@@ -76,6 +77,7 @@ class TextAnalysis:
     sentiment_score: float
     flags: tuple[str, ...]
     keywords: tuple[str, ...]
+    terms: tuple[str, ...] = ()  # content words and aspect pairs, the words issues are cut on
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,10 @@ def _keywords(text: str) -> tuple[str, ...]:
 def analyze_texts(
     items: Sequence[FeedbackText], embeddings: np.ndarray, sentiment: SentimentClassifier
 ) -> list[TextAnalysis]:
-    """Sentiment, flags and the most frequent content words of each text.
+    """Sentiment, flags, the most frequent content words and the issue terms of each text.
+
+    The issue terms are kept so that clustering, which runs over the whole corpus again and
+    again, never tokenizes a text twice.
 
     ``embeddings`` are the texts' rows from `embed_texts`; the sentiment classifier reads them.
     """
@@ -139,6 +144,7 @@ def analyze_texts(
             sentiment_score=float(s.score),
             flags=tuple(detect_flags(item.text)),
             keywords=_keywords(item.text),
+            terms=tuple(issue_terms(item.text)),
         )
         for item, s in zip(items, sentiments, strict=True)
     ]
@@ -170,6 +176,7 @@ def cluster_issues(
         np.asarray(embeddings)[rows] if rows else np.zeros((0, np.shape(embeddings)[-1])),
         products=[c.product for c in complaints],
         channels=[c.channel for c in complaints],
+        terms=[c.terms for c in complaints],
     )
     issues = []
     labels = np.asarray(model.labels_)
@@ -425,7 +432,7 @@ def analyze(
     matrix, new = embed_texts(items, model, cache or {})
     texts = analyze_texts(items, matrix, trained_classifier(model, model_id()))
     complaints = [
-        replace(item, complaint=is_complaint(t.sentiment, t.flags))
+        replace(item, complaint=is_complaint(t.sentiment, t.flags), terms=t.terms)
         for item, t in zip(items, texts, strict=True)
     ]
     return Analysis(texts=texts, clustering=cluster_issues(complaints, matrix), new_embeddings=new)

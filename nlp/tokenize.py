@@ -10,6 +10,7 @@ import os
 import re
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 
 from nlp.stopwords import STOPWORDS
 
@@ -118,6 +119,13 @@ def _strip_placeholders(text: str) -> str:
     return PLACEHOLDER.sub("、", text)
 
 
+@lru_cache(maxsize=64)
+def _word_tokens(text: str) -> tuple[Token, ...]:
+    """Tokens of ``text`` without its PII placeholders. Keywords, content words and aspect pairs
+    of one text are asked for one after the other: a small cache tokenizes it once for all."""
+    return tuple(tokens(_strip_placeholders(text)))
+
+
 def is_stopword(token: Token) -> bool:
     return token.normalized in STOPWORDS or token.dictionary_form in STOPWORDS
 
@@ -173,7 +181,7 @@ def content_words(text: str) -> list[str]:
     nouns; stopwords, single hiragana, numbers, symbols and PII placeholders are dropped, and so
     is the verb inside compound particles such as について.
     """
-    toks = tokens(_strip_placeholders(text))
+    toks = _word_tokens(text)
     return [
         t.normalized
         for i, t in enumerate(toks)
@@ -316,7 +324,7 @@ def aspect_pairs(text: str) -> list[str]:
     ``電源入らない``); the predicate is in plain form with negation and passive kept, past tense
     dropped. Normalized spellings are used so variants group: つながらない → ``繋がらない``.
     """
-    toks = tokens(_strip_placeholders(text))
+    toks = _word_tokens(text)
     pairs: list[str] = []
     np_parts: list[Token] = []
     arg: str | None = None

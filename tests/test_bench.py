@@ -17,7 +17,7 @@ def test_peak_memory_sees_an_allocation_inside_the_block():
 
 @pytest.mark.slow
 def test_a_small_bench_measures_every_stage_and_the_end_to_end_ratio(tmp_path):
-    stages, e2e = run(docs=120, seed=3, workdir=tmp_path)
+    stages, e2e, one_off = run(docs=120, seed=3, workdir=tmp_path)
     names = [s.name for s in stages]
     assert names == [
         "ingest (parse)",
@@ -31,5 +31,11 @@ def test_a_small_bench_measures_every_stage_and_the_end_to_end_ratio(tmp_path):
     # The end-to-end run includes embedding, so it cannot beat the embedding stage alone.
     embed = stages[2]
     assert e2e.seconds > embed.seconds
-    text = report(stages, e2e)
+    assert [s.name for s in one_off] == [
+        "load the embedding model",
+        "train the sentiment classifier",
+    ]
+    assert all(s.seconds > 0 for s in one_off)
+    text = report(stages, e2e, one_off)
     assert "end-to-end ÷ embedding-alone throughput:" in text
+    assert "one-off costs charged" in text

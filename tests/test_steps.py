@@ -78,6 +78,14 @@ def test_issue_ids_survive_new_data_and_a_full_reclustering_with_lineage(tmp_pat
     first = _run_analysis(inbox, warehouse)
     assert first["mode"] == "full" and first["issues"] >= 5
     before = _assignment(warehouse)
+    with connect(warehouse, read_only=True) as con:
+        # The analysis stores each text's issue terms, which clustering reads back.
+        [(analysed, with_terms, pairs)] = con.execute(
+            "SELECT count(*), count(*) FILTER (len(terms) > 0),"
+            " count(*) FILTER (list_count(list_filter(terms, lambda t: t LIKE '%|%')) > 0)"
+            " FROM nlp.feedback_analysis"
+        ).fetchall()
+    assert with_terms >= 0.95 * analysed and pairs > 0
 
     again = _run_analysis(inbox, warehouse)
     assert again["mode"] == "unchanged"

@@ -159,8 +159,10 @@ def test_clustering_input_is_every_original(con):
         "feedback_id",
         "text_masked",
         "product",
+        "channel",
         "content_hash",
         "is_complaint",
+        "terms",
     ]
     assert list(frame["feedback_id"]) == [fid("S-101"), fid("S-103"), fid("S-104")]
 

@@ -34,6 +34,7 @@ FEEDBACK_ANALYSIS_COLUMNS = pa.schema(
         ("analyzed_at", _TIMESTAMP),
         ("is_complaint", pa.bool_()),
         ("analysis_version", pa.string()),
+        ("terms", _STRINGS),
     ]
 )
 ISSUE_COLUMNS = pa.schema(
@@ -99,6 +100,7 @@ _OPTIONAL = {
     "source_issue_id",
     "is_complaint",
     "analysis_version",
+    "terms",
     "size",
     "representative_ids",
     "turn",
@@ -121,7 +123,8 @@ def pending_feedback(con: duckdb.DuckDBPyConnection, analysis_version: str) -> p
 
 
 def all_feedback_for_clustering(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every original, oldest first: feedback_id, text_masked, product, content_hash, is_complaint."""
+    """Every original, oldest first: feedback_id, text_masked, product, channel, content_hash,
+    is_complaint, terms."""
     return con.sql(sql("analysis/all_feedback_for_clustering")).df()
 
 
@@ -130,7 +133,7 @@ def save_feedback_analysis(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) 
 
     `frame` columns: feedback_id, content_hash (of the text analysed), sentiment, sentiment_score,
     flags (list of str), keywords (list of str, optional), analyzed_at (optional, default now),
-    is_complaint (bool, optional), analysis_version (optional).
+    is_complaint (bool, optional), analysis_version (optional), terms (list of str, optional).
     """
     batch = _arrow_batch(frame, FEEDBACK_ANALYSIS_COLUMNS, "feedback analysis")
     _run_with_batches(con, ["analysis/save_feedback_analysis"], feedback_analysis_batch=batch)

@@ -98,6 +98,7 @@ def analyze_new_feedback(path: str | os.PathLike[str] | None = None) -> dict:
                 "sentiment_score": [r.sentiment_score for r in results],
                 "flags": [list(r.flags) for r in results],
                 "keywords": [list(r.keywords) for r in results],
+                "terms": [list(r.terms) for r in results],
                 "is_complaint": [is_complaint(r.sentiment, r.flags) for r in results],
                 "analysis_version": version,
             }
@@ -263,10 +264,17 @@ def _feedback_texts(frame: pd.DataFrame):
             text=row.text_masked or "",
             content_hash=row.content_hash,
             product=None if pd.isna(row.product) else row.product,
+            channel=getattr(row, "channel", None),
             complaint=_complaint(getattr(row, "is_complaint", None)),
+            terms=_terms(getattr(row, "terms", None)),
         )
         for row in frame.itertuples(index=False)
     ]
+
+
+def _terms(value) -> tuple[str, ...] | None:
+    # Not analysed yet (NULL): clustering tokenizes the text itself.
+    return None if value is None or (isinstance(value, float) and pd.isna(value)) else tuple(value)
 
 
 def _complaint(value) -> bool:

@@ -16,11 +16,13 @@ CREATE TABLE IF NOT EXISTS nlp.feedback_analysis (
     keywords        VARCHAR[],
     analyzed_at     TIMESTAMPTZ,
     is_complaint    BOOLEAN,
-    analysis_version VARCHAR
+    analysis_version VARCHAR,
+    terms           VARCHAR[]
 );
 -- Warehouses created before these columns existed get them; their rows re-analyse (version NULL).
 ALTER TABLE nlp.feedback_analysis ADD COLUMN IF NOT EXISTS is_complaint BOOLEAN;
 ALTER TABLE nlp.feedback_analysis ADD COLUMN IF NOT EXISTS analysis_version VARCHAR;
+ALTER TABLE nlp.feedback_analysis ADD COLUMN IF NOT EXISTS terms VARCHAR[];
 
 CREATE TABLE IF NOT EXISTS nlp.issues (
     issue_id           VARCHAR PRIMARY KEY,
@@ -80,6 +82,7 @@ COMMENT ON TABLE nlp.feedback_analysis IS 'Sentiment, flags and keywords per fee
 COMMENT ON COLUMN nlp.feedback_analysis.sentiment IS 'negative | neutral | positive.';
 COMMENT ON COLUMN nlp.feedback_analysis.sentiment_score IS 'In [-1, 1]; negative is unhappy.';
 COMMENT ON COLUMN nlp.feedback_analysis.is_complaint IS 'Negative or flagged (nlp.pipeline.is_complaint): only complaints are clustered into issues; the rest count as 苦情以外.';
+COMMENT ON COLUMN nlp.feedback_analysis.terms IS 'Issue terms (nlp.issues.issue_terms): content words and aspect pairs such as 充電|できない. Clustering reads them instead of tokenizing the corpus again.';
 COMMENT ON COLUMN nlp.feedback_analysis.analysis_version IS 'nlp.pipeline.ANALYSIS_VERSION (with the embedding model) that produced the row; another version re-analyses it.';
 COMMENT ON COLUMN nlp.feedback_analysis.flags IS 'Subset of sns_threat, escalation_demand, legal_threat, safety, churn, refund_request.';
 COMMENT ON TABLE nlp.issues IS 'The current issue catalogue (clusters of similar complaints); ids persist across runs, see nlp.issue_lineage.';
