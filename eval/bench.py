@@ -102,7 +102,7 @@ def run(docs: int, seed: int, workdir: Path) -> tuple[list[Stage], Stage]:
     from nlp.pipeline import FeedbackText, analyze_texts, cluster_issues, is_complaint
     from warehouse import analysis, steps
     from warehouse.db import apply_schema, connect
-    from warehouse.load import load_source
+    from warehouse.load import SourceLoad, load_in_batches
     from warehouse.marts import build_marts
 
     inbox = workdir / "inbox"
@@ -171,10 +171,14 @@ def run(docs: int, seed: int, workdir: Path) -> tuple[list[Stage], Stage]:
     def load():
         with connect(workdir / "load.duckdb") as con:
             apply_schema(con)
-            for source, result in masked:
-                load_source(
-                    con, source.rel, source.channel, source.sha256, source.size_bytes, result
-                )
+            # As ingest_channel does: whole files, in transactions of about BATCH_RECORDS.
+            load_in_batches(
+                con,
+                (
+                    SourceLoad(source.rel, source.channel, source.sha256, source.size_bytes, result)
+                    for source, result in masked
+                ),
+            )
             analysis.save_embeddings(con, "bench", vectors)
             analysis.replace_issues(
                 con,

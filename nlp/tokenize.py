@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 import re
 import threading
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from nlp.stopwords import STOPWORDS
 
@@ -26,16 +26,18 @@ _HAS_LETTER = re.compile(r"[^\W\d_]")
 _NUMBER_LIKE = re.compile(r"^[\d.,:%/+\-~]+$")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """One Sudachi morpheme; ``start``/``end`` are character offsets into the text tokenized."""
+class Token(NamedTuple):
+    """One Sudachi morpheme; ``start``/``end`` are character offsets into the text tokenized.
+
+    A named tuple rather than a frozen dataclass: every text is tokenized several times over
+    (masking, sentiment, issue terms) and building a tuple is about a third cheaper.
+    """
 
     surface: str
     normalized: str
     dictionary_form: str
-    pos: tuple[
-        str, ...
-    ]  # Sudachi's six part-of-speech fields, e.g. ("名詞", "固有名詞", "人名", "姓", "*", "*")
+    # Sudachi's six part-of-speech fields, e.g. ("名詞", "固有名詞", "人名", "姓", "*", "*").
+    pos: tuple[str, ...]
     start: int
     end: int
     oov: bool = False  # not in the dictionary (rare names, new product words)
@@ -100,18 +102,26 @@ def tokens(text: str) -> list[Token]:
     out: list[Token] = []
     for offset, piece in _chunks(text):
         for m in tokenizer.tokenize(piece):
+            pos_id = m.part_of_speech_id()
+            pos = _POS.get(pos_id)
+            if pos is None:  # a few hundred distinct ones: build each tuple once
+                pos = _POS[pos_id] = tuple(m.part_of_speech())
             out.append(
                 Token(
                     m.surface(),
                     m.normalized_form(),
                     m.dictionary_form(),
-                    tuple(m.part_of_speech()),
+                    pos,
                     m.begin() + offset,
                     m.end() + offset,
                     m.is_oov(),
                 )
             )
     return out
+
+
+# Part-of-speech id → its six fields. Ids belong to the one dictionary koe loads (core).
+_POS: dict[int, tuple[str, ...]] = {}
 
 
 def _strip_placeholders(text: str) -> str:

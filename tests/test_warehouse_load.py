@@ -302,3 +302,116 @@ def test_an_empty_file_is_recorded_so_it_is_not_read_again(con):
 
     assert is_loaded(con, "forms/2026-08-04.csv", "sha-empty")
     assert count(con, "raw.feedback") == 0
+
+
+def _tables(con) -> dict[str, list]:
+    # loaded_at differs between two loads by design; everything else must match. Values are
+    # compared as text (timestamps with time zone need pytz to reach Python).
+    def rows(table: str, exclude: str, key: str) -> list:
+        query = (
+            f"SELECT CAST(COLUMNS(*) AS VARCHAR) FROM (SELECT * EXCLUDE ({exclude}) FROM {table})"
+        )
+        return con.execute(f"{query} ORDER BY {key}").fetchall()
+
+    return {
+        "feedback": rows("raw.feedback", "loaded_at", "feedback_id"),
+        "quarantine": rows("raw.quarantine", "quarantined_at", "quarantine_id"),
+        "manifest": rows("raw.source_files", "loaded_at", "source_file"),
+    }
+
+
+def test_a_batch_of_files_loads_as_if_one_after_the_other(tmp_path):
+    text = "パスワード再設定のメールが届きません。"
+    replied = datetime(2026, 8, 3, 10, 2, tzinfo=JST)
+    # The same mail in two files: the .eml knows support's reply, the later .mbox does not.
+    eml = ReadResult(
+        feedback=[email("<same@mail.example.jp>", text, EML, first_response_at=replied)]
+    )
+    mbox = ReadResult(
+        feedback=[*MAILBOX.feedback, email("<same@mail.example.jp>", text, MBOX, line=9)],
+        quarantine=MAILBOX.quarantine,
+    )
+    loads = [
+        load_module.SourceLoad(EML, "email", "sha-e", 900, eml),
+        load_module.SourceLoad(MBOX, "email", "sha-m", 4096, mbox),
+    ]
+    one_by_one = connect(tmp_path / "one.duckdb")
+    batched = connect(tmp_path / "batch.duckdb")
+    for con in (one_by_one, batched):
+        apply_schema(con)
+    for load in loads:
+        load_module.load_sources(one_by_one, [load])
+    load_module.load_sources(batched, loads)
+
+    expected = _tables(one_by_one)
+    assert _tables(batched) == expected
+    same = stable_id("email", "<same@mail.example.jp>")
+    owner = (
+        "SELECT source_file, first_response_at IS NOT NULL FROM raw.feedback WHERE feedback_id = ?"
+    )
+    assert batched.execute(owner, [same]).fetchall() == [(MBOX, True)], (
+        "owned by the later file, the reply kept"
+    )
+
+    load_module.load_sources(batched, loads)  # again: nothing moves
+    assert _tables(batched) == expected
+    one_by_one.close()
+    batched.close()
+
+
+def test_a_failure_in_a_batch_leaves_every_file_as_it_was(con, monkeypatch):
+    load_source(con, MBOX, "email", "sha-1", 4096, MAILBOX)
+    before = _tables(con)
+
+    def fail(*args):
+        raise RuntimeError("killed (injected)")
+
+    monkeypatch.setattr(load_module, "_insert_batch", fail)
+    other = ReadResult(feedback=[email("<new@mail.example.jp>", "新しい問い合わせ", EML)])
+    with pytest.raises(RuntimeError, match="injected"):
+        load_module.load_sources(
+            con,
+            [
+                load_module.SourceLoad(EML, "email", "sha-e", 100, other),
+                load_module.SourceLoad(MBOX, "email", "sha-2", 100, ReadResult()),
+            ],
+        )
+
+    assert _tables(con) == before
+    assert load_module.loaded_versions(con) == {MBOX: "sha-1"}
+
+
+def test_a_file_twice_in_one_batch_is_refused(con):
+    load = load_module.SourceLoad(MBOX, "email", "sha-1", 4096, MAILBOX)
+    with pytest.raises(ValueError, match="once"):
+        load_module.load_sources(con, [load, load])
+    assert count(con, "raw.feedback") == 0
+
+
+def test_batches_hold_whole_files_of_about_the_given_size(con, monkeypatch):
+    sizes = []
+    real = load_module.load_sources
+    monkeypatch.setattr(
+        load_module, "load_sources", lambda c, loads: (sizes.append(len(loads)), real(c, loads))
+    )
+    files = [
+        load_module.SourceLoad(
+            f"forms/2026-08-{day:02d}.csv",
+            "form",
+            f"sha-{day}",
+            10,
+            ReadResult(
+                feedback=[
+                    email(f"<{day}-{i}@x>", "届きません", f"forms/2026-08-{day:02d}.csv", line=i)
+                    for i in range(3)
+                ]
+            ),
+        )
+        for day in range(1, 8)
+    ]
+
+    load_module.load_in_batches(con, iter(files), records=6)
+
+    assert sizes == [2, 2, 2, 1]  # three records a file: a batch closes at six
+    assert count(con, "raw.feedback") == 21
+    assert len(load_module.loaded_versions(con)) == 7

@@ -1,13 +1,16 @@
-"""Load one masked inbox file into the raw layer as a single-transaction partition replace.
+"""Load masked inbox files into the raw layer as a partition replace, one transaction per batch.
 
-`load_source` deletes what the file contributed before and bulk-inserts what it holds now
-(Arrow batches, never row by row); `is_loaded` lets the pipeline skip files whose hash is unchanged.
+`load_sources` deletes what each file contributed before and bulk-inserts what it holds now
+(Arrow batches, never row by row), for a batch of files in one transaction: the result is the same
+as loading them one after the other, and a failure leaves none of them half-loaded. `load_source`
+does it for one file; `loaded_versions` lets the pipeline skip files whose hash is unchanged.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
 import duckdb
@@ -75,11 +78,40 @@ QUARANTINE_BATCH = pa.schema(
 )
 
 
+MANIFEST_BATCH = pa.schema(
+    [
+        ("source_file", pa.string()),
+        ("channel", pa.string()),
+        ("sha256", pa.string()),
+        ("size_bytes", pa.int64()),
+        ("records", pa.int32()),
+        ("quarantined", pa.int32()),
+        ("loaded_at", _TIMESTAMP),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class SourceLoad:
+    """One inbox file to load: where it came from, its version, and what it holds (masked)."""
+
+    source_file: str
+    channel: str
+    sha256: str  # the manifest version: the content hash, or more (see steps.email_version)
+    size_bytes: int
+    result: ReadResult
+
+
 def is_loaded(con: duckdb.DuckDBPyConnection, source_file: str, sha256: str) -> bool:
     """True when this file with exactly this content hash is already loaded (skip it)."""
     params = {"source_file": source_file, "sha256": sha256}
     [(loaded,)] = con.execute(sql("load/is_loaded"), params).fetchall()
     return bool(loaded)
+
+
+def loaded_versions(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """source_file → the version loaded last, for every file in the manifest (one query)."""
+    return dict(con.execute(sql("load/loaded_versions")).fetchall())
 
 
 def load_source(
@@ -90,41 +122,80 @@ def load_source(
     size_bytes: int,
     result: ReadResult,
 ) -> None:
-    """Replace everything `source_file` contributed to raw.* by `result`, in one transaction.
+    """Replace everything `source_file` contributed to raw.* by `result`, in one transaction."""
+    load_sources(con, [SourceLoad(source_file, channel, sha256, size_bytes, result)])
 
-    `result` must already be masked: Feedback.text/author/subject, call turns and quarantine
-    excerpts are stored as the *_masked columns as they are. Loading the same result twice leaves
-    the same rows. If anything fails, the transaction rolls back and the file's previous rows
-    (if any) stay as they were.
+
+# Files are loaded in transactions of about this many records: few enough to hold in memory,
+# many enough that per-statement costs stay small beside the rows.
+BATCH_RECORDS = 2000
+
+
+def load_in_batches(
+    con: duckdb.DuckDBPyConnection, loads: Iterable[SourceLoad], records: int = BATCH_RECORDS
+) -> None:
+    """`load_sources` over ``loads`` (consumed lazily), whole files, about ``records`` per batch."""
+    batch: list[SourceLoad] = []
+    pending = 0
+    for load in loads:
+        batch.append(load)
+        result = load.result
+        pending += len(result.feedback) + len(result.calls) + len(result.quarantine)
+        if pending >= records:
+            load_sources(con, batch)
+            batch, pending = [], 0
+    load_sources(con, batch)
+
+
+def load_sources(con: duckdb.DuckDBPyConnection, loads: Sequence[SourceLoad]) -> None:
+    """Replace what each file contributed to raw.* by its result, all in one transaction.
+
+    Results must already be masked: Feedback.text/author/subject, call turns and quarantine
+    excerpts are stored as the *_masked columns as they are. The outcome is that of loading the
+    files one by one in the given order: a record id found in two files is owned by the later one.
+    Loading the same results twice leaves the same rows. If anything fails, the transaction rolls
+    back and every file's previous rows (if any) stay as they were.
     """
-    _check_source_file(source_file, result)
+    if not loads:
+        return
+    if len({load.source_file for load in loads}) != len(loads):
+        raise ValueError("a file may appear once in a batch of loads")
+    for load in loads:
+        _check_source_file(load.source_file, load.result)
     loaded_at = datetime.now(UTC)
-    feedback = _feedback_batch(result.feedback, loaded_at)
-    calls = _calls_batch(result.calls, loaded_at)
-    quarantine = _quarantine_batch(result.quarantine, loaded_at)
-    records = len(set(feedback["feedback_id"].to_pylist())) + len(set(calls["call_id"].to_pylist()))
-    quarantined = len(set(quarantine["quarantine_id"].to_pylist()))
-
-    partition = {"source_file": source_file}
+    # One batch per table over all the files; positions run on across files, so the later
+    # file's occurrence of an id wins, as it would if the files were loaded one by one.
+    feedback = _feedback_batch([f for load in loads for f in load.result.feedback], loaded_at)
+    calls = _calls_batch([c for load in loads for c in load.result.calls], loaded_at)
+    quarantine = _quarantine_batch([q for load in loads for q in load.result.quarantine], loaded_at)
+    manifest = pa.table(
+        {
+            "source_file": [load.source_file for load in loads],
+            "channel": [load.channel for load in loads],
+            "sha256": [load.sha256 for load in loads],
+            "size_bytes": [load.size_bytes for load in loads],
+            "records": [
+                len({f.feedback_id for f in load.result.feedback})
+                + len({c.call_id for c in load.result.calls})
+                for load in loads
+            ],
+            "quarantined": [
+                len({q.quarantine_id for q in load.result.quarantine}) for load in loads
+            ],
+            "loaded_at": [loaded_at] * len(loads),
+        },
+        schema=MANIFEST_BATCH,
+    )
     with transaction(con):
-        con.execute(sql("load/delete_feedback_partition"), partition)
-        con.execute(sql("load/delete_calls_partition"), partition)
-        con.execute(sql("load/delete_quarantine_partition"), partition)
-        _insert_batch(con, "feedback_batch", feedback, "load/upsert_feedback")
-        _insert_batch(con, "calls_batch", calls, "load/upsert_calls")
-        _insert_batch(con, "quarantine_batch", quarantine, "load/upsert_quarantine")
-        con.execute(
-            sql("load/upsert_source_file"),
-            {
-                "source_file": source_file,
-                "channel": channel,
-                "sha256": sha256,
-                "size_bytes": size_bytes,
-                "records": records,
-                "quarantined": quarantined,
-                "loaded_at": loaded_at,
-            },
-        )
+        con.register("files_batch", manifest)
+        try:
+            con.execute(sql("load/delete_partitions"))
+            _insert_batch(con, "feedback_batch", feedback, "load/upsert_feedback")
+            _insert_batch(con, "calls_batch", calls, "load/upsert_calls")
+            _insert_batch(con, "quarantine_batch", quarantine, "load/upsert_quarantine")
+            con.execute(sql("load/upsert_source_files"))
+        finally:
+            con.unregister("files_batch")
 
 
 def _insert_batch(

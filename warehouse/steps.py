@@ -28,28 +28,33 @@ QA_CHECKS = (
 
 
 def ingest_channel(channel: str, inbox: Path, path: str | os.PathLike[str] | None = None) -> dict:
-    """Load every new or changed file of one channel, masked, one transaction per file."""
+    """Load every new or changed file of one channel, masked, in transactions of whole files."""
     from ingest.inbox import list_sources, read_source
     from nlp.masking import mask_read_result
-    from warehouse.load import is_loaded, load_source
+    from warehouse.load import SourceLoad, load_in_batches, loaded_versions
 
     counts = {"files": 0, "skipped": 0, "feedback": 0, "calls": 0, "quarantined": 0}
     with connect(path) as con:
         apply_schema(con)
-        for source in list_sources(inbox):
-            if source.channel != channel:
-                continue
-            result = read_source(source, inbox) if channel == "email" else None
-            version = email_version(source.sha256, result) if result else source.sha256
-            if is_loaded(con, source.rel, version):
-                counts["skipped"] += 1
-                continue
-            result = mask_read_result(result or read_source(source, inbox))
-            load_source(con, source.rel, source.channel, version, source.size_bytes, result)
-            counts["files"] += 1
-            counts["feedback"] += len(result.feedback)
-            counts["calls"] += len(result.calls)
-            counts["quarantined"] += len(result.quarantine)
+        loaded = loaded_versions(con)
+
+        def changed_files():
+            for source in list_sources(inbox):
+                if source.channel != channel:
+                    continue
+                result = read_source(source, inbox) if channel == "email" else None
+                version = email_version(source.sha256, result) if result else source.sha256
+                if loaded.get(source.rel) == version:
+                    counts["skipped"] += 1
+                    continue
+                result = mask_read_result(result or read_source(source, inbox))
+                counts["files"] += 1
+                counts["feedback"] += len(result.feedback)
+                counts["calls"] += len(result.calls)
+                counts["quarantined"] += len(result.quarantine)
+                yield SourceLoad(source.rel, source.channel, version, source.size_bytes, result)
+
+        load_in_batches(con, changed_files())
     return counts
 
 

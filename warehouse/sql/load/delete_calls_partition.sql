@@ -1,1 +1,0 @@
-DELETE FROM raw.calls WHERE source_file = $source_file;

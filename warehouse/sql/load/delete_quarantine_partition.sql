@@ -1,1 +1,0 @@
-DELETE FROM raw.quarantine WHERE source_file = $source_file;
