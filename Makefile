@@ -42,10 +42,10 @@ $(EVAL_STAMP): $(STAMP) requirements-eval.txt
 	$(VENV)/bin/pip install --quiet -r requirements-eval.txt
 	touch $(EVAL_STAMP)
 
-chromium:  ## Debian's Chromium for the browser tests (Playwright's own download fails offline)
-	@if [ ! -x /usr/bin/chromium ]; then \
+chromium:  ## Debian's Chromium for the browser tests (Playwright's own download fails offline), and a Japanese font so screenshots show text
+	@if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/opentype/ipafont-gothic ]; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-ipafont-gothic >/dev/null; \
 	fi
 
 sample: $(STAMP)  ## deterministic sample inbox (DAYS, PER_DAY, SEED)

@@ -32,6 +32,22 @@ FLAGS = {
 SECONDS_KPIS = {"avg_speed_of_answer_s"}
 
 
+ROOT_CAUSE_ATTRIBUTES = {
+    "product": "製品",
+    "lot": "ロット",
+    "firmware": "ファームウェア",
+    "app_version": "アプリバージョン",
+    "channel": "チャネル",
+    "region": "地域",
+    "week": "期間（週）",
+    "phrase": "表現",
+}
+
+
+def root_cause_attribute(value: str | None) -> str:
+    return ROOT_CAUSE_ATTRIBUTES.get(value, value or "不明")
+
+
 def channel(value: str | None) -> str:
     return CHANNELS.get(value, value or "不明")
 

@@ -21,7 +21,7 @@ import duckdb  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from app import data, filters  # noqa: E402
-from app.views import agent_qa, executive, issue_detail, quarantine, trends  # noqa: E402
+from app.views import agent_qa, alerts, executive, issue_detail, quarantine, trends  # noqa: E402
 from warehouse import queries  # noqa: E402
 
 EMPTY_STATE_TITLE = "まだ表示できるデータがありません"
@@ -34,7 +34,14 @@ def main() -> None:
         return
 
     page = st.navigation(
-        [executive.page(), trends.page(), issue_detail.page(), agent_qa.page(), quarantine.page()]
+        [
+            executive.page(),
+            alerts.page(),
+            trends.page(),
+            issue_detail.page(),
+            agent_qa.page(),
+            quarantine.page(),
+        ]
     )
     with st.sidebar:
         st.markdown("### koe 声")

@@ -1,13 +1,18 @@
 """
-### koe_marts — staging + analysis → marts → published snapshot for the dashboard
+### koe_marts — staging + analysis → marts → insights → published snapshot; alerts sent
 
 Runs whenever `koe_analysis` has updated the analysis tables (Asset `koe://warehouse/nlp`).
 
 1. **build_marts** — rebuilds every `marts.*` table from SQL in one transaction: readers see
    either all old or all new marts.
-2. **publish_snapshot** — copies the finished warehouse to `<name>.snapshot.duckdb` with an
+2. **find_insights** — emerging-issue alerts (volume rises, new issues, sentiment drops), the
+   immediate safety and SNS-threat alerts, and root-cause candidates, into `insights.*`.
+3. **publish_snapshot** — copies the finished warehouse to `<name>.snapshot.duckdb` with an
    atomic rename. The dashboard only opens that snapshot, read-only, so it keeps working while
    the pipeline writes.
+4. **deliver_alerts** — sends recent alerts not sent yet: to `KOE_ALERT_WEBHOOK`, by SMTP
+   (`KOE_SMTP_HOST`), or as files in `data/alerts/`. Runs after the snapshot, so the app already
+   shows what the message announces.
 """
 
 from airflow.sdk import dag, task
@@ -26,6 +31,15 @@ def build_marts() -> dict:
     return counts
 
 
+@task
+def find_insights() -> dict:
+    from warehouse.steps import find_insights as find
+
+    found = find()
+    print(f"find_insights: {found}")
+    return found
+
+
 @task(outlets=[MARTS])
 def publish_snapshot() -> str:
     from warehouse.snapshot import publish_snapshot as publish
@@ -33,6 +47,15 @@ def publish_snapshot() -> str:
     snapshot = str(publish())
     print(f"published {snapshot}")
     return snapshot
+
+
+@task
+def deliver_alerts() -> dict:
+    from warehouse.steps import deliver_alerts as deliver
+
+    sent = deliver()
+    print(f"deliver_alerts: {sent}")
+    return sent
 
 
 @dag(
@@ -46,7 +69,7 @@ def publish_snapshot() -> str:
     tags=["koe", "marts"],
 )
 def koe_marts():
-    build_marts() >> publish_snapshot()
+    build_marts() >> find_insights() >> publish_snapshot() >> deliver_alerts()
 
 
 koe_marts()

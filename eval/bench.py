@@ -192,14 +192,7 @@ def run(docs: int, seed: int, workdir: Path) -> tuple[list[Stage], Stage]:
 
     def end_to_end():
         # The model and the classifier are in memory already (the one-off costs above).
-        path = workdir / "e2e.duckdb"
-        for channel in ("call", "email", "form", "sns"):
-            steps.ingest_channel(channel, inbox, path)
-        steps.analyze_new_feedback(path)
-        steps.cluster_issues(path)
-        steps.review_calls(path)
-        with connect(path) as con:
-            build_marts(con)
+        steps.run_all(inbox, workdir / "e2e.duckdb")
 
     e2e, _ = _timed("end to end (pipeline steps)", n, end_to_end)
     return stages, e2e, one_off

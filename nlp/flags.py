@@ -46,6 +46,8 @@ _MEDIA = (
 _SNS_STRONG = (
     r"(?:晒|さら)(?:す|します|してやる|しちゃ|そう)"
     r"|(?:拡散|暴露)(?:する|します|してやる|しよう|させ|せざるを|してもら)"
+    # Asking others to spread it: みんなRTして拡散して / #拡散希望.
+    r"|拡散(?:して|希望|お願い|よろしく)|(?:RT|リツイート|リポスト)(?:して|お願い|希望)"
 )
 # Verbs that threaten only when their object is a public medium (口コミに書く, Xに投稿する).
 _SNS_WEAK = (
@@ -112,6 +114,20 @@ _SAFETY = re.compile(
     r"|(?:カバー|プラグ|コード|吹き出し口|アダプター|充電器|バッテリー|ケーブル)[^。]{0,10}"
     r"(?:溶け|変色|黄ば|焦げ)"
 )
+# Symptoms that are hazards although no hazard word is used, and the fear of one that a symptom
+# gives the customer: 触れないくらい熱くなる / コンセントのあたりが熱を持っている /
+# 発火するのではないかと不安 / やけどしそうになりました.
+_SAFETY_SYMPTOM = re.compile(
+    r"(?:触れ|さわれ|触ら|さわら)(?:ら)?(?:ない|れない)(?:くらい|ぐらい|ほど|位)[^。！？!?\n]{0,4}熱"
+    r"|熱くて(?:触れ|さわれ|持て)(?:ない|ません|なかった)"
+    r"|(?:コンセント|プラグ|電源コード|コード|差し込み口|アダプター|充電器)[^。！？!?\n]{0,8}"
+    r"(?:熱を持|熱くな|熱い|熱かっ)"
+    r"|(?:発火|火事|やけど|火傷|感電|燃え)(?:する|し)?(?:の|ん)?(?:では|じゃ)(?:ない)?か[^。！？!?\n]{0,3}"
+    r"(?:不安|怖|心配)"
+    r"|(?:発火|火事|やけど|火傷|感電|燃え)(?:し)?そう(?:で|に|な)[^。！？!?\n]{0,4}(?:怖|不安|なり|なっ|恐)"
+    r"|(?:やけど|火傷)しそうな(?:くらい|ぐらい|ほど)"
+    r"|(?:熱|アツ|あつ|アッツ|あっつ)[^。！？!?\n]{0,6}(?:で|くて)(?:怖|こわ|危な)"
+)
 # The hazard named only to say it did not happen, or asked about: 焦げたとか煙とか、そういうのは全然ない.
 _SAFETY_DENIED = re.compile(
     r"[^。！？!?\n]{0,30}?(?:とか|たり|といった|などは)[^。！？!?\n]{0,30}?"
@@ -174,6 +190,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("escalation_demand", _ESC_WIDE),
     ("legal_threat", _LEGAL),
     ("safety", _SAFETY),
+    ("safety", _SAFETY_SYMPTOM),
     ("churn", _CHURN),
     ("refund_request", _REFUND),
     ("refund_request", _REFUND_WIDE),
@@ -203,7 +220,10 @@ def _sentence(text: str, start: int, end: int) -> str:
 def _keeps(flag: str, text: str, match: re.Match[str]) -> bool:
     """Whether a trigger ``match`` states the intent (not denied, hypothetical or praise)."""
     tail = _clause_tail(text, match.end())
-    if _DENIAL.search(match.group() + tail):  # 訴えるつもりはありません: the match holds つもり
+    # 訴えるつもりはありません: the match holds つもり. A symptom rule's match is affirmative by
+    # construction (発火するのではないかと不安): only what follows it can deny it.
+    said = tail if match.re is _SAFETY_SYMPTOM else match.group() + tail
+    if _DENIAL.search(said):
         return False
     sentence = _sentence(text, match.start(), match.end())
     # 上の人出せとか、そういうんじゃない: "X とか" followed by a denial names what is not meant.
@@ -213,6 +233,10 @@ def _keeps(flag: str, text: str, match: re.Match[str]) -> bool:
         return False
     if flag == "sns_threat":
         return not _PRAISE.search(_sentence(text, match.start(), match.end()))
+    if match.re is _SAFETY_SYMPTOM:  # 触れないくらい熱くなる、ということはありません
+        rest = sentence[sentence.find(match.group()) + len(match.group()) :]
+        if _NOT_MEANT.search(rest):
+            return False
     if flag == "safety":
         return not _SAFETY_UNDONE.search(tail) and not _SAFETY_DENIED.match(text, match.start())
     if flag == "churn":

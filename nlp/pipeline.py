@@ -38,7 +38,7 @@ from nlp.tokenize import content_words
 N_KEYWORDS = 8
 # Bump when per-text results change meaning (new sentiment model, new flag rules): stored
 # analyses of an older version are redone on the next run.
-ANALYSIS_VERSION = "3"
+ANALYSIS_VERSION = "4"
 
 
 def analysis_version(model_key: str) -> str:

@@ -488,3 +488,37 @@ def test_every_query_runs_on_the_marts_the_pipeline_builds(empty_real_snapshot):
     finally:
         con.close()
         reader.close()
+
+
+def test_alerts_in_the_period_newest_first_with_their_issue(con):
+    every = queries.alerts(con, FIRST, LAST)
+    assert list(every["kind"]) == ["safety", "volume_spike"]
+    spike = every[every["kind"] == "volume_spike"].iloc[0]
+    assert (spike["issue_label"], spike["product"], spike["day"].date()) == (
+        "アプリにログインできない",
+        APP,
+        AUG(10),
+    )
+    safety = every[every["kind"] == "safety"].iloc[0]
+    assert (safety["route"], safety["product"], safety["day"].date()) == (
+        "お客様相談室",
+        EAR,
+        AUG(13),
+    )
+    assert '"channel"' in safety["evidence"]
+    assert list(queries.alerts(con, AUG(11), AUG(12))["kind"]) == []
+
+
+def test_root_causes_of_an_issue_come_ranked_with_phrases_last(con):
+    causes = queries.issue_root_causes(con, "iss-battery")
+    top = causes.iloc[0]
+    # 13 of the 14 battery reports name the watch; 9 of the other 32 complaints do.
+    assert (top["attribute"], top["value"], top["rank"]) == ("product", WATCH, 1)
+    assert (top["count"], top["issue_docs"], top["reference_count"], top["reference_docs"]) == (
+        13,
+        14,
+        9,
+        32,
+    )
+    assert top["lift"] == pytest.approx((13 / 14) / (9 / 32))
+    assert queries.issue_root_causes(con, "no-such-issue").empty

@@ -299,6 +299,28 @@ def test_issue_detail_page_shows_label_keywords_and_masked_examples(page, app_se
     _finish(page, "issue-detail")
 
 
+def test_issue_detail_names_the_top_root_cause_and_key_phrases(page, app_server):
+    _open(page, f"{app_server.url}/issue?issue=iss-battery", "課題の詳細")
+    _see(page, "原因の候補")
+    # 13 of the 14 battery reports are about the watch; 9 of the other 32 complaints are.
+    _see(page, "第1候補: 製品 = KW-3 スマートウォッチ（この課題の93%・他の苦情の28%・リフト 3.3")
+    _see(page, "よく一緒に出る表現")
+    _finish(page, "issue-root-causes")
+
+
+def test_alerts_page_shows_the_rise_and_the_safety_item(page, app_server):
+    _open(page, f"{app_server.url}/alerts", "アラート")
+    _see(page, "急増: アプリにログインできない（直近1日 3件、通常なら約0.8件）")
+    _see(page, "p = 2.4e-04・通常の3.75倍・製品: かけいぼPlus アプリ")
+    safety = page.locator('[data-testid="stMetric"]').filter(has_text="安全").first
+    assert "1件" in safety.inner_text()
+    _see(page, "即時対応（お客様相談室）")
+    _finish(page, "alerts")
+    page.get_by_role("link", name="課題の詳細: アプリにログインできない").click()
+    page.get_by_role("heading", name="アプリにログインできない").wait_for()
+    assert "issue=iss-login" in page.url
+
+
 def test_issue_picker_switches_the_issue_and_the_url(page, app_server):
     _open(page, f"{app_server.url}/issue?issue=iss-login", "課題の詳細")
     page.get_by_role("heading", name="アプリにログインできない").wait_for()
@@ -363,6 +385,7 @@ def test_a_snapshot_without_marts_shows_an_explanation_not_a_traceback(page, bro
         ("/issue", "課題の詳細", "まだ課題がありません"),
         ("/agent-qa", "応対品質", "まだ集計済みのデータがありません"),
         ("/quarantine", "取り込み保留", "取り込み保留のレコードはありません"),
+        ("/alerts", "アラート", "まだ集計済みのデータがありません"),
     ],
 )
 def test_pages_over_empty_marts_say_so(page, no_data_server, path, heading, message):

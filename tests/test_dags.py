@@ -36,6 +36,13 @@ def test_dags_are_chained_by_assets(dagbag):
         assert awaited <= produced[upstream], f"{downstream} waits on {awaited}"
 
 
+def test_insights_are_found_before_the_snapshot_and_sent_after_it(dagbag):
+    dag = dagbag.get_dag("koe_marts")
+    order = ["build_marts", "find_insights", "publish_snapshot", "deliver_alerts"]
+    for upstream, downstream in zip(order, order[1:], strict=False):
+        assert dag.get_task(downstream).upstream_task_ids == {upstream}
+
+
 def test_dag_files_keep_heavy_imports_inside_tasks():
     """Parsing the DAG folder must not load the NLP stack or the warehouse driver."""
     import subprocess

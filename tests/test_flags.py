@@ -7,6 +7,7 @@ measured per flag over the whole set, and every example is also checked exactly.
 from __future__ import annotations
 
 import pytest
+
 from nlp.flags import FLAGS, detect_flags, flag_hits
 
 SNS = "sns_threat"
@@ -21,6 +22,9 @@ REFUND = "refund_request"
 BY_FLAG: dict[str, list[tuple[str, set[str]]]] = {}
 BY_FLAG[SNS] = [
     ("こんな対応をされるなら、SNSに晒しますよ。", {SNS}),
+    ("ログインできない、みんなRTして拡散して 😭", {SNS}),
+    ("この対応ひどすぎ #拡散希望", {SNS}),
+    ("拡散されている情報は本当ですか？", set()),
     ("誠意ある回答がなければ、この件はツイッターに全部書きます。", {SNS}),
     ("今回のやり取り、Xに投稿しますからね。", {SNS}),
     ("このままならネットに晒すしかないですね", {SNS}),
@@ -105,6 +109,17 @@ BY_FLAG[LEGAL] = [
 ]
 BY_FLAG[SAFETY] = [
     ("充電中に本体から発火しました。", {SAFETY}),
+    # Symptoms and the fear they give, with no hazard word said as happened.
+    ("コンセントのあたりが熱を持っているんですけど。", {SAFETY}),
+    ("本体の裏側が触れないくらい熱くなる。", {SAFETY}),
+    ("触ったらやけどしそうなくらい熱くて。", {SAFETY}),
+    ("音が途切れる。発火するのではないかと不安です。", {SAFETY}),
+    ("充電台に戻らない、発火しそうで怖すぎ", {SAFETY}),
+    ("今朝から本体アッツアツで怖い", {SAFETY}),
+    ("子どもがやけどしそうになりました。", {SAFETY}),
+    ("触れないくらい熱くなる、ということはありません。", set()),
+    ("発火するのではないかと不安になる方もいるかと思いますが、うちは問題ないです。", set()),
+    ("プラグのあたりは熱くなったりしないか、念のため確認したいです。", set()),
     ("コンセントから火が出たんです！", {SAFETY}),
     ("使ってたら煙が出てきて、怖くてすぐ抜きました", {SAFETY}),
     ("なんか焦げ臭いにおいがするんですけど", {SAFETY}),

@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 
 from ingest.records import Call, HoldSegment, Turn
-from warehouse.db import sql, transaction
+from warehouse.db import run_with_batches, sql
 
 _TIMESTAMP = pa.timestamp("us", tz="UTC")
 _STRINGS = pa.list_(pa.string())
@@ -136,7 +136,7 @@ def save_feedback_analysis(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) 
     is_complaint (bool, optional), analysis_version (optional), terms (list of str, optional).
     """
     batch = _arrow_batch(frame, FEEDBACK_ANALYSIS_COLUMNS, "feedback analysis")
-    _run_with_batches(con, ["analysis/save_feedback_analysis"], feedback_analysis_batch=batch)
+    run_with_batches(con, ["analysis/save_feedback_analysis"], feedback_analysis_batch=batch)
 
 
 # --- embeddings cache ---------------------------------------------------------------------------
@@ -183,7 +183,7 @@ def save_embeddings(
             "batch_position": pa.array(range(len(hashes)), type=pa.int64()),
         }
     )
-    _run_with_batches(con, ["analysis/save_embeddings"], embeddings_batch=batch)
+    run_with_batches(con, ["analysis/save_embeddings"], embeddings_batch=batch)
 
 
 # --- issues -------------------------------------------------------------------------------------
@@ -243,7 +243,7 @@ def replace_issues(
         batches["clustering_run_batch"] = _arrow_batch(frame, CLUSTERING_RUN_COLUMNS, "run")
         batches["issue_lineage_batch"] = _arrow_batch(lineage, ISSUE_LINEAGE_COLUMNS, "lineage")
         statements += ["analysis/insert_clustering_run", "analysis/insert_issue_lineage"]
-    _run_with_batches(con, statements, **batches)
+    run_with_batches(con, statements, **batches)
 
 
 # --- calls --------------------------------------------------------------------------------------
@@ -302,7 +302,7 @@ def save_call_qa(
     """
     qa = _arrow_batch(qa_frame, CALL_QA_COLUMNS, "call QA")
     findings = _arrow_batch(findings_frame, CALL_QA_FINDING_COLUMNS, "call QA findings")
-    _run_with_batches(
+    run_with_batches(
         con,
         [
             "analysis/delete_call_qa_findings",
@@ -322,21 +322,6 @@ def _calls_for_qa(con: duckdb.DuckDBPyConnection, only_pending: bool) -> pd.Data
 
 
 # --- plumbing -----------------------------------------------------------------------------------
-
-
-def _run_with_batches(
-    con: duckdb.DuckDBPyConnection, statements: list[str], **batches: pa.Table
-) -> None:
-    """Register the Arrow batches under their names and run the statements in one transaction."""
-    for name, batch in batches.items():
-        con.register(name, batch)
-    try:
-        with transaction(con):
-            for statement in statements:
-                con.execute(sql(statement))
-    finally:
-        for name in batches:
-            con.unregister(name)
 
 
 def _arrow_batch(frame: pd.DataFrame, schema: pa.Schema, what: str) -> pa.Table:

@@ -74,3 +74,16 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         con.execute("ROLLBACK")
         raise
     con.execute("COMMIT")
+
+
+def run_with_batches(con: duckdb.DuckDBPyConnection, statements: list[str], **batches) -> None:
+    """Register the Arrow batches under their names and run the statements in one transaction."""
+    for name, batch in batches.items():
+        con.register(name, batch)
+    try:
+        with transaction(con):
+            for statement in statements:
+                con.execute(sql(statement))
+    finally:
+        for name in batches:
+            con.unregister(name)

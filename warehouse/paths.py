@@ -22,3 +22,10 @@ def snapshot_path(path: str | os.PathLike[str] | None = None) -> Path:
     """The read-only copy the app opens: `<stem>.snapshot.duckdb` beside the warehouse file."""
     warehouse = Path(path) if path is not None else warehouse_path()
     return warehouse.with_name(f"{warehouse.stem}.snapshot.duckdb")
+
+
+def alerts_path() -> Path:
+    """Where alerts go when no webhook or SMTP server is configured: `$KOE_ALERTS_DIR`, else
+    `alerts/` beside the warehouse file."""
+    configured = os.environ.get("KOE_ALERTS_DIR")
+    return Path(configured) if configured else warehouse_path().parent / "alerts"

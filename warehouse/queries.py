@@ -227,6 +227,21 @@ def qa_agents(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.Data
     return _frame(con, "qa_agents", start=start, end=end)
 
 
+# --- insights -------------------------------------------------------------------------------
+
+
+def alerts(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.DataFrame:
+    """Alerts about days in [start, end], newest first: kind, day, route, title, issue and its
+    label, product, feedback_id, observed, expected, p_value, evidence (JSON text)."""
+    return _frame(con, "alerts", start=start, end=end)
+
+
+def issue_root_causes(con: duckdb.DuckDBPyConnection, issue_id: str) -> pd.DataFrame:
+    """The issue's root-cause candidates (attribute, value, count, lift, q_value, onset, ...),
+    then its key phrases (attribute = 'phrase'), each by rank."""
+    return _frame(con, "issue_root_causes", issue_id=issue_id)
+
+
 # --- quarantine -----------------------------------------------------------------------------
 
 

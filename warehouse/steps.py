@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from warehouse import analysis
-from warehouse.db import apply_schema, connect
+from warehouse.db import apply_schema, connect, sql
 
 QA_CHECKS = (
     "forbidden_phrase",
@@ -307,3 +307,54 @@ def _assignment_frame(assignment: dict[str, str | None]) -> pd.DataFrame:
         {"feedback_id": list(assignment), "issue_id": list(assignment.values())},
         columns=["feedback_id", "issue_id"],
     )
+
+
+def find_insights(path: str | os.PathLike[str] | None = None) -> dict:
+    """Alerts and root-cause candidates from the marts, stored in insights.* in one transaction."""
+    from nlp.alerts import build_alerts
+    from nlp.root_cause import key_phrases, root_causes
+    from warehouse import insights
+
+    with connect(path) as con:
+        apply_schema(con)
+        frame = insights.feedback(con)
+        alerts = build_alerts(frame, insights.issue_labels(con))
+        candidates = root_causes(frame) + key_phrases(frame)
+        insights.save(con, alerts, candidates)
+    kinds: dict[str, int] = {}
+    for alert in alerts:
+        kinds[alert.kind] = kinds.get(alert.kind, 0) + 1
+    return {"alerts": kinds, "root_causes": len(candidates)}
+
+
+def deliver_alerts(
+    path: str | os.PathLike[str] | None = None, alerts_dir: str | os.PathLike[str] | None = None
+) -> dict:
+    """Send the recent alerts not sent yet (webhook, SMTP or files; see warehouse.delivery)."""
+    from warehouse.delivery import deliver
+    from warehouse.paths import alerts_path
+
+    with connect(path) as con:
+        apply_schema(con)
+        [(latest,)] = con.execute(sql("insights/latest_day")).fetchall()
+        return deliver(con, Path(alerts_dir) if alerts_dir else alerts_path(), latest)
+
+
+def run_all(inbox: Path, path: str | os.PathLike[str] | None = None) -> dict:
+    """Every step in the order the three DAGs run them, in this process, without sending alerts.
+
+    For scripts, the benchmark and tests; the DAGs call the steps one task each.
+    """
+    from warehouse.marts import build_marts
+
+    done = {
+        channel: ingest_channel(channel, inbox, path)
+        for channel in ("call", "email", "form", "sns")
+    }
+    done["analysis"] = analyze_new_feedback(path)
+    done["issues"] = cluster_issues(path)
+    done["calls"] = review_calls(path)
+    with connect(path) as con:
+        done["marts"] = build_marts(con)
+    done["insights"] = find_insights(path)
+    return done

@@ -1,5 +1,6 @@
-"""課題の詳細: one issue's label, keywords, masked representative examples, timeline, and its
-channel / product breakdown. The issue comes from `?issue=<issue_id>` or the picker.
+"""課題の詳細: one issue's label, keywords, masked representative examples, timeline, its
+channel / product breakdown, and its root-cause candidates and key phrases. The issue comes from
+`?issue=<issue_id>` or the picker.
 """
 
 from __future__ import annotations
@@ -67,6 +68,16 @@ def render() -> None:
     with right:
         st.subheader("チャネル・製品別（全期間）")
         _breakdown(data.load("issue_breakdown", issue_id))
+
+    causes = data.load("issue_root_causes", issue_id)
+    st.subheader("原因の候補")
+    st.caption(
+        "この課題に偏って多い属性（ロット・ファームウェア・アプリのバージョン・チャネル・地域・週）です。"
+        "同じ製品の他の苦情と比べ、Fisherの正確検定とBenjamini–Hochberg補正（q ≤ 0.05）で選んでいます。"
+    )
+    _root_causes(causes[causes["attribute"] != "phrase"], "root-causes")
+    st.subheader("よく一緒に出る表現")
+    _root_causes(causes[causes["attribute"] == "phrase"], "key-phrases")
 
 
 def _pick_issue(catalogue: pd.DataFrame) -> str:
@@ -156,6 +167,58 @@ def _breakdown(breakdown: pd.DataFrame) -> None:
             "feedback_count": st.column_config.NumberColumn("件数"),
             "negative_count": st.column_config.NumberColumn("ネガティブ件数"),
         },
+    )
+
+
+def _root_causes(causes: pd.DataFrame, key: str) -> None:
+    if causes.empty:
+        st.info("同じ製品の他の苦情と比べて、偏って多いものは見つかりませんでした。")
+        return
+    top = causes.iloc[0]
+    lift = "—" if labels.is_missing(top["lift"]) else f"{top['lift']:.1f}"
+    st.markdown(
+        f"**第1候補: {labels.root_cause_attribute(top['attribute'])} = {top['value']}**"
+        f"（この課題の{top['count'] / top['issue_docs']:.0%}・"
+        f"他の苦情の{top['reference_count'] / top['reference_docs']:.0%}・リフト {lift}・"
+        f"初出 {labels.day(top['onset'])}）"
+    )
+    table = pd.DataFrame(
+        {
+            "rank": causes["rank"],
+            "attribute": causes["attribute"].map(labels.root_cause_attribute),
+            "value": causes["value"],
+            "count": causes["count"],
+            "share": causes["count"] / causes["issue_docs"],
+            "reference_share": causes["reference_count"] / causes["reference_docs"],
+            "lift": causes["lift"],
+            "q_value": causes["q_value"],
+            "onset": causes["onset"],
+        }
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_config={
+            "rank": st.column_config.NumberColumn("順位"),
+            "attribute": "属性",
+            "value": "値",
+            "count": st.column_config.NumberColumn("件数"),
+            "share": st.column_config.NumberColumn("この課題での割合", format="percent"),
+            "reference_share": st.column_config.NumberColumn("他の苦情での割合", format="percent"),
+            "lift": st.column_config.NumberColumn(
+                "リフト", format="%.2f", help="割合の比。空欄は他の苦情に一度も出ない値"
+            ),
+            "q_value": st.column_config.NumberColumn("q値", format="%.1e"),
+            "onset": st.column_config.DateColumn("初出", format="YYYY/MM/DD"),
+        },
+        key=key,
+    )
+    st.download_button(
+        "CSVをダウンロード",
+        labels.csv_bytes(table),
+        file_name=labels.csv_name(key),
+        mime="text/csv",
+        key=f"{key}-csv",
     )
 
 

@@ -9,6 +9,8 @@ SELECT
     f.product,
     f.attributes ->> 'lot' AS lot,
     f.attributes ->> 'app_version' AS app_version,
+    f.attributes ->> 'firmware' AS firmware,
+    f.attributes ->> 'region' AS region,
     f.customer_id,
     f.subject_masked,
     f.text_masked,
@@ -33,6 +35,8 @@ COMMENT ON TABLE marts.feedback IS 'Original customer feedback (exact duplicates
 COMMENT ON COLUMN marts.feedback.created_date IS 'Date of created_at in Asia/Tokyo.';
 COMMENT ON COLUMN marts.feedback.lot IS 'attributes.lot when the channel gave one (forms).';
 COMMENT ON COLUMN marts.feedback.app_version IS 'attributes.app_version when the channel gave one.';
+COMMENT ON COLUMN marts.feedback.firmware IS 'attributes.firmware when the channel gave one (forms).';
+COMMENT ON COLUMN marts.feedback.region IS 'attributes.region (prefecture) when the channel gave one (forms).';
 COMMENT ON COLUMN marts.feedback.text_masked IS 'Customer words, PII replaced by placeholders such as ［電話番号］.';
 COMMENT ON COLUMN marts.feedback.issue_id IS 'nlp.issues.issue_id; __not_complaint__ for praise, questions and requests; NULL = an unclassified complaint (or not clustered yet).';
 COMMENT ON COLUMN marts.feedback.issue_label IS 'Issue label; 苦情以外 for non-complaints, 未分類 when issue_id is NULL.';

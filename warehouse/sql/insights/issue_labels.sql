@@ -1,0 +1,2 @@
+-- Issue id → label, for alert titles.
+SELECT issue_id, label FROM marts.issues;

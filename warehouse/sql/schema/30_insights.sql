@@ -1,0 +1,61 @@
+-- insights: computed from the marts by warehouse.steps.find_insights (statistics in nlp/emerging.py,
+-- nlp/alerts.py and nlp/root_cause.py), read by the app and the weekly reports.
+
+CREATE TABLE IF NOT EXISTS insights.alerts (
+    alert_id    VARCHAR PRIMARY KEY,
+    kind        VARCHAR NOT NULL,
+    day         DATE NOT NULL,
+    window_days INTEGER NOT NULL,
+    issue_id    VARCHAR,
+    feedback_id VARCHAR,
+    product     VARCHAR,
+    route       VARCHAR NOT NULL,
+    title       VARCHAR NOT NULL,
+    observed    DOUBLE,
+    expected    DOUBLE,
+    p_value     DOUBLE,
+    evidence    JSON,
+    detected_at TIMESTAMPTZ NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS insights.alert_deliveries (
+    alert_id     VARCHAR NOT NULL,
+    channel      VARCHAR NOT NULL,
+    target       VARCHAR NOT NULL,
+    delivered_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (alert_id, channel, target)
+);
+
+CREATE TABLE IF NOT EXISTS insights.root_causes (
+    issue_id        VARCHAR NOT NULL,
+    rank            INTEGER NOT NULL,
+    attribute       VARCHAR NOT NULL,
+    value           VARCHAR NOT NULL,
+    count           INTEGER NOT NULL,
+    issue_docs      INTEGER NOT NULL,
+    reference_count INTEGER NOT NULL,
+    reference_docs  INTEGER NOT NULL,
+    lift            DOUBLE,
+    p_value         DOUBLE NOT NULL,
+    q_value         DOUBLE NOT NULL,
+    onset           DATE,
+    PRIMARY KEY (issue_id, attribute, value)
+);
+
+COMMENT ON TABLE insights.alerts IS 'One row per alert: an emerging issue (volume_spike, new_issue, sentiment_drop) or a risk item needing the support office at once (safety, sns_threat). Ids are stable: recomputing gives the same rows.';
+COMMENT ON COLUMN insights.alerts.kind IS 'volume_spike | product_spike (a product''s complaints as a whole) | new_issue | sentiment_drop | safety | sns_threat.';
+COMMENT ON COLUMN insights.alerts.product IS 'The product the alert is about (the issue''s, or the flagged item''s); NULL when unknown.';
+COMMENT ON COLUMN insights.alerts.day IS 'JST day the alert is about: the last day of the tested window, or the flagged feedback''s day.';
+COMMENT ON COLUMN insights.alerts.window_days IS 'Days in the tested window (1 or 7 for volume, 7 for sentiment; days to reach 3 documents for a new issue).';
+COMMENT ON COLUMN insights.alerts.route IS 'Who must act: お客様相談室 for safety and SNS threats, 品質保証 for emerging issues.';
+COMMENT ON COLUMN insights.alerts.observed IS 'Volume: documents in the window. Sentiment: mean score in the window. New issue: documents so far.';
+COMMENT ON COLUMN insights.alerts.expected IS 'Volume: documents the baseline share predicts. Sentiment: the baseline mean score.';
+COMMENT ON COLUMN insights.alerts.p_value IS 'One-sided p of the test (beta-binomial tail, or Mann–Whitney U); alerts need p below the level set from the false-alert budget (nlp.emerging.ALPHA). NULL where no test applies.';
+COMMENT ON COLUMN insights.alerts.evidence IS 'The figures behind the alert (baseline counts, dispersion, ratio; or the masked excerpt of a flagged item).';
+COMMENT ON COLUMN insights.alerts.detected_at IS 'When koe first found the alert; kept when alerts are computed again.';
+COMMENT ON TABLE insights.alert_deliveries IS 'Each alert sent, once per channel (webhook, smtp, file) and target; an alert is never sent twice to one target.';
+COMMENT ON TABLE insights.root_causes IS 'Attribute values (product, lot, firmware, app_version, channel, region, week) and key phrases (attribute = phrase) over-represented in an issue against the other complaints about its product. Ranked per issue by q_value, then lift.';
+COMMENT ON COLUMN insights.root_causes.lift IS 'Share of the issue''s documents with the value ÷ the same share in the reference; NULL when the reference never has it.';
+COMMENT ON COLUMN insights.root_causes.p_value IS 'One-sided Fisher exact test of the 2×2 table (issue / reference × value / not).';
+COMMENT ON COLUMN insights.root_causes.q_value IS 'Benjamini–Hochberg over the issue''s attribute candidates (phrases: over its phrases).';
+COMMENT ON COLUMN insights.root_causes.onset IS 'Date of the issue''s first document with the value.';
