@@ -90,7 +90,7 @@ def render() -> None:
 
 def _emerging_card(row) -> None:
     with st.container(border=True):
-        st.markdown(f"**{labels.day(row.day)}** ・ {KINDS.get(row.kind, row.kind)} ・ {row.title}")
+        st.markdown(f"**{labels.day(row.day)}** ・ {row.title}")  # the title names the kind
         evidence = _evidence(row.evidence)
         details = []
         if not labels.is_missing(row.p_value):

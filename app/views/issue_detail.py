@@ -176,8 +176,12 @@ def _root_causes(causes: pd.DataFrame, key: str) -> None:
         return
     top = causes.iloc[0]
     lift = "—" if labels.is_missing(top["lift"]) else f"{top['lift']:.1f}"
+    if top["attribute"] == "phrase":
+        lead = f"最も偏って多い表現: {top['value']}"
+    else:
+        lead = f"第1候補: {labels.root_cause_attribute(top['attribute'])} = {top['value']}"
     st.markdown(
-        f"**第1候補: {labels.root_cause_attribute(top['attribute'])} = {top['value']}**"
+        f"**{lead}**"
         f"（この課題の{top['count'] / top['issue_docs']:.0%}・"
         f"他の苦情の{top['reference_count'] / top['reference_docs']:.0%}・リフト {lift}・"
         f"初出 {labels.day(top['onset'])}）"
