@@ -224,6 +224,12 @@ def test_executive_page_shows_kpis_against_targets_and_top_issues(page, app_serv
     _see(page, "お問い合わせ件数の推移")
     _see(page, "サービスレベルの推移（日次）")
     assert _charts(page, 3) == 3
+    # The last 7 days (08-10 to 08-16): one safety report, the login issue grew from 1 to 9.
+    safety = page.locator('[data-testid="stMetric"]').filter(has_text="安全の申告").first
+    assert "1件" in safety.inner_text()
+    _see(page, "2026/08/13 安全上の申告: E2 ワイヤレスイヤホン")
+    _see(page, "9件（前週 1件、▲ +8）")
+    _see(page, "8件（前週 6件、▲ +2）")
     _finish(page, "executive")
 
 

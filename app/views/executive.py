@@ -1,17 +1,24 @@
-"""経営ダッシュボード: service levels against their targets, the top issues and the volume of
-feedback over the chosen period.
+"""経営ダッシュボード: service levels against their targets, safety and SNS-threat items of the
+last week, the top issues with their week-over-week movement, and the volume of feedback over
+the chosen period.
 """
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import pandas as pd
 import plotly.express as px
 import streamlit as st
 
 from app import data, filters, labels
+from app.views import alerts as alerts_page
 from app.views import issue_detail
 
 TOP_ISSUES = 10
+MOVERS = 5
+RISK_KINDS = {"safety": "安全", "sns_threat": "SNS拡散"}
+LATEST_RISKS = 5
 
 # What each KPI's period value is computed over, for the caption under its metric.
 _BASE = {
@@ -43,9 +50,19 @@ def render() -> None:
         st.caption("参考指標")
         _kpi_row(informational)
 
+    week = (max(start, end - timedelta(days=6)), end)
+    st.subheader("安全・SNS拡散の申告（直近7日）")
+    _risks(data.load("alerts", *week), week)
+
     issues = data.load("issue_totals", start, end, [], [])
     st.subheader("主な課題")
     _top_issues(issues)
+
+    st.subheader("課題の前週比")
+    before = (end - timedelta(days=13), end - timedelta(days=7))
+    _movers(
+        data.load("issue_totals", *week, [], []), data.load("issue_totals", *before, [], []), week
+    )
 
     st.subheader("お問い合わせ件数の推移")
     _volume(data.load("volume_daily", start, end))
@@ -134,6 +151,49 @@ def _top_issues(issues: pd.DataFrame) -> None:
             mime="text/csv",
             key="issues-csv",
         )
+
+
+def _risks(alerts: pd.DataFrame, week) -> None:
+    risks = alerts[alerts["kind"].isin(list(RISK_KINDS))] if len(alerts) else alerts
+    for column, (kind, name) in zip(st.columns(len(RISK_KINDS)), RISK_KINDS.items(), strict=True):
+        n = int((risks["kind"] == kind).sum()) if len(risks) else 0
+        column.metric(f"{name}の申告", f"{n:,}件", border=True)
+    st.caption(
+        f"{week[0]:%Y/%m/%d} 〜 {week[1]:%Y/%m/%d}。件数にかかわらずお客様相談室へ通知しています。"
+    )
+    for row in risks.head(LATEST_RISKS).itertuples():
+        st.markdown(f"- {labels.day(row.day)} {row.title}")
+    st.page_link(alerts_page.page(), label="すべてのアラートを見る")
+
+
+def _movers(this_week: pd.DataFrame, last_week: pd.DataFrame, week) -> None:
+    """The week's largest issues beside the week before: what grew and what shrank."""
+    if this_week.empty:
+        st.info("直近7日のお問い合わせはありません。")
+        return
+    current = this_week[~this_week["not_an_issue"]].head(MOVERS)
+    previous = dict(zip(last_week["issue_id"], last_week["feedback_count"], strict=True))
+    table = pd.DataFrame(
+        {
+            "label": current["label"],
+            "this_week": current["feedback_count"].astype(int),
+            "last_week": [int(previous.get(i, 0)) for i in current["issue_id"]],
+        }
+    )
+    table["change"] = table["this_week"] - table["last_week"]
+    st.caption(f"直近7日（{week[0]:%m/%d}〜{week[1]:%m/%d}）の上位{MOVERS}課題と、その前の7日間。")
+    for row in table.itertuples():
+        arrow = "▲" if row.change > 0 else "▼" if row.change < 0 else "→"
+        st.markdown(
+            f"- **{row.label}**: {row.this_week}件（前週 {row.last_week}件、{arrow} {row.change:+d}）"
+        )
+    st.download_button(
+        "CSVをダウンロード",
+        labels.csv_bytes(table),
+        file_name=labels.csv_name("issue_movers", week),
+        mime="text/csv",
+        key="movers-csv",
+    )
 
 
 def _volume(volume: pd.DataFrame) -> None:
