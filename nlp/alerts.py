@@ -21,14 +21,6 @@ from nlp.emerging import DailyCounts, EmergingAlert, scan
 IMMEDIATE_FLAGS = {"safety": "安全上の申告", "sns_threat": "SNS拡散の予告"}
 SUPPORT_OFFICE = "お客様相談室"
 QUALITY_TEAM = "品質保証"
-KIND_LABELS = {
-    "volume_spike": "急増",
-    "product_spike": "製品の苦情急増",
-    "new_issue": "新しい課題",
-    "sentiment_drop": "感情の悪化",
-    "safety": "安全",
-    "sns_threat": "SNS拡散",
-}
 
 
 @dataclass(frozen=True)
