@@ -928,7 +928,34 @@ CREATE TABLE marts.agent_qa_findings (
 CREATE TABLE marts.quarantine (
     quarantine_id VARCHAR, channel VARCHAR, source_file VARCHAR, source_line INTEGER,
     reason VARCHAR, excerpt_masked VARCHAR, quarantined_at TIMESTAMPTZ);
+CREATE TABLE marts.issue_lineage (
+    run_at TIMESTAMPTZ, mode VARCHAR, event VARCHAR, issue_id VARCHAR, label VARCHAR,
+    source_issue_id VARCHAR, source_label VARCHAR, documents INTEGER);
 """
+
+# Two clustering runs: the first made the login issue, the second merged a retired one into it.
+LINEAGE = [
+    ("08-04 03:00", "full", "created", "iss-login", None, 4),
+    ("08-12 03:00", "full", "merged", "iss-login", "iss-2fa-code", 3),
+]
+
+
+def lineage_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "run_at": _at(stamp),
+                "mode": mode,
+                "event": event,
+                "issue_id": issue_id,
+                "label": ISSUES[issue_id][0],
+                "source_issue_id": source,
+                "source_label": None,
+                "documents": documents,
+            }
+            for stamp, mode, event, issue_id, source, documents in LINEAGE
+        ]
+    )
 
 
 def _at(stamp: str) -> datetime:
@@ -1144,6 +1171,7 @@ def build_fixture_warehouse(path: str | Path) -> Path:
         ),
         "agent_qa_findings": qa_findings_frame(calls),
         "quarantine": quarantine_frame(),
+        "issue_lineage": lineage_frame(),
     }
     con = duckdb.connect(str(path))
     try:

@@ -522,3 +522,12 @@ def test_root_causes_of_an_issue_come_ranked_with_phrases_last(con):
     )
     assert top["lift"] == pytest.approx((13 / 14) / (9 / 32))
     assert queries.issue_root_causes(con, "no-such-issue").empty
+
+
+def test_lineage_of_an_issue_names_both_sides_newest_first(con):
+    lineage = queries.issue_lineage(con, "iss-login")
+    assert list(lineage["event"]) == ["merged", "created"]
+    assert list(lineage["source_issue_id"].fillna("")) == ["iss-2fa-code", ""]
+    # Seen from the retired side, the merge is found through source_issue_id.
+    assert list(queries.issue_lineage(con, "iss-2fa-code")["issue_id"]) == ["iss-login"]
+    assert queries.issue_lineage(con, "iss-battery").empty

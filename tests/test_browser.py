@@ -302,6 +302,9 @@ def test_issue_detail_page_shows_label_keywords_and_masked_examples(page, app_se
     assert "10件" in count.inner_text()
     _see(page, "2026/08/04 〜 2026/08/15")  # first and last day of the issue
     assert _charts(page, 2) == 2
+    _see(page, "課題の変遷")
+    _see(page, "2026/08/12 03:00（全体の再クラスタリング）: 「iss-2fa-code」が合流（3件）")
+    _see(page, "2026/08/04 03:00（全体の再クラスタリング）: 新しい課題として作成（4件）")
     _finish(page, "issue-detail")
 
 

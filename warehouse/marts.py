@@ -19,6 +19,7 @@ MARTS = (
     "kpi_targets",
     "agent_qa_findings",
     "quarantine",
+    "issue_lineage",
 )
 
 

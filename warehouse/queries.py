@@ -227,6 +227,12 @@ def qa_agents(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.Data
     return _frame(con, "qa_agents", start=start, end=end)
 
 
+def issue_lineage(con: duckdb.DuckDBPyConnection, issue_id: str) -> pd.DataFrame:
+    """What clustering runs did to the issue, newest first: run_at, mode, event, issue_id, label,
+    source_issue_id, source_label, documents."""
+    return _frame(con, "issue_lineage", issue_id=issue_id)
+
+
 # --- insights -------------------------------------------------------------------------------
 
 

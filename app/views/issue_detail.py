@@ -79,6 +79,9 @@ def render() -> None:
     st.subheader("よく一緒に出る表現")
     _root_causes(causes[causes["attribute"] == "phrase"], "key-phrases")
 
+    st.subheader("課題の変遷")
+    _lineage(data.load("issue_lineage", issue_id), issue_id)
+
 
 def _pick_issue(catalogue: pd.DataFrame) -> str:
     ids = catalogue["issue_id"].tolist()
@@ -224,6 +227,34 @@ def _root_causes(causes: pd.DataFrame, key: str) -> None:
         mime="text/csv",
         key=f"{key}-csv",
     )
+
+
+_MODES = {"full": "全体の再クラスタリング", "incremental": "追加分の割り当て"}
+
+
+def _lineage(lineage: pd.DataFrame, issue_id: str) -> None:
+    if lineage.empty:
+        st.info("この課題には、作成以後の分割・統合の記録はありません。")
+        return
+    for row in lineage.itertuples():
+        other = row.source_label if isinstance(row.source_label, str) else row.source_issue_id
+        if row.event == "created":
+            what = f"新しい課題として作成（{row.documents}件）"
+        elif row.event == "split":
+            what = (
+                f"「{other}」から分かれた（{row.documents}件）"
+                if row.issue_id == issue_id
+                else f"「{row.label or row.issue_id}」が分かれた（{row.documents}件）"
+            )
+        elif row.event == "merged":
+            what = (
+                f"「{other}」が合流（{row.documents}件）"
+                if row.issue_id == issue_id
+                else f"「{row.label or row.issue_id}」に統合（{row.documents}件）"
+            )
+        else:
+            what = "廃止（該当するお問い合わせがなくなった）"
+        st.markdown(f"- {row.run_at:%Y/%m/%d %H:%M}（{_MODES.get(row.mode, row.mode)}）: {what}")
 
 
 def _plain(text: str) -> str:
