@@ -63,7 +63,7 @@ week: $(STAMP)  ## add one more week of sample traffic after the demo's DAYS, th
 	$(MAKE) dags
 
 dags: airflow-db  ## run the real DAGs once, in order, on the inbox as it is
-	@for d in koe_ingest koe_analysis koe_marts; do \
+	@for d in koe_ingest koe_analysis koe_marts koe_reports; do \
 		echo "== airflow dags test $$d"; \
 		$(VENV)/bin/airflow dags test $$d > $(AIRFLOW_HOME)/$$d.log 2>&1 \
 			|| { tail -n 60 $(AIRFLOW_HOME)/$$d.log; echo "DAG $$d failed; full log: $(AIRFLOW_HOME)/$$d.log"; exit 1; }; \

@@ -8,6 +8,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from nlp.root_cause import ATTRIBUTE_NAMES_JA
+
 CHANNELS = {"call": "電話", "email": "メール", "form": "Webフォーム", "sns": "SNS"}
 
 QA_CHECKS = {
@@ -32,16 +34,7 @@ FLAGS = {
 SECONDS_KPIS = {"avg_speed_of_answer_s"}
 
 
-ROOT_CAUSE_ATTRIBUTES = {
-    "product": "製品",
-    "lot": "ロット",
-    "firmware": "ファームウェア",
-    "app_version": "アプリバージョン",
-    "channel": "チャネル",
-    "region": "地域",
-    "week": "期間（週）",
-    "phrase": "表現",
-}
+ROOT_CAUSE_ATTRIBUTES = ATTRIBUTE_NAMES_JA
 
 
 def root_cause_attribute(value: str | None) -> str:

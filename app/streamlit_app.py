@@ -21,7 +21,7 @@ import duckdb  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from app import data, filters  # noqa: E402
-from app.views import agent_qa, alerts, executive, issue_detail, quarantine, trends  # noqa: E402
+from app.views import agent_qa, alerts, executive, issue_detail, quarantine, reports, trends  # noqa: E402
 from warehouse import queries  # noqa: E402
 
 EMPTY_STATE_TITLE = "まだ表示できるデータがありません"
@@ -39,6 +39,7 @@ def main() -> None:
             alerts.page(),
             trends.page(),
             issue_detail.page(),
+            reports.page(),
             agent_qa.page(),
             quarantine.page(),
         ]

@@ -29,6 +29,17 @@ import pandas as pd
 
 # The attributes tested, as marts.feedback names them (week is derived from the date).
 ATTRIBUTES = ("product", "lot", "firmware", "app_version", "channel", "region", "week")
+# How the app and the weekly reports name each attribute; "phrase" marks a key phrase.
+ATTRIBUTE_NAMES_JA = {
+    "product": "製品",
+    "lot": "ロット",
+    "firmware": "ファームウェア",
+    "app_version": "アプリバージョン",
+    "channel": "チャネル",
+    "region": "地域",
+    "week": "期間（週）",
+    "phrase": "表現",
+}
 Q_MAX = 0.05  # candidates with a corrected p above this are not reported
 MIN_COUNT = 3
 

@@ -85,6 +85,14 @@ def sample_inbox(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture(scope="session")
+def insights_sample(tmp_path_factory) -> tuple[Path, dict]:
+    """60 days × 60 a day through every step (tests/planted.py): (warehouse, ground truth)."""
+    from tests.planted import build_insights_sample
+
+    return build_insights_sample(tmp_path_factory.mktemp("insights"))
+
+
 @contextmanager
 def pipeline_env(inbox: Path, warehouse: Path) -> Iterator[None]:
     """Point the DAGs at `inbox` and `warehouse` for the duration of the block."""
@@ -102,15 +110,15 @@ def pipeline_env(inbox: Path, warehouse: Path) -> Iterator[None]:
 
 
 def run_pipeline(dagbag, inbox: Path, warehouse: Path) -> None:
-    """ingest → analysis → marts with real Airflow, each DAG run to success."""
+    """ingest → analysis → marts → weekly reports with real Airflow, each DAG run to success."""
     with pipeline_env(inbox, warehouse):
-        for dag_id in ("koe_ingest", "koe_analysis", "koe_marts"):
+        for dag_id in ("koe_ingest", "koe_analysis", "koe_marts", "koe_reports"):
             assert run_dag(dagbag, dag_id) == "success", f"{dag_id} did not succeed"
 
 
 @pytest.fixture(scope="session")
 def pipeline_warehouse(dagbag, sample_inbox, tmp_path_factory) -> Path:
-    """Run ingest → analysis → marts with real Airflow into a temporary DuckDB file."""
+    """Run ingest → analysis → marts → reports with real Airflow into a temporary DuckDB file."""
     warehouse = tmp_path_factory.mktemp("warehouse") / "koe.duckdb"
     run_pipeline(dagbag, sample_inbox, warehouse)
     return warehouse

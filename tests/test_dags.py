@@ -2,7 +2,7 @@
 
 import pytest
 
-EXPECTED = {"koe_ingest", "koe_analysis", "koe_marts"}
+EXPECTED = {"koe_ingest", "koe_analysis", "koe_marts", "koe_reports"}
 
 
 def test_dag_folder_has_no_import_errors(dagbag):
@@ -43,6 +43,25 @@ def test_insights_are_found_before_the_snapshot_and_sent_after_it(dagbag):
         assert dag.get_task(downstream).upstream_task_ids == {upstream}
 
 
+def test_weekly_reports_run_on_monday_morning_in_japan_then_publish(dagbag):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from airflow.timetables.base import TimeRestriction
+
+    dag = dagbag.get_dag("koe_reports")
+    jst = ZoneInfo("Asia/Tokyo")
+    # Wednesday 2026-11-25 → the next run is Monday 2026-11-30 06:00 JST.
+    after = dag.timetable.next_dagrun_info(
+        last_automated_data_interval=None,
+        restriction=TimeRestriction(
+            earliest=datetime(2026, 11, 25, tzinfo=jst), latest=None, catchup=False
+        ),
+    )
+    assert after.run_after.astimezone(jst) == datetime(2026, 11, 30, 6, 0, tzinfo=jst)
+    assert dag.get_task("publish_snapshot").upstream_task_ids == {"write_weekly_reports"}
+
+
 def test_dag_files_keep_heavy_imports_inside_tasks():
     """Parsing the DAG folder must not load the NLP stack or the warehouse driver."""
     import subprocess
@@ -53,7 +72,7 @@ def test_dag_files_keep_heavy_imports_inside_tasks():
     probe = (
         "import sys, runpy\n"
         "dags = sys.argv[1]; sys.path.insert(0, dags)\n"
-        "for name in ('koe_ingest', 'koe_analysis', 'koe_marts'):\n"
+        "for name in ('koe_ingest', 'koe_analysis', 'koe_marts', 'koe_reports'):\n"
         "    runpy.run_path(dags + '/' + name + '.py')\n"
         "heavy = {'duckdb', 'sentence_transformers', 'torch', 'sudachipy', 'sklearn'}\n"
         "print(sorted(heavy & set(sys.modules)))\n"

@@ -8,54 +8,31 @@ one production lot behind a leak; both must be found, and stable issues must sta
 
 from __future__ import annotations
 
-import json
 import math
-from collections import Counter, defaultdict
+from collections import Counter
 from datetime import date, timedelta
 
 import pytest
 
 from ingest.records import stable_id
-from ingest.sample import generate
+from tests.planted import DAYS, planted_by_issue, spike_product
 from warehouse import steps
 from warehouse.db import connect
 
 pytestmark = pytest.mark.slow
 
-DAYS, PER_DAY, SEED = 60, 60, 7
 EMERGING = ("volume_spike", "new_issue", "sentiment_drop")
 
 
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    root = tmp_path_factory.mktemp("insights")
-    inbox, warehouse = root / "inbox", root / "koe.duckdb"
-    generate(inbox, days=DAYS, per_day=PER_DAY, seed=SEED)
-    steps.run_all(inbox, warehouse)
-    truth = json.loads((inbox / "ground_truth.json").read_text(encoding="utf-8"))
-    return warehouse, truth
-
-
-def _planted_by_issue(con, truth) -> dict[str, str]:
-    """Each found issue → the planted issue most of its documents carry."""
-    planted = {stable_id(i["channel"], i["source_key"]): i["issue"] for i in truth["items"]}
-    members: dict[str, Counter] = defaultdict(Counter)
-    for feedback_id, issue_id in con.execute(
-        "SELECT feedback_id, issue_id FROM marts.feedback WHERE issue_id NOT LIKE '\\_\\_%' ESCAPE '\\'"
-    ).fetchall():
-        members[issue_id][planted.get(feedback_id)] += 1
-    return {issue: counts.most_common(1)[0][0] for issue, counts in members.items()}
-
-
-def _spike_product(truth) -> str:
-    key = truth["issues"][truth["spike"]["issue"]]["product"]
-    return next(p["name"] for p in truth["products"] if p["key"] == key)
+@pytest.fixture
+def sample(insights_sample):
+    return insights_sample
 
 
 def test_the_planted_spike_is_alerted_within_two_days(sample):
     warehouse, truth = sample
     with connect(warehouse, read_only=True) as con:
-        main = _planted_by_issue(con, truth)
+        main = planted_by_issue(con, truth)
         alerts = con.execute(
             "SELECT kind, issue_id, product, day FROM insights.alerts"
             " WHERE kind IN ('volume_spike', 'product_spike') ORDER BY day"
@@ -66,7 +43,7 @@ def test_the_planted_spike_is_alerted_within_two_days(sample):
         day
         for kind, issue, product, day in alerts
         if main.get(issue) == truth["spike"]["issue"]
-        or (kind == "product_spike" and product == _spike_product(truth))
+        or (kind == "product_spike" and product == spike_product(truth))
     ]
     assert spike_days, f"no alert on the spiking issue or its product; alerts: {alerts}"
     assert start <= spike_days[0] <= start + timedelta(days=2)
@@ -75,7 +52,7 @@ def test_the_planted_spike_is_alerted_within_two_days(sample):
 def test_stable_issues_and_products_raise_at_most_one_alert_per_ninety_days(sample):
     warehouse, truth = sample
     with connect(warehouse, read_only=True) as con:
-        main = _planted_by_issue(con, truth)
+        main = planted_by_issue(con, truth)
         alerts = con.execute(
             "SELECT kind, issue_id, product FROM insights.alerts WHERE kind IN (?, ?, ?, ?)",
             [*EMERGING, "product_spike"],
@@ -84,7 +61,7 @@ def test_stable_issues_and_products_raise_at_most_one_alert_per_ninety_days(samp
     stable = Counter(
         ("product", product) if kind == "product_spike" else ("issue", issue)
         for kind, issue, product in alerts
-        if (kind == "product_spike" and product != _spike_product(truth))
+        if (kind == "product_spike" and product != spike_product(truth))
         or (kind != "product_spike" and main.get(issue) != spike)
     )
     allowed = math.ceil(DAYS / 90)
@@ -129,7 +106,7 @@ def test_the_planted_lot_is_the_leaks_first_root_cause(sample):
     warehouse, truth = sample
     planted = truth["root_cause"]
     with connect(warehouse, read_only=True) as con:
-        main = _planted_by_issue(con, truth)
+        main = planted_by_issue(con, truth)
         leak = [issue for issue, key in main.items() if key == planted["issue"]]
         tops = con.execute(
             "SELECT issue_id, attribute, value, lift, q_value FROM insights.root_causes"

@@ -143,7 +143,9 @@ def test_no_planted_personal_data_anywhere_in_the_warehouse(pipeline_warehouse, 
     ]
     assert secrets, "the generator planted no PII"
     # Byte-level, as `grep` would see it, in the warehouse and the published snapshot …
-    for path in (Path(pipeline_warehouse), snapshot_path(pipeline_warehouse)):
+    reports = sorted((Path(pipeline_warehouse).parent / "reports").rglob("*.*"))
+    assert reports, "koe_reports wrote no report files"
+    for path in (Path(pipeline_warehouse), snapshot_path(pipeline_warehouse), *reports):
         blob = path.read_bytes()
         leaked = [s for s in secrets if s.encode("utf-8") in blob]
         assert not leaked, f"{path.name} holds raw PII: {leaked[:5]}"

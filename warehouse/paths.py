@@ -29,3 +29,12 @@ def alerts_path() -> Path:
     `alerts/` beside the warehouse file."""
     configured = os.environ.get("KOE_ALERTS_DIR")
     return Path(configured) if configured else warehouse_path().parent / "alerts"
+
+
+def reports_path(path: str | os.PathLike[str] | None = None) -> Path:
+    """Where the weekly product-team reports are written: `$KOE_REPORTS_DIR`, else `reports/`
+    beside the warehouse file at `path` (default `warehouse_path()`)."""
+    configured = os.environ.get("KOE_REPORTS_DIR")
+    if configured:
+        return Path(configured)
+    return (Path(path) if path is not None else warehouse_path()).parent / "reports"

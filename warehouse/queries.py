@@ -248,6 +248,20 @@ def issue_root_causes(con: duckdb.DuckDBPyConnection, issue_id: str) -> pd.DataF
     return _frame(con, "issue_root_causes", issue_id=issue_id)
 
 
+def weekly_reports(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The weekly product-team reports, newest week first: week_start, team, products,
+    data_through, complete, complaints, previous, new_issues, alerts, file_stem."""
+    return _frame(con, "weekly_reports")
+
+
+def weekly_report(
+    con: duckdb.DuckDBPyConnection, week_start: date, team: str
+) -> tuple[str, str] | None:
+    """One report's (html, csv) text, or None when there is no such report."""
+    row = con.execute(sql("app/weekly_report"), {"week_start": week_start, "team": team}).fetchone()
+    return (row[0], row[1]) if row else None
+
+
 # --- quarantine -----------------------------------------------------------------------------
 
 

@@ -340,8 +340,23 @@ def deliver_alerts(
         return deliver(con, Path(alerts_dir) if alerts_dir else alerts_path(), latest)
 
 
+def write_weekly_reports(
+    path: str | os.PathLike[str] | None = None,
+    reports_dir: str | os.PathLike[str] | None = None,
+    mapping: str | os.PathLike[str] | None = None,
+) -> dict:
+    """Render the pending weekly product-team reports (see warehouse.reports)."""
+    from warehouse import reports
+    from warehouse.paths import reports_path
+
+    with connect(path) as con:
+        apply_schema(con)
+        return reports.write_weekly_reports(con, reports_dir or reports_path(path), mapping)
+
+
 def run_all(inbox: Path, path: str | os.PathLike[str] | None = None) -> dict:
-    """Every step in the order the three DAGs run them, in this process, without sending alerts.
+    """Every step of the three data-driven DAGs in their order, in this process, without sending
+    alerts or writing the weekly reports.
 
     For scripts, the benchmark and tests; the DAGs call the steps one task each.
     """

@@ -42,6 +42,22 @@ CREATE TABLE IF NOT EXISTS insights.root_causes (
     PRIMARY KEY (issue_id, attribute, value)
 );
 
+CREATE TABLE IF NOT EXISTS insights.weekly_reports (
+    week_start   DATE NOT NULL,
+    team         VARCHAR NOT NULL,
+    products     VARCHAR[] NOT NULL,
+    data_through DATE NOT NULL,
+    complaints   INTEGER NOT NULL,
+    previous     INTEGER NOT NULL,
+    new_issues   INTEGER NOT NULL,
+    alerts       INTEGER NOT NULL,
+    file_stem    VARCHAR NOT NULL,
+    html         VARCHAR NOT NULL,
+    csv          VARCHAR NOT NULL,
+    rendered_at  TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (week_start, team)
+);
+
 COMMENT ON TABLE insights.alerts IS 'One row per alert: an emerging issue (volume_spike, new_issue, sentiment_drop) or a risk item needing the support office at once (safety, sns_threat). Ids are stable: recomputing gives the same rows.';
 COMMENT ON COLUMN insights.alerts.kind IS 'volume_spike | product_spike (a product''s complaints as a whole) | new_issue | sentiment_drop | safety | sns_threat.';
 COMMENT ON COLUMN insights.alerts.product IS 'The product the alert is about (the issue''s, or the flagged item''s); NULL when unknown.';
@@ -59,3 +75,8 @@ COMMENT ON COLUMN insights.root_causes.lift IS 'Share of the issue''s documents 
 COMMENT ON COLUMN insights.root_causes.p_value IS 'One-sided Fisher exact test of the 2×2 table (issue / reference × value / not).';
 COMMENT ON COLUMN insights.root_causes.q_value IS 'Benjamini–Hochberg over the issue''s attribute candidates (phrases: over its phrases).';
 COMMENT ON COLUMN insights.root_causes.onset IS 'Date of the issue''s first document with the value.';
+COMMENT ON TABLE insights.weekly_reports IS 'One recurring-issue report per product team and week (Monday to Sunday, JST), written by the koe_reports DAG as HTML and CSV; the files under data/reports/ hold the same text.';
+COMMENT ON COLUMN insights.weekly_reports.data_through IS 'Last day of data the report covers; before the week''s Sunday the report is partial and is rendered again on the next run.';
+COMMENT ON COLUMN insights.weekly_reports.complaints IS 'Complaints about the team''s products in the week.';
+COMMENT ON COLUMN insights.weekly_reports.previous IS 'The same count in the week before.';
+COMMENT ON COLUMN insights.weekly_reports.file_stem IS 'Path of the report files under the reports folder, without .html / .csv.';
