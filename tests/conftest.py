@@ -122,3 +122,29 @@ def pipeline_warehouse(dagbag, sample_inbox, tmp_path_factory) -> Path:
     warehouse = tmp_path_factory.mktemp("warehouse") / "koe.duckdb"
     run_pipeline(dagbag, sample_inbox, warehouse)
     return warehouse
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium through Playwright (tests/browser.py)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    from tests.browser import RENDER_TIMEOUT_MS
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="ja-JP")
+    page = context.new_page()
+    page.set_default_timeout(RENDER_TIMEOUT_MS)
+    yield page
+    context.close()
