@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 
 import pandas as pd
@@ -77,6 +78,11 @@ def kpi_gap(kpi: str, value: float | None, target: float) -> str | None:
 def kpi_target(kpi: str, target: float, direction: str) -> str:
     bound = "以下" if direction == "<=" else "以上"
     return f"目標 {kpi_value(kpi, target)} {bound}"
+
+
+def markdown_text(text: str | None) -> str:
+    """Customer or agent words safe inside st.markdown: Markdown's special characters escaped."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|>~<:$])", r"\\\1", text or "")
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:

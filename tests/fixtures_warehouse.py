@@ -925,6 +925,8 @@ CREATE TABLE marts.kpi_targets (kpi VARCHAR, label_ja VARCHAR, target DOUBLE, di
 CREATE TABLE marts.agent_qa_findings (
     call_id VARCHAR, started_at TIMESTAMPTZ, day DATE, team VARCHAR, agent_id VARCHAR,
     check_name VARCHAR, turn INTEGER, phrase VARCHAR, text_masked VARCHAR);
+CREATE TABLE marts.call_turns (
+    call_id VARCHAR, turn INTEGER, speaker VARCHAR, t_s DOUBLE, text_masked VARCHAR);
 CREATE TABLE marts.quarantine (
     quarantine_id VARCHAR, channel VARCHAR, source_file VARCHAR, source_line INTEGER,
     reason VARCHAR, excerpt_masked VARCHAR, quarantined_at TIMESTAMPTZ);
@@ -1136,6 +1138,34 @@ def qa_findings_frame(calls: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+# The turns around each finding: the agent's flagged turn is the finding's own text; the
+# customer speaks before and after it.
+CONTEXT_TURNS = ("お客様: 先日購入した製品のことで電話しました。", "お客様: わかりました。")
+
+
+def call_turns_frame(findings: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for call_id, found in findings.groupby("call_id", sort=False):
+        flagged = dict(zip(found["turn"], found["text_masked"], strict=False))
+        for turn in range(int(found["turn"].max()) + 2):
+            if turn in flagged:
+                speaker, text = "agent", flagged[turn]
+            elif turn % 2 == 1 or turn - 1 in flagged:
+                speaker, text = "customer", CONTEXT_TURNS[turn - 1 in flagged].split(": ")[1]
+            else:
+                speaker, text = "agent", "確認いたします。"
+            rows.append(
+                {
+                    "call_id": call_id,
+                    "turn": turn,
+                    "speaker": speaker,
+                    "t_s": 10.0 * turn,
+                    "text_masked": text,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
 def quarantine_frame() -> pd.DataFrame:
     return pd.DataFrame(
         [
@@ -1170,6 +1200,7 @@ def build_fixture_warehouse(path: str | Path) -> Path:
             KPI_TARGETS, columns=["kpi", "label_ja", "target", "direction"]
         ),
         "agent_qa_findings": qa_findings_frame(calls),
+        "call_turns": call_turns_frame(qa_findings_frame(calls)),
         "quarantine": quarantine_frame(),
         "issue_lineage": lineage_frame(),
     }

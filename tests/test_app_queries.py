@@ -407,6 +407,29 @@ def test_qa_agents_count_calls_and_findings_per_check(con):
     assert agents.loc["B301", "team"] == "大阪チーム"
 
 
+def test_qa_weekly_splits_each_agents_calls_and_findings_by_monday(con):
+    weekly = queries.qa_weekly(con, FIRST, LAST)
+    assert set(weekly["week"].dt.date) == {AUG(3), AUG(10)}  # both Mondays
+    totals = weekly.groupby("agent_id")[["calls_answered", "findings"]].sum()
+    agents = queries.qa_agents(con, FIRST, LAST).set_index("agent_id")
+    assert totals["calls_answered"].to_dict() == agents["calls_answered"].to_dict()
+    assert totals["findings"].to_dict() == agents["findings"].to_dict()
+    # A101's two findings of 08-10 (escalation request, long hold) fall in the second week.
+    second = weekly[(weekly["agent_id"] == "A101") & (weekly["week"].dt.date == AUG(10))]
+    assert int(second["findings"].iloc[0]) >= 2
+
+
+def test_a_call_transcript_marks_the_turn_of_its_finding(con):
+    [call_id] = queries.qa_findings(con, AUG(3), AUG(3), ["forbidden_phrase"])["call_id"]
+    turns = queries.call_transcript(con, call_id)
+    assert turns["turn"].tolist() == list(range(7))
+    flagged = turns[turns["checks"].map(len) > 0]
+    assert flagged["turn"].tolist() == [5]
+    assert list(flagged["checks"].iloc[0]) == ["forbidden_phrase"]
+    assert flagged["speaker"].iloc[0] == "agent"
+    assert "わかりかねます" in flagged["text_masked"].iloc[0]
+
+
 def test_qa_filter_values(con):
     values = queries.qa_filter_values(con)
     assert values["check"] == [
@@ -482,6 +505,9 @@ def test_every_query_runs_on_the_marts_the_pipeline_builds(empty_real_snapshot):
             queries.issue_breakdown(con, "__unclassified__"),
             queries.qa_findings(con, FIRST, LAST, ["forbidden_phrase"]),
             queries.qa_agents(con, FIRST, LAST),
+            queries.qa_weekly(con, FIRST, LAST),
+            queries.call_transcript(con, "CL-none"),
+            queries.weekly_reports(con),
             queries.quarantine(con),
         ]
         assert [len(frame) for frame in empty] == [0] * len(empty)

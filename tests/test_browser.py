@@ -225,8 +225,26 @@ def test_agent_qa_page_shows_findings_with_masked_turns(page, app_server):
     _see(page, "21.6件")  # 11 findings per 51 answered calls
     _see(page, "開発チームの直通番号［電話番号］にお問い合わせいただければ早いかと。")
     _see(page, "2026/08/15 12:35・東京第1チーム・A102・内線・直通番号の案内・発話 11")
-    assert _charts(page, 1) == 1
+    assert _charts(page, 2) == 2  # findings by check, and their weekly trend
     _finish(page, "agent-qa")
+
+
+def test_a_qa_finding_opens_its_transcript_at_the_turn(page, app_server):
+    _open(page, f"{app_server.url}/agent-qa", "応対品質")
+    # Blocks nest; the last one holding the finding's words is its own card.
+    card = (
+        page.locator('[data-testid="stVerticalBlock"]')
+        .filter(has_text="開発チームの直通番号［電話番号］")
+        .last
+    )
+    card.get_by_role("link", name="通話記録をこの発話から開く").click()
+    _see(page, "発話 11 とその前後 2 発話")
+    _see(page, "▶ 11・")
+    flagged = page.get_by_text(
+        "開発チームの直通番号［電話番号］にお問い合わせいただければ早いかと。"
+    )
+    assert flagged.count() >= 1
+    _finish(page, "agent-qa-transcript")
 
 
 def test_quarantine_page_lists_records_with_reasons(page, app_server):

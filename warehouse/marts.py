@@ -18,6 +18,7 @@ MARTS = (
     "kpi_daily",
     "kpi_targets",
     "agent_qa_findings",
+    "call_turns",
     "quarantine",
     "issue_lineage",
 )

@@ -227,6 +227,16 @@ def qa_agents(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.Data
     return _frame(con, "qa_agents", start=start, end=end)
 
 
+def qa_weekly(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.DataFrame:
+    """Per week (Monday), team and agent: calls_answered and findings."""
+    return _frame(con, "qa_weekly", start=start, end=end)
+
+
+def call_transcript(con: duckdb.DuckDBPyConnection, call_id: str) -> pd.DataFrame:
+    """One call's masked turns in order: turn, speaker, t_s, text_masked, checks (QA findings)."""
+    return _frame(con, "call_transcript", call_id=call_id)
+
+
 def issue_lineage(con: duckdb.DuckDBPyConnection, issue_id: str) -> pd.DataFrame:
     """What clustering runs did to the issue, newest first: run_at, mode, event, issue_id, label,
     source_issue_id, source_label, documents."""

@@ -1,15 +1,18 @@
-"""応対品質: agent QA findings from recorded calls by check, team and agent, with the masked
-words of the turn that triggered each finding.
+"""応対品質: agent QA findings from recorded calls by check, team and agent, their weekly trend,
+and each finding's masked call transcript opened at the turn that triggered it.
 """
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.express as px
 import streamlit as st
 
 from app import data, filters, labels
 
 RECENT = 10
+CONTEXT = 2  # turns shown before and after the flagged one
+SPEAKERS = {"agent": "オペレーター", "customer": "お客様"}
 
 
 def page() -> st.Page:
@@ -36,6 +39,8 @@ def render() -> None:
         "オペレーター (agent)", values["agent"], placeholder="すべてのオペレーター", key="qa-agents"
     )
     st.caption(filters.period_caption(start, end))
+    if "call" in st.query_params:  # opened from a finding's link: the transcript comes first
+        _transcript(st.query_params["call"], _turn(st.query_params.get("turn")))
 
     agents_table = data.load("qa_agents", start, end)
     if teams:
@@ -91,6 +96,8 @@ def render() -> None:
                 },
             )
 
+    _weekly_trend(data.load("qa_weekly", start, end), teams, agents)
+
     if not findings.empty:
         st.subheader(f"最近の指摘（新しい順に {min(len(findings), RECENT)} 件、発話はマスク済み）")
         for finding in findings.head(RECENT).itertuples():
@@ -104,14 +111,23 @@ def render() -> None:
                     f"・発話 {finding.turn}{phrase}"
                 )
                 st.text(finding.text_masked)
+                st.page_link(
+                    page(),
+                    label="通話記録をこの発話から開く",
+                    query_params={"call": finding.call_id, "turn": str(finding.turn)},
+                )
 
     st.subheader("指摘の一覧（発話は個人情報マスク済み）")
     table = findings.assign(check_name=findings["check_name"].map(labels.qa_check))[
         ["started_at", "team", "agent_id", "check_name", "turn", "phrase", "text_masked", "call_id"]
     ]
-    st.dataframe(
+    st.caption("行を選ぶと、その通話の記録を指摘のあった発話から表示します。")
+    picked = st.dataframe(
         table,
         hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        key="qa-table",
         column_config={
             "started_at": st.column_config.DatetimeColumn("通話開始", format="YYYY/MM/DD HH:mm"),
             "team": "チーム",
@@ -130,3 +146,83 @@ def render() -> None:
         mime="text/csv",
         key="qa-csv",
     )
+
+    rows = picked.selection.rows if picked else []
+    if rows:
+        chosen = table.iloc[rows[0]]
+        _transcript(chosen["call_id"], _turn(chosen["turn"]))
+
+
+def _weekly_trend(weekly: pd.DataFrame, teams: list[str], agents: list[str]) -> None:
+    """Findings per 100 answered calls per week: one line per chosen agent, else per team."""
+    st.subheader("指摘の推移（週次、100通話あたり）")
+    if teams:
+        weekly = weekly[weekly["team"].isin(teams)]
+    by = "team"
+    if agents:
+        weekly, by = weekly[weekly["agent_id"].isin(agents)], "agent_id"
+    if weekly.empty or weekly["calls_answered"].sum() == 0:
+        st.info("この条件では応答通話がありません。")
+        return
+    trend = weekly.groupby(["week", by], as_index=False)[["calls_answered", "findings"]].sum()
+    trend["per_100"] = (
+        100 * trend["findings"] / trend["calls_answered"].where(trend["calls_answered"] > 0)
+    )
+    chart = px.line(
+        trend,
+        x="week",
+        y="per_100",
+        color=by,
+        markers=True,
+        hover_data=["calls_answered", "findings"],
+        labels={
+            "week": "週（月曜）",
+            "per_100": "100通話あたりの指摘",
+            "team": "チーム",
+            "agent_id": "オペレーター",
+            "calls_answered": "応答通話",
+            "findings": "指摘",
+        },
+    )
+    chart.update_layout(height=300, margin=dict(t=10, b=10))
+    chart.update_xaxes(tickformat="%m/%d")
+    st.plotly_chart(chart, key="qa-weekly")
+
+
+def _turn(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _transcript(call_id: str, turn: int | None) -> None:
+    """The call's masked transcript, the flagged turn and its neighbours first."""
+    st.subheader(f"通話記録（{call_id}、個人情報マスク済み）")
+    turns = data.load("call_transcript", call_id)
+    if turns.empty:
+        st.warning("この通話の記録は見つかりませんでした。")
+        return
+    if turn is None or turn not in set(turns["turn"]):
+        st.caption("指摘は通話中の特定の発話ではなく、保留に関するものです。")
+        near = turns.head(0)
+    else:
+        near = turns[(turns["turn"] - turn).abs() <= CONTEXT]
+        st.caption(f"発話 {turn} とその前後 {CONTEXT} 発話")
+        for row in near.itertuples():
+            _turn_line(row, flagged=row.turn == turn)
+    with st.expander("通話の全文", expanded=near.empty):
+        for row in turns.itertuples():
+            _turn_line(row, flagged=row.turn == turn)
+
+
+def _turn_line(row, flagged: bool) -> None:
+    at = "" if labels.is_missing(row.t_s) else f"{int(row.t_s) // 60:02d}:{int(row.t_s) % 60:02d}"
+    checks = "、".join(labels.qa_check(c) for c in row.checks)
+    head = f"{row.turn}・{at}・{SPEAKERS.get(row.speaker, row.speaker)}"
+    if flagged:
+        st.markdown(f":red-background[**▶ {head}**（{checks or '指摘箇所'}）]")
+        st.markdown(f":red-background[{labels.markdown_text(row.text_masked)}]")
+    else:
+        st.caption(head + (f"（{checks}）" if checks else ""))
+        st.text(row.text_masked)
