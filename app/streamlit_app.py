@@ -21,7 +21,16 @@ import duckdb  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from app import data, filters  # noqa: E402
-from app.views import agent_qa, alerts, executive, issue_detail, quarantine, reports, trends  # noqa: E402
+from app.views import (  # noqa: E402
+    agent_qa,
+    alerts,
+    concordance,
+    executive,
+    issue_detail,
+    quarantine,
+    reports,
+    trends,
+)
 from warehouse import queries  # noqa: E402
 
 EMPTY_STATE_TITLE = "まだ表示できるデータがありません"
@@ -38,6 +47,7 @@ def main() -> None:
             executive.page(),
             alerts.page(),
             trends.page(),
+            concordance.page(),
             issue_detail.page(),
             reports.page(),
             agent_qa.page(),

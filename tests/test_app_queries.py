@@ -6,8 +6,12 @@ Every expected number below can be counted from the rows listed in tests/fixture
 from __future__ import annotations
 
 import os
+import re
+import tempfile
 import threading
+import unicodedata
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -430,6 +434,40 @@ def test_a_call_transcript_marks_the_turn_of_its_finding(con):
     assert "わかりかねます" in flagged["text_masked"].iloc[0]
 
 
+def test_feedback_examples_follow_issue_day_and_channel_filters(con):
+    examples = queries.feedback_examples(con, AUG(10), AUG(11), [], [], ["iss-login"])
+    # The login issue has 5 reports on 08-10 and 08-11 (sns, call, email; sns, form).
+    assert sorted(examples["channel"]) == ["call", "email", "form", "sns", "sns"]
+    assert examples["created_date"].is_monotonic_decreasing
+    only_sns = queries.feedback_examples(con, AUG(10), AUG(11), ["sns"], [], ["iss-login"])
+    assert len(only_sns) == 2
+    assert len(queries.feedback_examples(con, FIRST, LAST, [], [], [], 3)) == 3
+
+
+def test_concordance_lists_every_occurrence_with_its_context():
+    from tests.fixtures_warehouse import build_fixture_warehouse, feedback_frame
+
+    texts = [
+        re.sub(r"\s+", " ", unicodedata.normalize("NFKC", t)).casefold()
+        for t in feedback_frame()["text_masked"]
+    ]
+    expected = sum(text.count("ログイン") for text in texts)
+    assert expected > 0
+    snapshot = build_fixture_warehouse(Path(tempfile.mkdtemp()) / "kwic.duckdb")
+    with duckdb.connect(str(snapshot), read_only=True) as con:
+        lines = queries.concordance(con, "ログイン", FIRST, LAST, width=8)
+        # Half-width kana and full-width letters find the same words after NFKC.
+        assert len(queries.concordance(con, "ﾛｸﾞｲﾝ", FIRST, LAST)) == expected
+        assert len(queries.concordance(con, "   ", FIRST, LAST)) == 0
+    assert len(lines) == expected
+    assert set(lines["keyword"]) == {"ログイン"}
+    assert (lines["left"].str.len() <= 8).all() and (lines["right"].str.len() <= 8).all()
+    assert all(
+        any((row.left + row.keyword + row.right).casefold() in text for text in texts)
+        for row in lines.itertuples()
+    )
+
+
 def test_qa_filter_values(con):
     values = queries.qa_filter_values(con)
     assert values["check"] == [
@@ -506,6 +544,8 @@ def test_every_query_runs_on_the_marts_the_pipeline_builds(empty_real_snapshot):
             queries.qa_findings(con, FIRST, LAST, ["forbidden_phrase"]),
             queries.qa_agents(con, FIRST, LAST),
             queries.qa_weekly(con, FIRST, LAST),
+            queries.feedback_examples(con, FIRST, LAST),
+            queries.concordance(con, "電源", FIRST, LAST),
             queries.call_transcript(con, "CL-none"),
             queries.weekly_reports(con),
             queries.quarantine(con),

@@ -247,6 +247,23 @@ def test_a_qa_finding_opens_its_transcript_at_the_turn(page, app_server):
     _finish(page, "agent-qa-transcript")
 
 
+def test_trend_drill_down_shows_the_masked_feedback_of_an_issue(page, app_server):
+    _open(page, f"{app_server.url}/trends", "トレンド")
+    _see(page, "お問い合わせの事例（マスク済み）")
+    _see(page, "新しい順に最大50件。個人情報はマスク済みです。")
+    page.get_by_role("button", name="事例をCSVでダウンロード").wait_for()
+    _finish(page, "trends-drill-down")
+
+
+def test_concordance_shows_each_occurrence_in_context(page, app_server):
+    _open(page, f"{app_server.url}/concordance?term=ログイン", "コンコーダンス（KWIC）")
+    hits = page.locator('[data-testid="stMetric"]').filter(has_text="出現数").first
+    hits.wait_for()
+    assert "8回" in hits.inner_text()  # counted from the fixture texts
+    _see(page, "この語が出てくる課題")
+    _finish(page, "concordance")
+
+
 def test_quarantine_page_lists_records_with_reasons(page, app_server):
     _open(page, f"{app_server.url}/quarantine", "取り込み保留")
     records = page.locator('[data-testid="stMetric"]').filter(has_text="保留レコード").first
@@ -281,6 +298,8 @@ def test_a_snapshot_without_marts_shows_an_explanation_not_a_traceback(page, bro
         ("/agent-qa", "応対品質", "まだ集計済みのデータがありません"),
         ("/quarantine", "取り込み保留", "取り込み保留のレコードはありません"),
         ("/alerts", "アラート", "まだ集計済みのデータがありません"),
+        ("/concordance", "コンコーダンス（KWIC）", "まだ集計済みのデータがありません"),
+        ("/reports", "週次レポート（製品チーム向け）", "まだ集計済みのデータがありません"),
     ],
 )
 def test_pages_over_empty_marts_say_so(page, no_data_server, path, heading, message):

@@ -53,6 +53,7 @@ def _spike_alert(warehouse, truth) -> str:
         ("executive", "経営ダッシュボード"),
         ("alerts", "アラート"),
         ("trends", "トレンド"),
+        ("concordance", "コンコーダンス（KWIC）"),
         ("issue", "課題の詳細"),
         ("reports", "週次レポート（製品チーム向け）"),
         ("agent-qa", "応対品質"),

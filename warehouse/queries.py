@@ -7,6 +7,8 @@ Each function runs one `warehouse/sql/app/<name>.sql` with bound parameters on a
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -159,6 +161,86 @@ def issue_trend(
         channels=_values(channels),
         products=_values(products),
     )
+
+
+def feedback_examples(
+    con: duckdb.DuckDBPyConnection,
+    start: date,
+    end: date,
+    channels: Sequence[str] | None = None,
+    products: Sequence[str] | None = None,
+    issue_ids: Sequence[str] | None = None,
+    limit: int = 200,
+) -> pd.DataFrame:
+    """Masked feedback of the period, newest first: the trend explorer's drill-down."""
+    return _frame(
+        con,
+        "feedback_in_period",
+        start=start,
+        end=end,
+        channels=_values(channels),
+        products=_values(products),
+        issue_ids=_values(issue_ids),
+        limit=int(limit),
+    )
+
+
+# The concordance reads every text of the period: a term is matched after NFKC, so ＫＸ－２００
+# finds KX-200 and ｱﾌﾟﾘ finds アプリ, which DuckDB's string functions cannot do.
+CONCORDANCE_SCAN = 1_000_000
+
+
+def concordance(
+    con: duckdb.DuckDBPyConnection,
+    term: str,
+    start: date,
+    end: date,
+    channels: Sequence[str] | None = None,
+    products: Sequence[str] | None = None,
+    width: int = 25,
+) -> pd.DataFrame:
+    """KWIC (keyword in context) lines of `term` in the period's masked feedback, as KH Coder
+    shows them: left context, the keyword, right context, one line per occurrence.
+
+    Texts and term are compared after NFKC and case folding, and the lines show the normalized
+    text (so ［電話番号］ reads [電話番号]). Columns: feedback_id, created_date,
+    channel, product, issue_label, left, keyword, right.
+    """
+    columns = [
+        "feedback_id",
+        "created_date",
+        "channel",
+        "product",
+        "issue_label",
+        "left",
+        "keyword",
+        "right",
+    ]
+    needle = unicodedata.normalize("NFKC", term).strip().casefold()
+    if not needle:
+        return pd.DataFrame(columns=columns)
+    texts = feedback_examples(con, start, end, channels, products, None, CONCORDANCE_SCAN)
+    pattern = re.compile(re.escape(needle))
+    lines = []
+    for row in texts.itertuples():
+        text = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", row.text_masked or ""))
+        folded = text.casefold()
+        if len(folded) != len(text):  # rare (ß → ss): show the folded text so offsets agree
+            text = folded
+        for match in pattern.finditer(folded):
+            lines.append(
+                {
+                    "feedback_id": row.feedback_id,
+                    "created_date": row.created_date,
+                    "channel": row.channel,
+                    "product": row.product,
+                    "issue_label": row.issue_label,
+                    "left": text[max(0, match.start() - width) : match.start()],
+                    "keyword": text[match.start() : match.end()],
+                    "right": text[match.end() : match.end() + width],
+                }
+            )
+    return pd.DataFrame(lines, columns=columns)
 
 
 # --- issue detail ---------------------------------------------------------------------------

@@ -1,8 +1,10 @@
-"""トレンド: issue volume and sentiment over time, filtered by channel, product and period."""
+"""トレンド: issue volume and sentiment over time, filtered by channel, product and period, with a
+drill-down from any point of the chart (or any issue and days) to the masked feedback behind it.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import plotly.express as px
@@ -11,6 +13,7 @@ import streamlit as st
 from app import data, filters, labels
 
 DEFAULT_ISSUES = 5
+EXAMPLES = 50
 # Periods this long are shown per week by default: daily lines over months are mostly noise.
 WEEKLY_FROM_DAYS = 42
 
@@ -91,7 +94,10 @@ def render() -> None:
         )
         chart.update_layout(height=360, margin=dict(t=10, b=10))
         chart.update_xaxes(tickformat="%m/%d")
-        st.plotly_chart(chart, key="trend-volume")
+        picked = st.plotly_chart(
+            chart, key="trend-volume", on_select="rerun", selection_mode="points"
+        )
+        st.caption("グラフの点をクリックすると、その日（週）のお問い合わせを下に表示します。")
 
         st.subheader(f"課題別の感情スコア（{grain}平均、-1 〜 +1）")
         scored = trend.dropna(subset=["avg_sentiment"])
@@ -113,6 +119,9 @@ def render() -> None:
         chart.update_xaxes(tickformat="%m/%d")
         st.plotly_chart(chart, key="trend-sentiment")
 
+    if not trend.empty:
+        _drill_down(picked, chart, names, chosen, (start, end), channels, products, weekly)
+
     st.subheader("期間中の課題別集計")
     table = totals[["label", "feedback_count", "negative_count", "negative_share", "avg_sentiment"]]
     st.dataframe(
@@ -129,6 +138,70 @@ def render() -> None:
         file_name=labels.csv_name("trends", (start, end)),
         mime="text/csv",
         key="trends-csv",
+    )
+
+
+def _drill_down(picked, chart, names, chosen, period, channels, products, weekly) -> None:
+    """The masked feedback behind a clicked point, or behind the issue and days picked here."""
+    st.subheader("お問い合わせの事例（マスク済み）")
+    points = picked.selection.points if picked else []
+    by_label = {label: issue_id for issue_id, label in names.items()}
+    if points:
+        point = points[0]
+        label = chart.data[point["curve_number"]].name
+        first = pd.Timestamp(point["x"]).date()
+        last = first + timedelta(days=6 if weekly else 0)
+        issue_ids = [by_label[label]] if label in by_label else chosen
+        st.caption(
+            f"グラフで選んだ点: {label}・{first:%Y/%m/%d}" + (f"〜{last:%m/%d}" if weekly else "")
+        )
+    else:
+        left, right = st.columns(2)
+        issue = left.selectbox(
+            "課題 (issue)",
+            chosen,
+            format_func=lambda issue_id: names.get(issue_id, issue_id),
+            key="trend-drill-issue",
+        )
+        first, last = right.slider(
+            "日付 (days)",
+            min_value=period[0],
+            max_value=period[1],
+            value=period,
+            format="YYYY/MM/DD",
+            key=f"trend-drill-days-{period[0]}-{period[1]}",
+        )
+        issue_ids = [issue] if issue else chosen
+    examples = data.load("feedback_examples", first, last, channels, products, issue_ids, EXAMPLES)
+    if examples.empty:
+        st.info("この条件のお問い合わせはありません。")
+        return
+    table = examples.assign(
+        channel=examples["channel"].map(labels.channel),
+        product=examples["product"].map(labels.product),
+        sentiment=examples["sentiment"].map(labels.SENTIMENTS),
+        flags=examples["flags"].map(labels.flag_names),
+    )[["created_date", "channel", "product", "issue_label", "sentiment", "flags", "text_masked"]]
+    st.caption(f"新しい順に最大{EXAMPLES}件。個人情報はマスク済みです。")
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_config={
+            "created_date": st.column_config.DateColumn("日付", format="YYYY/MM/DD"),
+            "channel": "チャネル",
+            "product": "製品",
+            "issue_label": "課題",
+            "sentiment": "感情",
+            "flags": "リスク",
+            "text_masked": st.column_config.TextColumn("本文（マスク済み）", width="large"),
+        },
+    )
+    st.download_button(
+        "事例をCSVでダウンロード",
+        labels.csv_bytes(table),
+        file_name=labels.csv_name("trend_examples", (first, last)),
+        mime="text/csv",
+        key="trend-examples-csv",
     )
 
 
