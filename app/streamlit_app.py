@@ -24,6 +24,7 @@ from app import data, filters  # noqa: E402
 from app.views import (  # noqa: E402
     agent_qa,
     alerts,
+    cases,
     concordance,
     executive,
     issue_detail,
@@ -48,6 +49,7 @@ def main() -> None:
             alerts.page(),
             trends.page(),
             concordance.page(),
+            cases.page(),
             issue_detail.page(),
             reports.page(),
             agent_qa.page(),

@@ -468,6 +468,17 @@ def test_concordance_lists_every_occurrence_with_its_context():
     )
 
 
+def test_case_examples_alternate_channels_representatives_first(con):
+    cases = queries.case_examples(con, ["iss-login", "iss-battery"], FIRST, LAST, 3)
+    assert cases["issue_id"].tolist() == ["iss-login"] * 3 + ["iss-battery"] * 3
+    for _, group in cases.groupby("issue_id"):
+        assert group["channel"].is_unique  # three different channels before any repeats
+    login = queries.issue_detail(con, "iss-login")["representative_ids"].iloc[0]
+    first = cases[cases["issue_id"] == "iss-login"].iloc[0]
+    assert first["representative"] and first["feedback_id"] in list(login)
+    assert (cases["text_masked"].str.len() >= 20).all()
+
+
 def test_qa_filter_values(con):
     values = queries.qa_filter_values(con)
     assert values["check"] == [
@@ -546,6 +557,7 @@ def test_every_query_runs_on_the_marts_the_pipeline_builds(empty_real_snapshot):
             queries.qa_weekly(con, FIRST, LAST),
             queries.feedback_examples(con, FIRST, LAST),
             queries.concordance(con, "電源", FIRST, LAST),
+            queries.case_examples(con, ["iss-battery"], FIRST, LAST),
             queries.call_transcript(con, "CL-none"),
             queries.weekly_reports(con),
             queries.quarantine(con),

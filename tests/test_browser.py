@@ -264,6 +264,17 @@ def test_concordance_shows_each_occurrence_in_context(page, app_server):
     _finish(page, "concordance")
 
 
+def test_case_examples_page_exports_a_training_handout(page, app_server):
+    _open(page, f"{app_server.url}/cases", "事例集（研修用）")
+    page.get_by_role("heading", name="バッテリーの減りが早い").wait_for()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="研修用の資料をダウンロード（Markdown）").click()
+    handout = download.value.path().read_text(encoding="utf-8")
+    assert handout.startswith("# お客様の声 事例集（研修用）")
+    assert "## バッテリーの減りが早い" in handout and "### 事例1:" in handout
+    _finish(page, "cases")
+
+
 def test_quarantine_page_lists_records_with_reasons(page, app_server):
     _open(page, f"{app_server.url}/quarantine", "取り込み保留")
     records = page.locator('[data-testid="stMetric"]').filter(has_text="保留レコード").first
@@ -299,6 +310,7 @@ def test_a_snapshot_without_marts_shows_an_explanation_not_a_traceback(page, bro
         ("/quarantine", "取り込み保留", "取り込み保留のレコードはありません"),
         ("/alerts", "アラート", "まだ集計済みのデータがありません"),
         ("/concordance", "コンコーダンス（KWIC）", "まだ集計済みのデータがありません"),
+        ("/cases", "事例集（研修用）", "まだ集計済みのデータがありません"),
         ("/reports", "週次レポート（製品チーム向け）", "まだ集計済みのデータがありません"),
     ],
 )

@@ -54,6 +54,7 @@ def _spike_alert(warehouse, truth) -> str:
         ("alerts", "アラート"),
         ("trends", "トレンド"),
         ("concordance", "コンコーダンス（KWIC）"),
+        ("cases", "事例集（研修用）"),
         ("issue", "課題の詳細"),
         ("reports", "週次レポート（製品チーム向け）"),
         ("agent-qa", "応対品質"),

@@ -243,6 +243,25 @@ def concordance(
     return pd.DataFrame(lines, columns=columns)
 
 
+def case_examples(
+    con: duckdb.DuckDBPyConnection,
+    issue_ids: Sequence[str],
+    start: date,
+    end: date,
+    per_issue: int = 5,
+) -> pd.DataFrame:
+    """Up to `per_issue` masked texts per issue for role-play training, channels alternating,
+    representatives and keyword-rich texts first, in the order of `issue_ids`."""
+    return _frame(
+        con,
+        "case_examples",
+        issue_ids=_values(issue_ids),
+        start=start,
+        end=end,
+        per_issue=int(per_issue),
+    )
+
+
 # --- issue detail ---------------------------------------------------------------------------
 
 
