@@ -8,7 +8,7 @@ from typing import Any
 
 import streamlit as st
 
-from warehouse import queries
+from warehouse import alert_status, queries
 
 
 def snapshot_version() -> tuple[int, int] | None:
@@ -43,3 +43,17 @@ def load(name: str, *args: Any) -> Any:
         raise FileNotFoundError(f"no snapshot at {queries.snapshot_file()}")
     frozen = tuple(tuple(sorted(a)) if isinstance(a, list | tuple) else a for a in args)
     return _cached(name, version, frozen)  # st.cache_data hands out a fresh copy each call
+
+
+# Alert status is the app's own state, changed by people while the app runs: never cached.
+def closed_alert_ids() -> set[str]:
+    """Ids of the alerts someone has closed (dealt with)."""
+    return set(alert_status.closed_alerts()["alert_id"])
+
+
+def close_alerts(alert_ids: list[str], closed_by: str) -> None:
+    alert_status.close(alert_ids, closed_by)
+
+
+def reopen_alerts(alert_ids: list[str]) -> None:
+    alert_status.reopen(alert_ids)

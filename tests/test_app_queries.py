@@ -479,6 +479,19 @@ def test_case_examples_alternate_channels_representatives_first(con):
     assert (cases["text_masked"].str.len() >= 20).all()
 
 
+def test_kpi_weekly_values_combine_to_the_period_value(con):
+    weekly = queries.kpi_weekly(con, FIRST, LAST)
+    assert set(weekly["week"].dt.date) == {AUG(3), AUG(10)}
+    daily = queries.kpi_daily(con, FIRST, LAST)
+    daily["week"] = pd.to_datetime(daily["day"]).dt.to_period("W-SUN").dt.start_time
+    offered = daily.groupby("week")["calls_offered"].sum()
+    answer = weekly[weekly["kpi"] == "answer_rate"].set_index("week")["value"]
+    combined = (answer * offered).sum() / offered.sum()
+    period = queries.kpi_period(con, FIRST, LAST).set_index("kpi").loc["answer_rate", "value"]
+    assert combined == pytest.approx(period)
+    assert len(weekly[weekly["kpi"] == "abandon_rate"]) == 2
+
+
 def test_qa_filter_values(con):
     values = queries.qa_filter_values(con)
     assert values["check"] == [
@@ -555,6 +568,7 @@ def test_every_query_runs_on_the_marts_the_pipeline_builds(empty_real_snapshot):
             queries.qa_findings(con, FIRST, LAST, ["forbidden_phrase"]),
             queries.qa_agents(con, FIRST, LAST),
             queries.qa_weekly(con, FIRST, LAST),
+            queries.kpi_weekly(con, FIRST, LAST),
             queries.feedback_examples(con, FIRST, LAST),
             queries.concordance(con, "電源", FIRST, LAST),
             queries.case_examples(con, ["iss-battery"], FIRST, LAST),

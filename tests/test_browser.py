@@ -93,7 +93,9 @@ def test_executive_page_shows_kpis_against_targets_and_top_issues(page, app_serv
     _see(page, "サービスレベルの推移（日次）")
     assert _charts(page, 3) == 3
     # The last 7 days (08-10 to 08-16): one safety report, the login issue grew from 1 to 9.
-    safety = page.locator('[data-testid="stMetric"]').filter(has_text="安全の申告").first
+    safety = (
+        page.locator('[data-testid="stMetric"]').filter(has_text="安全・未対応（直近7日）").first
+    )
     assert "1件" in safety.inner_text()
     _see(page, "2026/08/13 安全上の申告: E2 ワイヤレスイヤホン")
     _see(page, "9件（前週 1件、▲ +8）")
@@ -196,6 +198,31 @@ def test_alerts_page_shows_the_rise_and_the_safety_item(page, app_server):
     page.get_by_role("link", name="課題の詳細: アプリにログインできない").click()
     page.get_by_role("heading", name="アプリにログインできない").wait_for()
     assert "issue=iss-login" in page.url
+
+
+def test_an_alert_closed_on_the_alerts_page_leaves_the_open_list(page, fresh_server):
+    def emerging_open() -> str:
+        tile = page.locator('[data-testid="stMetric"]').filter(
+            has_text="急増・新しい課題（未対応）"
+        )
+        return tile.first.inner_text()
+
+    _open(page, f"{fresh_server.url}/alerts", "アラート")
+    _see(page, "急増: アプリにログインできない")
+    assert "1件" in emerging_open()
+    page.get_by_role("button", name="対応済みにする").click()
+    _see(page, "対応済みにするには、上の「対応者」に名前を入力してください。")
+    page.get_by_label("対応者（対応済みにするときに記録します）").fill("品質保証 佐藤")
+    page.get_by_label("対応者（対応済みにするときに記録します）").press("Enter")
+    page.get_by_role("button", name="対応済みにする").click()
+    _see(page, "この期間に急増した課題はありません。")
+    assert "0件" in emerging_open()
+    page.get_by_text("未対応のみ表示").click()
+    _see(page, "✅ 対応済み・")
+    page.get_by_role("button", name="未対応に戻す").click()
+    page.get_by_role("button", name="対応済みにする").wait_for()
+    assert "1件" in emerging_open()
+    _finish(page, "alerts-close")
 
 
 def test_issue_picker_switches_the_issue_and_the_url(page, app_server):

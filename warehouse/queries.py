@@ -110,6 +110,11 @@ def kpi_period(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.Dat
     return frame
 
 
+def kpi_weekly(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.DataFrame:
+    """Per week (Monday) and KPI: value, weighted like `kpi_period`; weeks without data absent."""
+    return _frame(con, "kpi_weekly", start=start, end=end)
+
+
 def kpi_daily(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.DataFrame:
     """marts.kpi_daily rows from `start` to `end` inclusive, oldest first."""
     return _frame(con, "kpi_daily", start=start, end=end)

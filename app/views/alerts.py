@@ -1,9 +1,11 @@
 """アラート: what needs someone now. Safety and SNS-threat items for the support office, and
 emerging issues (rises, new issues, sentiment drops) for quality, with the figures behind each.
+Each alert is open until someone closes it here (warehouse/alert_status.py keeps that record).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pandas as pd
@@ -35,20 +37,32 @@ def render() -> None:
     if alerts.empty:
         st.success("この期間のアラートはありません。")
         return
+    alerts["closed"] = alerts["alert_id"].isin(data.closed_alert_ids())
 
-    immediate = alerts[alerts["kind"].isin(IMMEDIATE)]
-    emerging = alerts[~alerts["kind"].isin(IMMEDIATE)]
-    counts = alerts["kind"].value_counts()
+    open_alerts = alerts[~alerts["closed"]]
+    counts = open_alerts["kind"].value_counts()
     tiles = {
-        "安全": counts.get("safety", 0),
-        "SNS拡散": counts.get("sns_threat", 0),
-        "急増・新しい課題": sum(
+        "安全（未対応）": counts.get("safety", 0),
+        "SNS拡散（未対応）": counts.get("sns_threat", 0),
+        "急増・新しい課題（未対応）": sum(
             counts.get(k, 0) for k in ("volume_spike", "product_spike", "new_issue")
         ),
-        "感情の悪化": counts.get("sentiment_drop", 0),
+        "感情の悪化（未対応）": counts.get("sentiment_drop", 0),
     }
     for column, (name, n) in zip(st.columns(len(tiles)), tiles.items(), strict=True):
         column.metric(name, f"{int(n):,}件", border=True)
+    st.caption(
+        f"この期間のアラート {len(alerts):,}件のうち、対応済み {int(alerts['closed'].sum()):,}件。"
+    )
+
+    left, right = st.columns([1, 2])
+    only_open = left.toggle("未対応のみ表示", value=True, key="alerts-only-open")
+    closer = right.text_input(
+        "対応者（対応済みにするときに記録します）", key="alert-closer", width=320
+    )
+    shown = open_alerts if only_open else alerts
+    immediate = shown[shown["kind"].isin(IMMEDIATE)]
+    emerging = shown[~shown["kind"].isin(IMMEDIATE)]
 
     st.subheader("新しい課題・急増（品質保証）")
     st.caption(
@@ -59,17 +73,25 @@ def render() -> None:
         st.info("この期間に急増した課題はありません。")
     else:
         for row in emerging.itertuples():
-            _emerging_card(row)
+            _emerging_card(row, closer)
 
     st.subheader("即時対応（お客様相談室）")
     st.caption("安全上の申告とSNS拡散の予告は、件数にかかわらず1件ごとに通知します。")
     if immediate.empty:
-        st.info("この期間に安全上の申告やSNS拡散の予告はありません。")
+        st.info("この期間に未対応の安全上の申告やSNS拡散の予告はありません。")
     else:
-        st.dataframe(
-            _immediate_table(immediate),
+        st.caption("「対応済み」にチェックを入れると記録されます（外すと未対応に戻ります）。")
+        table = _immediate_table(immediate)
+        edited = st.data_editor(
+            table,
             hide_index=True,
+            disabled=[c for c in table.columns if c != "closed"],
+            # A new key whenever the rows or their status change: the editor keeps edits by row
+            # position, and must not carry a tick over to the row that moved into its place.
+            key="immediate-" + _digest(table),
             column_config={
+                "alert_id": None,
+                "closed": st.column_config.CheckboxColumn("対応済み"),
                 "day": st.column_config.DateColumn("日付", format="YYYY/MM/DD"),
                 "kind": "種別",
                 "product": "製品",
@@ -78,19 +100,39 @@ def render() -> None:
                 "issue_label": "課題",
             },
         )
+        _save_changes(table, edited, closer)
 
     st.download_button(
         "アラート一覧をCSVでダウンロード",
-        labels.csv_bytes(alerts.drop(columns=["evidence"])),
+        labels.csv_bytes(shown.drop(columns=["evidence"])),
         file_name=labels.csv_name("alerts", (start, end)),
         mime="text/csv",
         key="alerts-csv",
     )
 
 
-def _emerging_card(row) -> None:
+def _digest(table: pd.DataFrame) -> str:
+    state = "|".join(f"{a}:{c}" for a, c in zip(table["alert_id"], table["closed"], strict=True))
+    return hashlib.sha1(state.encode()).hexdigest()[:12]
+
+
+def _save_changes(before: pd.DataFrame, after: pd.DataFrame, closer: str) -> None:
+    changed = after[after["closed"] != before["closed"]]
+    if changed.empty:
+        return
+    closing = changed.loc[changed["closed"], "alert_id"].tolist()
+    if closing and not closer.strip():
+        st.warning("対応済みにするには、上の「対応者」に名前を入力してください。")
+        return
+    data.close_alerts(closing, closer)
+    data.reopen_alerts(changed.loc[~changed["closed"], "alert_id"].tolist())
+    st.rerun()
+
+
+def _emerging_card(row, closer: str) -> None:
     with st.container(border=True):
-        st.markdown(f"**{labels.day(row.day)}** ・ {row.title}")  # the title names the kind
+        status = "✅ 対応済み・" if row.closed else ""
+        st.markdown(f"{status}**{labels.day(row.day)}** ・ {row.title}")  # the title names the kind
         evidence = _evidence(row.evidence)
         details = []
         if not labels.is_missing(row.p_value):
@@ -103,18 +145,31 @@ def _emerging_card(row) -> None:
         parts = evidence.get("issues") or []
         if parts:
             st.caption("内訳: " + "、".join(f"{p['label']}（{p['documents']}件）" for p in parts))
+        left, right = st.columns([3, 1])
         if isinstance(row.issue_id, str):
-            st.page_link(
+            left.page_link(
                 issue_detail.page(),
                 label=f"課題の詳細: {row.issue_label or row.issue_id}",
                 query_params={"issue": row.issue_id},
             )
+        if row.closed:
+            if right.button("未対応に戻す", key=f"reopen-{row.alert_id}"):
+                data.reopen_alerts([row.alert_id])
+                st.rerun()
+        elif right.button("対応済みにする", key=f"close-{row.alert_id}"):
+            if not closer.strip():
+                st.warning("対応済みにするには、上の「対応者」に名前を入力してください。")
+            else:
+                data.close_alerts([row.alert_id], closer)
+                st.rerun()
 
 
 def _immediate_table(frame: pd.DataFrame) -> pd.DataFrame:
     evidence = frame["evidence"].map(_evidence)
     return pd.DataFrame(
         {
+            "alert_id": frame["alert_id"],
+            "closed": frame["closed"],
             "day": frame["day"],
             "kind": frame["kind"].map(KINDS),
             "product": frame["product"].map(labels.product),

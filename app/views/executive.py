@@ -43,16 +43,18 @@ def render() -> None:
     st.caption(filters.period_caption(start, end))
 
     kpis = data.load("kpi_period", start, end)
+    weekly = data.load("kpi_weekly", start, end)
     st.subheader("サービスレベル（目標との比較）")
-    _kpi_row(kpis[~kpis["informational"]])
+    st.caption("緑は目標達成、赤は未達。小さなグラフは期間中の週ごとの推移です。")
+    _kpi_row(kpis[~kpis["informational"]], weekly)
     informational = kpis[kpis["informational"]]
     if len(informational):
         st.caption("参考指標")
-        _kpi_row(informational)
+        _kpi_row(informational, weekly)
 
     week = (max(start, end - timedelta(days=6)), end)
-    st.subheader("安全・SNS拡散の申告（直近7日）")
-    _risks(data.load("alerts", *week), week)
+    st.subheader("未対応の安全・SNS拡散アラート")
+    _risks(data.load("alerts", start, end), week)
 
     issues = data.load("issue_totals", start, end, [], [])
     st.subheader("主な課題")
@@ -71,7 +73,7 @@ def render() -> None:
     _kpi_trend(kpis, data.load("kpi_daily", start, end))
 
 
-def _kpi_row(kpis: pd.DataFrame) -> None:
+def _kpi_row(kpis: pd.DataFrame, weekly: pd.DataFrame) -> None:
     for column, kpi in zip(st.columns(max(len(kpis), 1)), kpis.itertuples(), strict=False):
         with column:
             if labels.is_missing(kpi.value):
@@ -88,9 +90,19 @@ def _kpi_row(kpis: pd.DataFrame) -> None:
                 delta_arrow="off",
                 help=labels.kpi_target(kpi.kpi, kpi.target, kpi.direction),
                 border=True,
+                chart_data=_weekly_values(weekly, kpi.kpi),
+                chart_type="line",
             )
             base = _BASE.get(kpi.kpi, "{n:,}件").format(n=int(kpi.base))
             st.caption(f"{status}・{labels.kpi_target(kpi.kpi, kpi.target, kpi.direction)}・{base}")
+
+
+def _weekly_values(weekly: pd.DataFrame, kpi: str) -> list[float] | None:
+    """The KPI's weekly values in display units (percent or seconds); None under two weeks."""
+    values = weekly.loc[weekly["kpi"] == kpi, "value"].astype(float)
+    if len(values) < 2:
+        return None
+    return [round(v if kpi in labels.SECONDS_KPIS else 100 * v, 1) for v in values]
 
 
 def _top_issues(issues: pd.DataFrame) -> None:
@@ -154,16 +166,24 @@ def _top_issues(issues: pd.DataFrame) -> None:
 
 
 def _risks(alerts: pd.DataFrame, week) -> None:
+    """Safety and SNS-threat alerts of the period nobody has closed yet, and the last week's."""
     risks = alerts[alerts["kind"].isin(list(RISK_KINDS))] if len(alerts) else alerts
-    for column, (kind, name) in zip(st.columns(len(RISK_KINDS)), RISK_KINDS.items(), strict=True):
+    if len(risks):
+        risks = risks[~risks["alert_id"].isin(data.closed_alert_ids())]
+    recent = risks[pd.to_datetime(risks["day"]).dt.date >= week[0]] if len(risks) else risks
+    columns = st.columns(2 * len(RISK_KINDS))
+    for i, (kind, name) in enumerate(RISK_KINDS.items()):
         n = int((risks["kind"] == kind).sum()) if len(risks) else 0
-        column.metric(f"{name}の申告", f"{n:,}件", border=True)
+        n_recent = int((recent["kind"] == kind).sum()) if len(recent) else 0
+        columns[2 * i].metric(f"{name}・未対応（期間）", f"{n:,}件", border=True)
+        columns[2 * i + 1].metric(f"{name}・未対応（直近7日）", f"{n_recent:,}件", border=True)
     st.caption(
-        f"{week[0]:%Y/%m/%d} 〜 {week[1]:%Y/%m/%d}。件数にかかわらずお客様相談室へ通知しています。"
+        "件数にかかわらずお客様相談室へ通知しています。対応済みにするとここから消えます"
+        f"（直近7日: {week[0]:%Y/%m/%d} 〜 {week[1]:%Y/%m/%d}）。"
     )
     for row in risks.head(LATEST_RISKS).itertuples():
         st.markdown(f"- {labels.day(row.day)} {row.title}")
-    st.page_link(alerts_page.page(), label="すべてのアラートを見る")
+    st.page_link(alerts_page.page(), label="アラートを確認して対応済みにする")
 
 
 def _movers(this_week: pd.DataFrame, last_week: pd.DataFrame, week) -> None:
@@ -221,7 +241,26 @@ def _kpi_trend(kpis: pd.DataFrame, daily: pd.DataFrame) -> None:
     shown = [kpi for kpi in kpis["kpi"] if kpi in daily.columns]
     kpi = st.selectbox("指標 (KPI)", shown, format_func=names.get, key="kpi-trend", width=320)
     target = kpis.set_index("kpi").loc[kpi]
-    chart = px.line(daily, x="day", y=kpi, markers=True, labels={"day": "日付", kpi: names[kpi]})
+    met = (
+        daily[kpi] <= target["target"]
+        if target["direction"] == "<="
+        else daily[kpi] >= target["target"]
+    )
+    shown = daily.assign(
+        status=met.map({True: "目標達成", False: "目標未達"}).where(daily[kpi].notna())
+    )
+    chart = px.line(shown, x="day", y=kpi, labels={"day": "日付", kpi: names[kpi]})
+    chart.update_traces(line_color="#888888")
+    chart.add_traces(
+        px.scatter(
+            shown.dropna(subset=["status"]),
+            x="day",
+            y=kpi,
+            color="status",
+            color_discrete_map={"目標達成": "#2ca02c", "目標未達": "#d62728"},
+            labels={"day": "日付", kpi: names[kpi], "status": "状態"},
+        ).data
+    )
     chart.add_hline(
         y=target["target"],
         line_dash="dash",
