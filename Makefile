@@ -63,10 +63,12 @@ week: $(STAMP)  ## add one more week of sample traffic after the demo's DAYS, th
 	$(MAKE) dags
 
 dags: airflow-db  ## run the real DAGs once, in order, on the inbox as it is
-	@for d in koe_ingest koe_analysis koe_marts koe_reports; do \
-		echo "== airflow dags test $$d"; \
+	@n=0; for d in koe_ingest koe_analysis koe_marts koe_reports; do \
+		n=$$((n + 1)); started=$$(date +%s); \
+		echo "== [$$n/4] airflow dags test $$d (log: $(AIRFLOW_HOME)/$$d.log)"; \
 		$(VENV)/bin/airflow dags test $$d > $(AIRFLOW_HOME)/$$d.log 2>&1 \
 			|| { tail -n 60 $(AIRFLOW_HOME)/$$d.log; echo "DAG $$d failed; full log: $(AIRFLOW_HOME)/$$d.log"; exit 1; }; \
+		echo "   $$d finished in $$(( $$(date +%s) - started )) s"; \
 	done
 	$(PY) -m warehouse describe
 

@@ -23,7 +23,8 @@ def _reader(version: tuple[int, int]) -> queries.SnapshotReader:
     return queries.SnapshotReader()
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+# The first run of a query on a new snapshot can take a few seconds on a large warehouse: say so.
+@st.cache_data(max_entries=256, show_spinner="ウェアハウスを集計しています…", show_time=True)
 def _cached(name: str, version: tuple[int, int], args: tuple[Any, ...]) -> Any:
     # One cursor per call: Streamlit runs each browser session in its own thread.
     cursor = _reader(version).cursor()

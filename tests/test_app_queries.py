@@ -366,6 +366,33 @@ def test_issue_timeline_and_breakdown_of_the_login_issue(con):
     breakdown = queries.issue_breakdown(con, "iss-login")
     assert counts(breakdown, key="channel") == {"sns": 4, "call": 2, "email": 2, "form": 2}
     assert set(breakdown["product"]) == {APP}
+    # 08-10 and 08-11 only: sns, call, email; sns, form.
+    two_days = queries.issue_breakdown(con, "iss-login", AUG(10), AUG(11))
+    assert counts(two_days, key="channel") == {"sns": 2, "call": 1, "email": 1, "form": 1}
+
+
+def test_related_issues_share_customers_or_keywords(tmp_path):
+    snapshot = build_fixture_warehouse(tmp_path / "related.duckdb")
+    with duckdb.connect(str(snapshot)) as con:
+        assert queries.related_issues(con, "iss-battery").empty  # nothing shared in the fixture
+        # One customer reports a login problem too, and the refund issue learns a battery word.
+        [(customer,)] = con.execute(
+            "SELECT customer_id FROM marts.feedback WHERE issue_id = 'iss-battery'"
+            " AND customer_id IS NOT NULL ORDER BY feedback_id LIMIT 1"
+        ).fetchall()
+        con.execute(
+            "UPDATE marts.feedback SET customer_id = ? WHERE feedback_id = (SELECT min(feedback_id)"
+            " FROM marts.feedback WHERE issue_id = 'iss-login')",
+            [customer],
+        )
+        con.execute(
+            "UPDATE marts.issues SET keywords = list_append(keywords, '充電')"
+            " WHERE issue_id = 'iss-refund'"
+        )
+        related = queries.related_issues(con, "iss-battery")
+    assert related["issue_id"].tolist() == ["iss-login", "iss-refund"]
+    assert related["shared_customers"].tolist() == [1, 0]
+    assert list(related["shared_keywords"].iloc[1]) == ["充電"]
 
 
 # --- agent QA -------------------------------------------------------------------------------
@@ -565,6 +592,7 @@ def test_every_query_runs_on_the_marts_the_pipeline_builds(empty_real_snapshot):
             queries.issue_examples(con, "__unclassified__"),
             queries.issue_timeline(con, "__unclassified__"),
             queries.issue_breakdown(con, "__unclassified__"),
+            queries.related_issues(con, "iss-battery"),
             queries.qa_findings(con, FIRST, LAST, ["forbidden_phrase"]),
             queries.qa_agents(con, FIRST, LAST),
             queries.qa_weekly(con, FIRST, LAST),

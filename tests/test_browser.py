@@ -184,6 +184,7 @@ def test_issue_detail_names_the_top_root_cause_and_key_phrases(page, app_server)
     # 13 of the 14 battery reports are about the watch; 9 of the other 32 complaints are.
     _see(page, "第1候補: 製品 = KW-3 スマートウォッチ（この課題の93%・他の苦情の28%・リフト 3.3")
     _see(page, "よく一緒に出る表現")
+    _see(page, "関連する課題")
     _finish(page, "issue-root-causes")
 
 

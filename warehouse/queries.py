@@ -291,9 +291,20 @@ def issue_timeline(con: duckdb.DuckDBPyConnection, issue_id: str) -> pd.DataFram
     return _frame(con, "issue_timeline", issue_id=str(issue_id))
 
 
-def issue_breakdown(con: duckdb.DuckDBPyConnection, issue_id: str) -> pd.DataFrame:
-    """Per channel and product: feedback_count, negative_count of the issue."""
-    return _frame(con, "issue_breakdown", issue_id=str(issue_id))
+def issue_breakdown(
+    con: duckdb.DuckDBPyConnection,
+    issue_id: str,
+    start: date = date.min,
+    end: date = date.max,
+) -> pd.DataFrame:
+    """Per channel and product: feedback_count, negative_count of the issue on start..end."""
+    return _frame(con, "issue_breakdown", issue_id=str(issue_id), start=start, end=end)
+
+
+def related_issues(con: duckdb.DuckDBPyConnection, issue_id: str, limit: int = 5) -> pd.DataFrame:
+    """Issues the same customers also reported, or that share keywords with `issue_id`:
+    issue_id, label, feedback_count, top_product, shared_customers, shared_keywords."""
+    return _frame(con, "related_issues", issue_id=str(issue_id), limit=int(limit))
 
 
 # --- agent QA -------------------------------------------------------------------------------

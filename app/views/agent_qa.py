@@ -95,6 +95,13 @@ def render() -> None:
                     ),
                 },
             )
+            st.download_button(
+                "CSVをダウンロード",
+                labels.csv_bytes(per_agent),
+                file_name=labels.csv_name("agent_qa_by_agent", (start, end)),
+                mime="text/csv",
+                key="qa-agents-csv",
+            )
 
     _weekly_trend(data.load("qa_weekly", start, end), teams, agents)
 

@@ -1,6 +1,6 @@
-"""課題の詳細: one issue's label, keywords, masked representative examples, timeline, its
-channel / product breakdown, and its root-cause candidates and key phrases. The issue comes from
-`?issue=<issue_id>` or the picker.
+"""課題の詳細: one issue's label, keywords, masked representative examples, timeline (the chosen
+period shaded), its channel / product breakdown over the period, root-cause candidates, key
+phrases, related issues and lineage. The issue comes from `?issue=<issue_id>` or the picker.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from app import data, labels
+from app import data, filters, labels
 
 EXAMPLES = 8
 
@@ -61,13 +61,19 @@ def render() -> None:
     st.subheader("代表的なお問い合わせ（個人情報はマスク済み）")
     _examples(data.load("issue_examples", issue_id, EXAMPLES))
 
+    chosen = filters.period()
     left, right = st.columns(2)
     with left:
-        st.subheader("件数の推移（全期間）")
-        _timeline(data.load("issue_timeline", issue_id))
+        st.subheader("件数の推移（全期間、選択期間を網掛け）")
+        _timeline(data.load("issue_timeline", issue_id), chosen)
     with right:
-        st.subheader("チャネル・製品別（全期間）")
-        _breakdown(data.load("issue_breakdown", issue_id))
+        if chosen:
+            st.subheader("チャネル・製品別（選択期間）")
+            st.caption(filters.period_caption(*chosen))
+            _breakdown(data.load("issue_breakdown", issue_id, *chosen), chosen)
+        else:
+            st.subheader("チャネル・製品別（全期間）")
+            _breakdown(data.load("issue_breakdown", issue_id), None)
 
     causes = data.load("issue_root_causes", issue_id)
     st.subheader("原因の候補")
@@ -78,6 +84,9 @@ def render() -> None:
     _root_causes(causes[causes["attribute"] != "phrase"], "root-causes")
     st.subheader("よく一緒に出る表現")
     _root_causes(causes[causes["attribute"] == "phrase"], "key-phrases")
+
+    st.subheader("関連する課題")
+    _related(data.load("related_issues", issue_id))
 
     st.subheader("課題の変遷")
     _lineage(data.load("issue_lineage", issue_id), issue_id)
@@ -121,7 +130,7 @@ def _examples(examples: pd.DataFrame) -> None:
             st.text(example.text_masked)
 
 
-def _timeline(timeline: pd.DataFrame) -> None:
+def _timeline(timeline: pd.DataFrame, chosen) -> None:
     if timeline.empty:
         st.info("件数の記録がありません。")
         return
@@ -138,14 +147,22 @@ def _timeline(timeline: pd.DataFrame) -> None:
         color_discrete_map={"ネガティブ": "#d62728", "その他": "#9ecae1"},
         labels={"day": "日付", "n": "件数", "kind": ""},
     )
+    if chosen:
+        chart.add_vrect(
+            x0=pd.Timestamp(chosen[0]) - pd.Timedelta(hours=12),
+            x1=pd.Timestamp(chosen[1]) + pd.Timedelta(hours=12),
+            fillcolor="#ffd966",
+            opacity=0.25,
+            line_width=0,
+        )
     chart.update_layout(height=320, margin=dict(t=10, b=10))
     chart.update_xaxes(tickformat="%m/%d")
     st.plotly_chart(chart, key="issue-timeline")
 
 
-def _breakdown(breakdown: pd.DataFrame) -> None:
+def _breakdown(breakdown: pd.DataFrame, chosen) -> None:
     if breakdown.empty:
-        st.info("内訳の記録がありません。")
+        st.info("この期間のお問い合わせはありません。" if chosen else "内訳の記録がありません。")
         return
     table = breakdown.assign(
         channel=breakdown["channel"].map(labels.channel),
@@ -171,6 +188,32 @@ def _breakdown(breakdown: pd.DataFrame) -> None:
             "negative_count": st.column_config.NumberColumn("ネガティブ件数"),
         },
     )
+    st.download_button(
+        "CSVをダウンロード",
+        labels.csv_bytes(table),
+        file_name=labels.csv_name("issue_breakdown", chosen),
+        mime="text/csv",
+        key="breakdown-csv",
+    )
+
+
+def _related(related: pd.DataFrame) -> None:
+    if related.empty:
+        st.info("同じお客様からの申告やキーワードを共有する課題はありません。")
+        return
+    st.caption("同じお客様が申告した課題、キーワードを共有する課題の順です。")
+    for row in related.itertuples():
+        reasons = []
+        if row.shared_customers:
+            reasons.append(f"同じお客様 {row.shared_customers}人")
+        if len(row.shared_keywords):
+            reasons.append("共通のキーワード: " + labels.words(row.shared_keywords))
+        st.page_link(
+            page(),
+            label=f"{row.label}（{row.feedback_count}件・{labels.product(row.top_product)}）"
+            f" — {'・'.join(reasons)}",
+            query_params={"issue": row.issue_id},
+        )
 
 
 def _root_causes(causes: pd.DataFrame, key: str) -> None:
