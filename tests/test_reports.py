@@ -200,3 +200,15 @@ def test_a_bad_mapping_file_is_a_clear_error(copy, tmp_path, text, message):
         reports.product_teams(con, mapping)
     with connect(warehouse) as con, pytest.raises(FileNotFoundError):
         reports.product_teams(con, Path(tmp_path / "missing.csv"))
+
+
+def test_a_cause_absent_from_the_other_complaints_has_no_lift_to_print():
+    from collections import namedtuple
+
+    cause = namedtuple("Cause", "attribute value lift")
+    assert reports._cause_text(cause("lot", "L2608B", float("nan"))) == (
+        "ロット: L2608B（他の苦情にはなし）"
+    )
+    assert reports._cause_text(cause("app_version", "3.2.1", 1.94)) == (
+        "アプリバージョン: 3.2.1（1.9倍）"
+    )

@@ -290,9 +290,9 @@ def _shorten(text: str | None) -> str:
 
 
 def _cause_text(row) -> str:
-    return (
-        f"{ATTRIBUTE_NAMES_JA.get(row.attribute, row.attribute)}: {row.value}（{row.lift:.1f}倍）"
-    )
+    # No lift when none of the other complaints has the value (stored as NULL, read as NaN).
+    lift = "他の苦情にはなし" if pd.isna(row.lift) else f"{row.lift:.1f}倍"
+    return f"{ATTRIBUTE_NAMES_JA.get(row.attribute, row.attribute)}: {row.value}（{lift}）"
 
 
 def issue_csv(report: WeeklyReport) -> str:
