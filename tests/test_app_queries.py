@@ -271,6 +271,13 @@ def test_volume_daily_counts_feedback_per_channel_and_day(con):
     assert int(volume["feedback_count"].sum()) == 48
     aug10 = volume[volume["day"].dt.date == AUG(10)]
     assert counts(aug10, key="channel") == {"call": 1, "email": 2, "sns": 1}
+    from tests.fixtures_warehouse import feedback_frame
+
+    feedback = feedback_frame()
+    assert int(volume["negative_count"].sum()) == int((feedback["sentiment"] == "negative").sum())
+    assert int(volume["complaint_count"].sum()) == int(
+        (feedback["issue_id"].fillna("") != "__not_complaint__").sum()
+    )
 
 
 def test_issue_trend_counts_feedback_per_issue_and_day(con):

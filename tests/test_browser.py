@@ -89,9 +89,9 @@ def test_executive_page_shows_kpis_against_targets_and_top_issues(page, app_serv
     _see(page, "❌ 目標未達・目標 90.0% 以上・応答 51件")
     _see(page, "バッテリーの減りが早い（14件・ネガティブ 86%）")
     _see(page, "未分類（どの課題にも当てはまらないお問い合わせ）: 5件（全体 48件の 10%）")
-    _see(page, "お問い合わせ件数の推移")
+    _see(page, "苦情件数とネガティブ比率の推移")
     _see(page, "サービスレベルの推移（日次）")
-    assert _charts(page, 3) == 3
+    assert _charts(page, 4) == 4  # top issues, complaints, negative share, KPI trend
     # The last 7 days (08-10 to 08-16): one safety report, the login issue grew from 1 to 9.
     safety = (
         page.locator('[data-testid="stMetric"]').filter(has_text="安全・未対応（直近7日）").first

@@ -121,7 +121,8 @@ def kpi_daily(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.Data
 
 
 def volume_daily(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.DataFrame:
-    """Feedback count per day and channel (all issues, 未分類 included)."""
+    """Per day and channel: feedback_count (all issues, 未分類 included), complaint_count (all but
+    苦情以外) and negative_count."""
     return _frame(con, "volume_daily", start=start, end=end)
 
 

@@ -19,6 +19,7 @@ TOP_ISSUES = 10
 MOVERS = 5
 RISK_KINDS = {"safety": "安全", "sns_threat": "SNS拡散"}
 LATEST_RISKS = 5
+WEEKLY_FROM_DAYS = 42  # longer periods show the negative share per week: daily shares are noisy
 
 # What each KPI's period value is computed over, for the caption under its metric.
 _BASE = {
@@ -66,8 +67,8 @@ def render() -> None:
         data.load("issue_totals", *week, [], []), data.load("issue_totals", *before, [], []), week
     )
 
-    st.subheader("お問い合わせ件数の推移")
-    _volume(data.load("volume_daily", start, end))
+    st.subheader("苦情件数とネガティブ比率の推移")
+    _volume(data.load("volume_daily", start, end), (end - start).days >= WEEKLY_FROM_DAYS)
 
     st.subheader("サービスレベルの推移（日次）")
     _kpi_trend(kpis, data.load("kpi_daily", start, end))
@@ -216,21 +217,43 @@ def _movers(this_week: pd.DataFrame, last_week: pd.DataFrame, week) -> None:
     )
 
 
-def _volume(volume: pd.DataFrame) -> None:
+def _volume(volume: pd.DataFrame, weekly: bool) -> None:
+    """Complaints per day by channel, and the share of all feedback that was negative."""
     if volume.empty:
         st.info("この期間のお問い合わせはありません。")
         return
     volume = volume.assign(channel=volume["channel"].map(labels.channel))
+    left, right = st.columns([3, 2])
     chart = px.bar(
         volume,
         x="day",
-        y="feedback_count",
+        y="complaint_count",
         color="channel",
-        labels={"day": "日付", "feedback_count": "件数", "channel": "チャネル"},
+        labels={"day": "日付", "complaint_count": "苦情件数", "channel": "チャネル"},
     )
     chart.update_layout(height=320, margin=dict(t=10, b=10), bargap=0.2)
     chart.update_xaxes(tickformat="%m/%d")
-    st.plotly_chart(chart, key="volume-chart")
+    left.plotly_chart(chart, key="volume-chart")
+
+    grain = "W-SUN" if weekly else "D"
+    share = volume.groupby(pd.to_datetime(volume["day"]).dt.to_period(grain).dt.start_time)[
+        ["feedback_count", "negative_count"]
+    ].sum()
+    share = share.assign(negative_share=share["negative_count"] / share["feedback_count"])
+    line = px.line(
+        share.reset_index(names="day"),
+        x="day",
+        y="negative_share",
+        markers=True,
+        labels={"day": "週（月曜）" if weekly else "日付", "negative_share": "ネガティブ比率"},
+    )
+    line.update_yaxes(tickformat=".0%", rangemode="tozero")
+    line.update_layout(height=320, margin=dict(t=10, b=10))
+    line.update_xaxes(tickformat="%m/%d")
+    right.plotly_chart(line, key="negative-share-chart")
+    right.caption(
+        ("週ごと" if weekly else "日ごと") + "の、お問い合わせ全体に占めるネガティブの割合。"
+    )
 
 
 def _kpi_trend(kpis: pd.DataFrame, daily: pd.DataFrame) -> None:
