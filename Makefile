@@ -13,7 +13,7 @@ SAMPLE_START := 2026-08-01
 PORT ?= 8501
 BENCH_DOCS ?= 1200
 
-export PYTHONPATH := $(CURDIR):$(CURDIR)/dags
+export PYTHONPATH := $(CURDIR)
 export KOE_INBOX ?= $(CURDIR)/data/inbox
 export KOE_WAREHOUSE ?= $(CURDIR)/data/warehouse.duckdb
 export AIRFLOW_HOME := $(CURDIR)/.airflow
@@ -49,7 +49,7 @@ chromium:  ## Debian's Chromium for the browser tests (Playwright's own download
 	fi
 
 sample: $(STAMP)  ## deterministic sample inbox (DAYS, PER_DAY, SEED)
-	$(PY) -m ingest.sample --out $(KOE_INBOX) --days $(DAYS) --per-day $(PER_DAY) --seed $(SEED)
+	$(PY) -m sample --out $(KOE_INBOX) --days $(DAYS) --per-day $(PER_DAY) --seed $(SEED)
 
 airflow-db: $(STAMP)
 	@mkdir -p $(AIRFLOW_HOME)
@@ -58,7 +58,7 @@ airflow-db: $(STAMP)
 pipeline: sample dags  ## regenerate the sample inbox and run the real DAGs on it
 
 week: $(STAMP)  ## add one more week of sample traffic after the demo's DAYS, then run the DAGs
-	$(PY) -m ingest.sample --out $(KOE_INBOX) --append --days 7 --per-day $(PER_DAY) \
+	$(PY) -m sample --out $(KOE_INBOX) --append --days 7 --per-day $(PER_DAY) \
 		--seed $$(( $(SEED) + 1 )) --start $$(date -d "$(SAMPLE_START) + $(DAYS) days" +%F)
 	$(MAKE) dags
 

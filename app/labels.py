@@ -9,49 +9,35 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from nlp.root_cause import ATTRIBUTE_NAMES_JA
-
-CHANNELS = {"call": "電話", "email": "メール", "form": "Webフォーム", "sns": "SNS"}
-
-QA_CHECKS = {
-    "forbidden_phrase": "禁止表現",
-    "internal_contact": "内線・直通番号の案内",
-    "escalation_request": "上席対応の要求",
-    "long_hold_without_report": "長時間保留（途中報告なし）",
-}
-
-SENTIMENTS = {"negative": "ネガティブ", "neutral": "中立", "positive": "ポジティブ"}
-
-FLAGS = {
-    "sns_threat": "SNS拡散の示唆",
-    "escalation_demand": "上席対応の要求",
-    "legal_threat": "法的措置の示唆",
-    "safety": "安全上の懸念",
-    "churn": "解約・離反の示唆",
-    "refund_request": "返金要求",
-}
+from koe.vocabulary import (
+    CHANNELS,
+    FLAGS,
+    KPIS,
+    NO_PRODUCT,
+    QA_CHECKS,
+    ROOT_CAUSE_ATTRIBUTES,
+    SENTIMENTS,
+    name_of,
+)
 
 # KPIs whose value is a duration in seconds; every other KPI is a share shown in percent.
-SECONDS_KPIS = {"avg_speed_of_answer_s"}
-
-
-ROOT_CAUSE_ATTRIBUTES = ATTRIBUTE_NAMES_JA
+SECONDS_KPIS = {k.code for k in KPIS if k.unit == "seconds"}
 
 
 def root_cause_attribute(value: str | None) -> str:
-    return ROOT_CAUSE_ATTRIBUTES.get(value, value or "不明")
+    return name_of(ROOT_CAUSE_ATTRIBUTES, value)
 
 
 def channel(value: str | None) -> str:
-    return CHANNELS.get(value, value or "不明")
+    return name_of(CHANNELS, value)
 
 
 def qa_check(value: str | None) -> str:
-    return QA_CHECKS.get(value, value or "不明")
+    return name_of(QA_CHECKS, value)
 
 
 def product(value: str | None) -> str:
-    return value if isinstance(value, str) and value else "製品不明"
+    return value if isinstance(value, str) and value else NO_PRODUCT
 
 
 def is_missing(value: object) -> bool:
@@ -107,7 +93,7 @@ def flag_names(value: object) -> str:
     """Risk flags (list or array from DuckDB) in Japanese, comma-joined; "" when none."""
     if value is None or isinstance(value, float | str):
         return ""
-    return "、".join(FLAGS.get(str(flag), str(flag)) for flag in value)
+    return "、".join(name_of(FLAGS, str(flag)) for flag in value)
 
 
 def sentiment(value: object) -> str:

@@ -6,8 +6,9 @@ Runs whenever `koe_ingest` has updated the raw tables (Asset `koe://warehouse/ra
 1. **analyze_new_feedback** — sentiment, risk flags and keywords for every original whose current
    text has no analysis yet, and its sentence embedding (cached by content hash, so unchanged text
    is never embedded twice).
-2. **cluster_issues** — clusters all originals into recurring issues and replaces the issue
-   tables in one transaction; the same data gives the same issues and ids.
+2. **update_issues** — brings the issue catalogue up to date (new feedback joins the known
+   issues, or everything is re-clustered when the complaints have grown enough) and replaces the
+   issue tables in one transaction; the same data gives the same issues and ids.
 3. **review_calls** — agent QA (prohibited phrases, internal-contact disclosure, escalation
    demands, long holds without an intermediate report) for calls not reviewed yet.
 
@@ -16,13 +17,13 @@ starts from a consistent state.
 """
 
 from airflow.sdk import dag, task
-from koe_assets import ANALYSIS, RAW_FEEDBACK
-from koe_settings import DEFAULT_ARGS, START_DATE
+
+from pipeline.dag_defaults import ANALYSIS, DEFAULT_ARGS, RAW_FEEDBACK, START_DATE
 
 
 @task
 def analyze_new_feedback() -> dict:
-    from warehouse.steps import analyze_new_feedback as step
+    from pipeline.analysis import analyze_new_feedback as step
 
     counts = step()
     print(f"analyze_new_feedback: {counts}")
@@ -30,17 +31,17 @@ def analyze_new_feedback() -> dict:
 
 
 @task
-def cluster_issues() -> dict:
-    from warehouse.steps import cluster_issues as step
+def update_issues() -> dict:
+    from pipeline.analysis import update_issues as step
 
     counts = step()
-    print(f"cluster_issues: {counts}")
+    print(f"update_issues: {counts}")
     return counts
 
 
 @task(outlets=[ANALYSIS])
 def review_calls() -> dict:
-    from warehouse.steps import review_calls as step
+    from pipeline.analysis import review_calls as step
 
     counts = step()
     print(f"review_calls: {counts}")
@@ -59,7 +60,7 @@ def review_calls() -> dict:
     tags=["koe", "nlp"],
 )
 def koe_analysis():
-    analyze_new_feedback() >> cluster_issues() >> review_calls()
+    analyze_new_feedback() >> update_issues() >> review_calls()
 
 
 koe_analysis()

@@ -8,18 +8,16 @@ rows reach the warehouse; unreadable records land in `raw.quarantine` with a rea
 """
 
 from airflow.sdk import dag, task
-from koe_assets import RAW_FEEDBACK
-from koe_settings import DEFAULT_ARGS, START_DATE, inbox_path
 
-CHANNELS = ("call", "email", "form", "sns")
+from pipeline.dag_defaults import CHANNELS, DEFAULT_ARGS, RAW_FEEDBACK, START_DATE
 
 
 @task(outlets=[RAW_FEEDBACK])
 def ingest_channel(channel: str) -> dict:
     """Load every new or changed file of one channel; returns counts for the log and XCom."""
-    from warehouse.steps import ingest_channel as step
+    from pipeline.ingest import ingest_channel as step
 
-    counts = step(channel, inbox_path())
+    counts = step(channel)
     print(f"ingest {channel}: {counts}")
     return counts
 

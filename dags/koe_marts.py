@@ -16,24 +16,22 @@ Runs whenever `koe_analysis` has updated the analysis tables (Asset `koe://wareh
 """
 
 from airflow.sdk import dag, task
-from koe_assets import ANALYSIS, MARTS
-from koe_settings import DEFAULT_ARGS, START_DATE
+
+from pipeline.dag_defaults import ANALYSIS, DEFAULT_ARGS, MARTS, START_DATE
 
 
 @task
 def build_marts() -> dict:
-    from warehouse.db import connect
-    from warehouse.marts import build_marts as build
+    from pipeline.marts import build_marts as build
 
-    with connect() as con:
-        counts = build(con)
+    counts = build()
     print(f"build_marts: {counts}")
     return counts
 
 
 @task
 def find_insights() -> dict:
-    from warehouse.steps import find_insights as find
+    from pipeline.marts import find_insights as find
 
     found = find()
     print(f"find_insights: {found}")
@@ -42,7 +40,7 @@ def find_insights() -> dict:
 
 @task(outlets=[MARTS])
 def publish_snapshot() -> str:
-    from warehouse.snapshot import publish_snapshot as publish
+    from pipeline.marts import publish_snapshot as publish
 
     snapshot = str(publish())
     print(f"published {snapshot}")
@@ -51,7 +49,7 @@ def publish_snapshot() -> str:
 
 @task
 def deliver_alerts() -> dict:
-    from warehouse.steps import deliver_alerts as deliver
+    from pipeline.marts import deliver_alerts as deliver
 
     sent = deliver()
     print(f"deliver_alerts: {sent}")

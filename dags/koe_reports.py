@@ -13,12 +13,13 @@ Runs every Monday at 06:00 JST, after the week it reports on has ended.
 
 from airflow.sdk import dag, task
 from airflow.timetables.trigger import CronTriggerTimetable
-from koe_settings import DEFAULT_ARGS, START_DATE
+
+from pipeline.dag_defaults import DEFAULT_ARGS, START_DATE
 
 
 @task
 def write_weekly_reports() -> dict:
-    from warehouse.steps import write_weekly_reports as write
+    from pipeline.reports import write_weekly_reports as write
 
     written = write()
     print(f"write_weekly_reports: {written}")
@@ -27,7 +28,7 @@ def write_weekly_reports() -> dict:
 
 @task
 def publish_snapshot() -> str:
-    from warehouse.snapshot import publish_snapshot as publish
+    from pipeline.reports import publish_snapshot as publish
 
     snapshot = str(publish())
     print(f"published {snapshot}")

@@ -89,7 +89,7 @@ def _timed(name: str, docs: int, work: Callable[[], object]) -> tuple[Stage, obj
 
 
 def generate(out: Path, docs: int, seed: int) -> None:
-    from ingest.sample import generate as write_sample
+    from sample import generate as write_sample
 
     write_sample(out, days=DAYS, per_day=max(4, math.ceil(docs / DAYS)), seed=seed)
 
@@ -97,10 +97,13 @@ def generate(out: Path, docs: int, seed: int) -> None:
 def run(docs: int, seed: int, workdir: Path) -> tuple[list[Stage], Stage]:
     from ingest.inbox import list_sources, read_source
     from nlp import sentiment_model
+    from nlp.analysis import analyze_texts
     from nlp.embed import embed, load_embedder, model_id
+    from nlp.feedback import FeedbackText, is_complaint
+    from nlp.issues.catalogue import find_issues
     from nlp.masking import mask_read_result
-    from nlp.pipeline import FeedbackText, analyze_texts, cluster_issues, is_complaint
-    from warehouse import analysis, steps
+    from pipeline.local import run_all
+    from warehouse import analysis, issues
     from warehouse.db import apply_schema, connect
     from warehouse.load import SourceLoad, load_in_batches
     from warehouse.marts import build_marts
@@ -165,7 +168,7 @@ def run(docs: int, seed: int, workdir: Path) -> tuple[list[Stage], Stage]:
         replace(item, complaint=is_complaint(r.sentiment, r.flags), terms=r.terms)
         for item, r in zip(items, results, strict=True)
     ]
-    stage, clustering = _timed("cluster + label", n, lambda: cluster_issues(items, matrix))
+    stage, clustering = _timed("cluster + label", n, lambda: find_issues(items, matrix))
     stages.append(stage)
 
     def load():
@@ -180,11 +183,7 @@ def run(docs: int, seed: int, workdir: Path) -> tuple[list[Stage], Stage]:
                 ),
             )
             analysis.save_embeddings(con, "bench", vectors)
-            analysis.replace_issues(
-                con,
-                steps._issues_frame(clustering.issues),
-                steps._assignment_frame(clustering.assignment),
-            )
+            issues.replace_issues(con, clustering.issues, clustering.assignment)
             build_marts(con)
 
     stage, _ = _timed("load (DuckDB + marts)", n, load)
@@ -192,7 +191,7 @@ def run(docs: int, seed: int, workdir: Path) -> tuple[list[Stage], Stage]:
 
     def end_to_end():
         # The model and the classifier are in memory already (the one-off costs above).
-        steps.run_all(inbox, workdir / "e2e.duckdb")
+        run_all(inbox, workdir / "e2e.duckdb")
 
     e2e, _ = _timed("end to end (pipeline steps)", n, end_to_end)
     return stages, e2e, one_off

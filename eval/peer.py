@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nlp.issues import issue_terms
+from nlp.issues.model import issue_terms
 
 RANDOM_STATE = 42
 

@@ -132,10 +132,10 @@ def true_product(item: LabelledText, catalog: Catalog) -> str:
 
 
 def _koe_run(feedback, matrix, truth, products) -> ClusterRun:
-    from nlp.pipeline import cluster_issues
+    from nlp.issues.catalogue import find_issues
 
     started = time.perf_counter()
-    clustering = cluster_issues(feedback, matrix)
+    clustering = find_issues(feedback, matrix)
     seconds = time.perf_counter() - started
     # koe's answer per document: an issue, "not a complaint", or unclassified (None).
     found = [
@@ -162,9 +162,9 @@ class KoeAnalysis:
 
 def analyse(texts, masked, matrix, embedder, model_key, catalog) -> KoeAnalysis:
     """Run koe's analysis the way the pipeline does: sentiment, flags, then issues of complaints."""
+    from nlp.feedback import FeedbackText, is_complaint
     from nlp.flags import detect_flags
-    from nlp.issues import issue_terms
-    from nlp.pipeline import FeedbackText, is_complaint
+    from nlp.issues.model import issue_terms
     from nlp.sentiment_model import trained_classifier
 
     sentiments = [s.label for s in trained_classifier(embedder, model_key).predict(masked, matrix)]
@@ -203,8 +203,8 @@ def evaluate(
     catalog: Catalog | None = None,
 ) -> Report:
     """Measure koe on ``texts`` and ``calls``; ``model`` names the embedder (default: koe's)."""
+    from koe.vocabulary import FLAGS
     from nlp.embed import embed, load_embedder, model_id
-    from nlp.flags import FLAGS
     from nlp.pii import PII_TYPES, find_pii, mask
 
     catalog = catalog or load_catalog()
@@ -231,7 +231,7 @@ def evaluate(
             [t.sentiment for t in texts], koe.sentiments, catalog.sentiments
         ),
         flags=detections(
-            FLAGS, [t.flags for t in texts], koe.flags, [t.decoy_flags for t in texts]
+            tuple(FLAGS), [t.flags for t in texts], koe.flags, [t.decoy_flags for t in texts]
         ),
         pii=pii_scores(
             [t.id for t in texts],
@@ -284,7 +284,7 @@ def _qa(calls: Sequence[LabelledCall], catalog: Catalog) -> list[Detection]:
     found = {}
     for call in result.calls:
         review = review_call(call)
-        found[call.call_id] = {f.check_name for f in review.all_findings}
+        found[call.call_id] = review.checks_failed
     return detections(
         catalog.qa_checks,
         [c.checks for c in calls],

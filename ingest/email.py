@@ -16,7 +16,6 @@ listed support address, i.e. support wrote first and the customer answered).
 from __future__ import annotations
 
 import mailbox
-import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -37,7 +36,6 @@ from ingest.records import Feedback, Quarantined, ReadResult, stable_id
 from ingest.timeparse import as_aware, parse_timestamp
 
 CHANNEL = "email"
-SUPPORT_ADDRESSES_ENV = "KOE_SUPPORT_ADDRESSES"
 _MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
 _NAME_AND_ADDRESS = re.compile(r"^(?P<name>.*?)\s*<(?P<address>[^<>\s]+@[^<>\s]+)>\s*$")
 
@@ -105,17 +103,12 @@ class Threads:
         return earliest
 
 
-def support_addresses_from_env() -> tuple[str, ...]:
-    """Addresses and ``@domain`` entries listed in ``KOE_SUPPORT_ADDRESSES``."""
-    listed = os.environ.get(SUPPORT_ADDRESSES_ENV, "")
-    return tuple(entry.strip().lower() for entry in listed.split(",") if entry.strip())
-
-
-def index_threads(paths: Iterable[Path], support_addresses: Iterable[str] | None = None) -> Threads:
+def index_threads(paths: Iterable[Path], support_addresses: Iterable[str] = ()) -> Threads:
     """Read the headers of every message in ``paths`` (``.eml``/``.mbox``) into a ``Threads``.
 
     Unreadable files and messages are skipped here; ``read_email`` quarantines them.
-    ``support_addresses`` defaults to ``KOE_SUPPORT_ADDRESSES``.
+    ``support_addresses`` (addresses or ``@domain`` entries) name the support office, whose
+    replies are first responses.
     """
     envelopes: dict[str, Envelope] = {}
     for path in paths:
@@ -127,8 +120,7 @@ def index_threads(paths: Iterable[Path], support_addresses: Iterable[str] | None
             envelope = _envelope(BytesHeaderParser(policy=_PARSE_POLICY).parsebytes(data))
             if envelope.message_id is not None:
                 envelopes.setdefault(envelope.message_id, envelope)
-    listed = support_addresses_from_env() if support_addresses is None else support_addresses
-    return Threads(envelopes, tuple(a.strip().lower() for a in listed if a.strip()))
+    return Threads(envelopes, tuple(a.strip().lower() for a in support_addresses if a.strip()))
 
 
 def first_responses(paths: Iterable[Path]) -> dict[str, datetime]:

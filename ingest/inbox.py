@@ -7,13 +7,14 @@ files beside them (such as the sample generator's ``ground_truth.json``) are not
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from ingest.calls import read_calls
-from ingest.email import Threads, index_threads, read_email, support_addresses_from_env
+from ingest.email import Threads, index_threads, read_email
 from ingest.fields import excerpt
 from ingest.forms import read_forms
 from ingest.records import Quarantined, ReadResult
@@ -63,11 +64,32 @@ def list_sources(inbox: Path) -> list[SourceFile]:
     return sorted(sources, key=lambda source: source.rel)
 
 
-def read_source(source: SourceFile, inbox: Path) -> ReadResult:
+def source_version(source: SourceFile, result: ReadResult) -> str:
+    """The manifest version of a source: its hash, plus, for mail, the support replies found for it.
+
+    A support reply often arrives in a later file than the customer's message. Its first-response
+    time belongs to the earlier file's rows, so that file must load again when a reply appears,
+    although its bytes did not change.
+    """
+    replies = sorted(
+        (f.source_key, f.first_response_at.isoformat())
+        for f in result.feedback
+        if f.first_response_at is not None
+    )
+    if not replies:
+        return source.sha256
+    digest = hashlib.sha256(json.dumps(replies).encode("utf-8")).hexdigest()[:16]
+    return f"{source.sha256}+replies:{digest}"
+
+
+def read_source(
+    source: SourceFile, inbox: Path, support_addresses: tuple[str, ...] = ()
+) -> ReadResult:
     """Read one source file with its channel's reader.
 
     Mail is read against a thread index of the whole ``email/`` folder so a support reply in
-    one file sets ``first_response_at`` on the customer's message in another.
+    one file sets ``first_response_at`` on the customer's message in another; replies from
+    ``support_addresses`` (``$KOE_SUPPORT_ADDRESSES``) count as the support's.
     """
     suffix = source.path.suffix.lower()
     reader = READERS.get((source.channel, suffix))
@@ -78,7 +100,7 @@ def read_source(source: SourceFile, inbox: Path) -> ReadResult:
             quarantine=[Quarantined(source.channel, source.rel, None, reason, _head(source.path))]
         )
     if source.channel == "email":
-        return read_email(source.path, source.rel, threads=_email_threads(inbox))
+        return read_email(source.path, source.rel, threads=_email_threads(inbox, support_addresses))
     return reader(source.path, source.rel)
 
 
@@ -110,12 +132,12 @@ def _head(path: Path) -> str:
         return ""
 
 
-def _email_threads(inbox: Path) -> Threads:
+def _email_threads(inbox: Path, support_addresses: tuple[str, ...]) -> Threads:
     files = [p for p in _channel_files(inbox / "email") if p.suffix.lower() in (".eml", ".mbox")]
     # Reading a folder of mail calls this once per file; the fingerprint lets them share one index
     # while any change to the folder (or the support list) builds a fresh one.
     fingerprint = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
-    return _cached_threads(fingerprint, support_addresses_from_env())
+    return _cached_threads(fingerprint, support_addresses)
 
 
 @lru_cache(maxsize=4)

@@ -10,8 +10,6 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
-CHANNELS = ("call", "email", "form", "sns")
-
 
 def stable_id(*parts: object) -> str:
     """A deterministic 16-hex-digit key from a record's natural key (channel + source identity)."""
@@ -29,7 +27,7 @@ class Feedback:
     """One piece of customer voice: a call's customer turns, an email, a form entry or a post."""
 
     feedback_id: str  # stable_id(channel, source_key)
-    channel: str  # one of CHANNELS
+    channel: str  # a code of koe.vocabulary.CHANNELS
     source_key: str  # natural key inside the channel: call_id, Message-ID, submission id, post_id
     source_file: str  # path relative to the inbox root, e.g. "email/2026-08.mbox"
     source_line: int | None  # 1-based line (jsonl/csv), message index (mbox) or None

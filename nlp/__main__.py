@@ -71,9 +71,10 @@ def read_feedback_lines(path: Path) -> list[dict]:
 
 
 def run_analyze(input_path: Path, output_path: Path) -> str:
+    from nlp.analysis import analyze
     from nlp.embed import load_embedder
+    from nlp.feedback import FeedbackText
     from nlp.pii import mask
-    from nlp.pipeline import FeedbackText, analyze
 
     records = read_feedback_lines(input_path)
     masked = [mask(r["text"]) for r in records]
@@ -140,8 +141,8 @@ def run_qa(input_path: Path, output_path: Path) -> str:
     reviews = [review_call(call) for call in calls]
     _write_jsonl(output_path, [review.to_dict() for review in reviews])
 
-    checks = Counter(row["check_name"] for r in reviews for row in r.findings_rows())
-    flagged = sum(1 for r in reviews if r.findings_rows())
+    checks = Counter(f.check_name for r in reviews for f in r.findings)
+    flagged = sum(1 for r in reviews if r.findings)
     summary = [f"{len(reviews)} calls → {output_path}", f"calls with findings: {flagged}"]
     summary += [f"  {name}: {count}" for name, count in sorted(checks.items())]
     return "\n".join(summary)

@@ -10,11 +10,11 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.records import Call
+from koe.vocabulary import QA_CHECKS
 from nlp.flags import flag_hits
 from nlp.normalize import normalize
 
 LONG_HOLD_S = 45.0
-CHECKS = ("forbidden_phrase", "internal_contact", "escalation_request", "long_hold_without_report")
 
 # Quoted words (the customer's, repeated back) are not the agent's own phrasing.
 _QUOTED = re.compile(r"「[^「」]*」|『[^『』]*』")
@@ -70,15 +70,6 @@ _INTERNAL_CONTACT: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 
 @dataclass(frozen=True)
-class PhraseFinding:
-    """A phrase found in one turn: the turn index, the phrase as matched and the turn's text."""
-
-    turn: int
-    phrase: str
-    text: str
-
-
-@dataclass(frozen=True)
 class Finding:
     """One QA finding, as stored in ``nlp.call_qa_findings``; turn is None for a hold before any turn."""
 
@@ -90,40 +81,26 @@ class Finding:
 
 @dataclass(frozen=True)
 class CallReview:
-    """The QA result of one call: summary flags plus every finding behind them."""
+    """The QA result of one call: every finding, in the order the checks ran."""
 
     call_id: str
-    forbidden_phrases: list[PhraseFinding]
-    internal_contact_disclosed: bool
-    escalation_requested: bool
-    long_hold_without_report: bool
-    all_findings: list[Finding] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
 
     @property
-    def findings(self) -> int:
-        return len(self.all_findings)
+    def checks_failed(self) -> set[str]:
+        """The QA checks (codes of `koe.vocabulary.QA_CHECKS`) with at least one finding."""
+        return {f.check_name for f in self.findings}
 
     def to_dict(self) -> dict[str, object]:
-        """The line ``python -m nlp qa`` writes for this call."""
+        """The line ``python -m nlp qa`` writes for this call: each check passed or failed, and
+        the findings behind them."""
         return {
             "call_id": self.call_id,
-            "forbidden_phrases": [
-                {"turn": f.turn, "phrase": f.phrase, "text": f.text} for f in self.forbidden_phrases
+            "checks": {check: check in self.checks_failed for check in QA_CHECKS},
+            "findings": [
+                {"check": f.check_name, "turn": f.turn, "phrase": f.phrase, "text": f.text}
+                for f in self.findings
             ],
-            "internal_contact_disclosed": self.internal_contact_disclosed,
-            "escalation_requested": self.escalation_requested,
-            "long_hold_without_report": self.long_hold_without_report,
-            "findings": self.findings,
-        }
-
-    def summary_row(self) -> dict[str, object]:
-        """A row of ``nlp.call_qa`` (see ``warehouse.analysis.save_call_qa``)."""
-        return {
-            "call_id": self.call_id,
-            "internal_contact_disclosed": self.internal_contact_disclosed,
-            "escalation_requested": self.escalation_requested,
-            "long_hold_without_report": self.long_hold_without_report,
-            "findings": self.findings,
         }
 
     def findings_rows(self) -> list[dict[str, object]]:
@@ -136,7 +113,7 @@ class CallReview:
                 "phrase": f.phrase,
                 "text_masked": f.text,
             }
-            for f in self.all_findings
+            for f in self.findings
         ]
 
 
@@ -195,10 +172,8 @@ def review_call(call: Call) -> CallReview:
     texts = [_blank_quotes(normalize(turn.text)) for turn in call.turns]
     agent_turns = [i for i, turn in enumerate(call.turns) if turn.speaker == "agent"]
     findings: list[Finding] = []
-    forbidden: list[PhraseFinding] = []
 
     for i, phrase in _forbidden(texts, agent_turns):
-        forbidden.append(PhraseFinding(i, phrase, call.turns[i].text))
         findings.append(Finding("forbidden_phrase", i, phrase, call.turns[i].text))
     for i, phrase in _internal_contacts(texts, agent_turns):
         findings.append(Finding("internal_contact", i, phrase, call.turns[i].text))
@@ -221,12 +196,4 @@ def review_call(call: Call) -> CallReview:
                 )
             )
 
-    checks = {f.check_name for f in findings}
-    return CallReview(
-        call_id=call.call_id,
-        forbidden_phrases=forbidden,
-        internal_contact_disclosed="internal_contact" in checks,
-        escalation_requested="escalation_request" in checks,
-        long_hold_without_report="long_hold_without_report" in checks,
-        all_findings=findings,
-    )
+    return CallReview(call_id=call.call_id, findings=findings)

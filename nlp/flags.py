@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from koe.vocabulary import FLAGS
 from nlp.normalize import normalize
 
-FLAGS = ("sns_threat", "escalation_demand", "legal_threat", "safety", "churn", "refund_request")
+_ORDER = {flag: n for n, flag in enumerate(FLAGS)}  # the vocabulary's order
 
 
 @dataclass(frozen=True)
@@ -259,7 +260,7 @@ def flag_hits(text: str) -> list[FlagHit]:
             )
             if not seen and _keeps(flag, clean, match):
                 hits.append(FlagHit(flag, match.group(), match.start()))
-    return sorted(hits, key=lambda h: (FLAGS.index(h.flag), h.start))
+    return sorted(hits, key=lambda h: (_ORDER[h.flag], h.start))
 
 
 def detect_flags(text: str) -> list[str]:

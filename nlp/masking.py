@@ -11,16 +11,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import replace
 
 from ingest.records import Call, Feedback, Quarantined, ReadResult
+from koe.settings import settings
 from nlp.pii import find_pii, mask
 
-PSEUDONYM_KEY_ENV = "KOE_PSEUDONYM_KEY"
 # Only for development and tests: a deployment sets its own key (see the module docstring).
 _DEV_KEY = "koe-dev-pseudonym-key"
 
@@ -44,7 +43,7 @@ _HEADER_PERSONAL = re.compile(
 
 
 def _key() -> bytes:
-    return os.environ.get(PSEUDONYM_KEY_ENV, _DEV_KEY).encode("utf-8")
+    return (settings().pseudonym_key or _DEV_KEY).encode("utf-8")
 
 
 def pseudonym(value: str, prefix: str) -> str:

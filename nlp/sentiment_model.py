@@ -19,6 +19,7 @@ import numpy as np
 
 from nlp.normalize import normalize
 from nlp.sentiment import NEGATIVE, NEUTRAL, POSITIVE, Sentiment, raw_score
+from nlp.vectors import unit_rows
 
 TRAINING_DIR = Path(__file__).resolve().parent / "data"
 LABELS = (NEGATIVE, NEUTRAL, POSITIVE)
@@ -89,8 +90,7 @@ class SentimentClassifier:
         embeddings = np.asarray(embeddings, dtype=np.float64)
         if len(texts) != len(embeddings):
             raise ValueError(f"{len(texts)} texts but {len(embeddings)} embeddings")
-        norms = np.linalg.norm(embeddings, axis=1, keepdims=True)
-        unit = embeddings / np.where(norms > 0, norms, 1.0)
+        unit = unit_rows(embeddings)
         ngrams = self.vectorizer_.transform(list(texts))
         lexicon = np.array([[math.tanh(raw_score(t) / 2)] for t in texts]).reshape(-1, 1)
         return hstack(

@@ -10,13 +10,14 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from koe.settings import reload as reload_settings
+from tests.support import REPO
+from tests.support.airflow import run_pipeline
+
 _AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="koe-airflow-"))
 
 os.environ["AIRFLOW_HOME"] = str(_AIRFLOW_HOME)
@@ -27,6 +28,15 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 # Tests must never touch the developer's demo warehouse.
 os.environ["KOE_WAREHOUSE"] = str(_AIRFLOW_HOME / "unused.duckdb")
+
+
+@pytest.fixture(autouse=True)
+def _settings_follow_the_environment():
+    """koe reads its settings once per process; a test that changes the environment (monkeypatch)
+    sees its change after `reload_settings()`, and the next test starts from the real one."""
+    yield
+    reload_settings()
+
 
 # The small generated inbox the end-to-end and browser tests share.
 PIPELINE_DAYS = 21
@@ -53,14 +63,6 @@ def dagbag(airflow_db):
     return DagBag(dag_folder=str(REPO / "dags"))
 
 
-def run_dag(dagbag, dag_id: str) -> str:
-    """Run one DAG for real with dag.test(); return the run's final state."""
-    dag = dagbag.get_dag(dag_id)
-    assert dag is not None, f"DAG {dag_id} not found; import errors: {dagbag.import_errors}"
-    run = dag.test()
-    return str(run.state)
-
-
 @pytest.fixture(scope="session")
 def sample_inbox(tmp_path_factory) -> Path:
     """A small generated inbox with its planted ground truth."""
@@ -69,7 +71,7 @@ def sample_inbox(tmp_path_factory) -> Path:
         [
             sys.executable,
             "-m",
-            "ingest.sample",
+            "sample",
             "--out",
             str(out),
             "--days",
@@ -88,32 +90,9 @@ def sample_inbox(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def insights_sample(tmp_path_factory) -> tuple[Path, dict]:
     """60 days × 60 a day through every step (tests/planted.py): (warehouse, ground truth)."""
-    from tests.planted import build_insights_sample
+    from tests.support.planted import build_insights_sample
 
     return build_insights_sample(tmp_path_factory.mktemp("insights"))
-
-
-@contextmanager
-def pipeline_env(inbox: Path, warehouse: Path) -> Iterator[None]:
-    """Point the DAGs at `inbox` and `warehouse` for the duration of the block."""
-    saved = {k: os.environ.get(k) for k in ("KOE_INBOX", "KOE_WAREHOUSE")}
-    os.environ["KOE_INBOX"] = str(inbox)
-    os.environ["KOE_WAREHOUSE"] = str(warehouse)
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
-def run_pipeline(dagbag, inbox: Path, warehouse: Path) -> None:
-    """ingest → analysis → marts → weekly reports with real Airflow, each DAG run to success."""
-    with pipeline_env(inbox, warehouse):
-        for dag_id in ("koe_ingest", "koe_analysis", "koe_marts", "koe_reports"):
-            assert run_dag(dagbag, dag_id) == "success", f"{dag_id} did not succeed"
 
 
 @pytest.fixture(scope="session")
@@ -122,29 +101,3 @@ def pipeline_warehouse(dagbag, sample_inbox, tmp_path_factory) -> Path:
     warehouse = tmp_path_factory.mktemp("warehouse") / "koe.duckdb"
     run_pipeline(dagbag, sample_inbox, warehouse)
     return warehouse
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Debian's headless Chromium through Playwright (tests/browser.py)."""
-    from playwright.sync_api import sync_playwright
-
-    from tests.browser import CHROMIUM, CHROMIUM_ARGS
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-@pytest.fixture
-def page(browser):
-    from tests.browser import RENDER_TIMEOUT_MS
-
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="ja-JP")
-    page = context.new_page()
-    page.set_default_timeout(RENDER_TIMEOUT_MS)
-    yield page
-    context.close()

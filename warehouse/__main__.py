@@ -11,8 +11,8 @@ import sys
 
 import duckdb
 
+from koe.settings import settings
 from warehouse.db import connect, sql
-from warehouse.paths import warehouse_path
 from warehouse.snapshot import open_snapshot, publish_snapshot
 
 
@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.snapshot:
         con = open_snapshot()
     else:
-        path = args.path or warehouse_path()
+        path = args.path or settings().warehouse
         con = connect(path, read_only=True)
     with con:
         for relation, kind, count in describe(con):

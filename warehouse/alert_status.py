@@ -16,19 +16,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from koe.settings import settings
 from warehouse.db import sql
-from warehouse.paths import snapshot_path
 
 # Streamlit serves each browser session in its own thread; one writer at a time.
 _LOCK = threading.Lock()
-
-
-def status_path() -> Path:
-    configured = os.environ.get("KOE_ALERT_STATUS")
-    if configured:
-        return Path(configured)
-    snapshot = Path(os.environ.get("KOE_SNAPSHOT") or snapshot_path())
-    return snapshot.with_name(f"{snapshot.name.split('.')[0]}.alert_status.duckdb")
 
 
 def _open(path: Path) -> duckdb.DuckDBPyConnection:
@@ -40,7 +32,7 @@ def _open(path: Path) -> duckdb.DuckDBPyConnection:
 
 def closed_alerts(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """alert_id, closed_at, closed_by, note of every closed alert; empty before the first close."""
-    target = Path(path) if path else status_path()
+    target = Path(path) if path else settings().alert_status
     if not target.is_file():
         return pd.DataFrame(columns=["alert_id", "closed_at", "closed_by", "note"])
     with _LOCK, _open(target) as con:
@@ -58,7 +50,7 @@ def close(
         return
     if not closed_by.strip():
         raise ValueError("closing an alert needs the name of who closed it")
-    with _LOCK, _open(Path(path) if path else status_path()) as con:
+    with _LOCK, _open(Path(path) if path else settings().alert_status) as con:
         con.execute(
             sql("alert_status/close"),
             {"alert_ids": list(alert_ids), "closed_by": closed_by.strip(), "note": note or None},
@@ -69,5 +61,5 @@ def reopen(alert_ids: list[str], path: str | os.PathLike[str] | None = None) -> 
     """Open the alerts again."""
     if not alert_ids:
         return
-    with _LOCK, _open(Path(path) if path else status_path()) as con:
+    with _LOCK, _open(Path(path) if path else settings().alert_status) as con:
         con.execute(sql("alert_status/reopen"), {"alert_ids": list(alert_ids)})

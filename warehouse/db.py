@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.paths import warehouse_path
+from koe.settings import settings
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 
@@ -26,12 +26,12 @@ SESSION_TIME_ZONE = "Asia/Tokyo"
 def connect(
     path: str | os.PathLike[str] | None = None, read_only: bool = False
 ) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse file (default `warehouse_path()`).
+    """Open the warehouse file (default `$KOE_WAREHOUSE`, see `koe.settings`).
 
     DuckDB allows one read-write process or many read-only ones per file; the pipeline is the
     only writer, the app reads the published snapshot instead (`warehouse.snapshot`).
     """
-    target = Path(path) if path is not None else warehouse_path()
+    target = Path(path) if path is not None else settings().warehouse
     if not read_only:
         target.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(target), read_only=read_only)

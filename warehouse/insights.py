@@ -1,7 +1,7 @@
 """Read the marts the insight statistics need and store what they find (insights.*).
 
-The statistics live in nlp/ (`emerging`, `alerts`, `root_cause`); this module only moves frames
-in and out of DuckDB, in one transaction per write.
+The statistics live in insights/ (`emerging`, `alerts`, `root_causes`); this module only moves
+frames in and out of DuckDB, in one transaction per write.
 """
 
 from __future__ import annotations
@@ -114,6 +114,12 @@ def save(con: duckdb.DuckDBPyConnection, alerts: list, candidates: list) -> None
         alerts_batch=alert_batch,
         root_causes_batch=cause_batch,
     )
+
+
+def latest_day(con: duckdb.DuckDBPyConnection):
+    """The last day with feedback (JST), None in an empty warehouse."""
+    [(latest,)] = con.execute(sql("insights/latest_day")).fetchall()
+    return latest
 
 
 def undelivered(con: duckdb.DuckDBPyConnection, channel: str, target: str) -> pd.DataFrame:

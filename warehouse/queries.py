@@ -17,8 +17,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from koe.settings import settings
+from koe.vocabulary import QA_CHECKS
 from warehouse.db import sql
-from warehouse.paths import snapshot_path
 from warehouse.snapshot import open_snapshot, snapshot_version
 
 UNCLASSIFIED_ID = "__unclassified__"
@@ -26,8 +27,7 @@ UNCLASSIFIED_ID = "__unclassified__"
 
 def snapshot_file() -> Path:
     """The snapshot the app reads: `$KOE_SNAPSHOT`, else the one beside the warehouse file."""
-    configured = os.environ.get("KOE_SNAPSHOT")
-    return Path(configured) if configured else snapshot_path()
+    return settings().snapshot
 
 
 def open_app_snapshot() -> duckdb.DuckDBPyConnection:
@@ -341,8 +341,14 @@ def qa_findings(
 
 
 def qa_agents(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.DataFrame:
-    """Per team and agent: calls_answered, findings (total and per check), findings_per_100_calls."""
-    return _frame(con, "qa_agents", start=start, end=end)
+    """Per team and agent: calls_answered, findings (in total and one column per QA check, in the
+    vocabulary's order), findings_per_100_calls."""
+    frame = _frame(con, "qa_agents", start=start, end=end)
+    checks = [list(c) for c in frame.pop("checks")]
+    at = frame.columns.get_loc("findings") + 1
+    for offset, code in enumerate(QA_CHECKS):
+        frame.insert(at + offset, code, [c.count(code) for c in checks])
+    return frame
 
 
 def qa_weekly(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.DataFrame:

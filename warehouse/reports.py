@@ -1,370 +1,69 @@
-"""Weekly recurring-issue reports for product teams, as HTML and CSV.
-
-A product team owns one or more products. Each week (Monday to Sunday, JST) every team gets a
-report on the complaints about its products: the top recurring issues with their eight-week
-trend, new and emerging issues, masked examples, root-cause candidates and the change since the
-week before. The koe_reports DAG calls `write_weekly_reports`.
-
-Reports are idempotent per week and team: a week is rendered once it has data, and rendered
-again only while it is partial (its Sunday not yet in the data) and new days have arrived. A
-finished week's report is never rewritten, so what a team received stays what the app shows.
-
-Teams come from a CSV file with the columns `product,team` (`$KOE_PRODUCT_TEAMS`); without one,
-or for a product the file does not name, each product is its own team.
-"""
+"""Reads and writes of the weekly product-team reports: the marts and insights a report is made
+of, which reports exist, and storing a written report in insights.weekly_reports."""
 
 from __future__ import annotations
 
-import csv
-import io
-import os
-import re
-from dataclasses import dataclass, field
-from datetime import date, timedelta
-from pathlib import Path
+from collections.abc import Iterable, Sequence
+from datetime import date
 
 import duckdb
 import pandas as pd
 
-from nlp.root_cause import ATTRIBUTE_NAMES_JA
 from warehouse.db import sql, transaction
 
-TREND_WEEKS = 8
-TOP_ISSUES = 10  # rows of the issue table in the HTML; the CSV lists every issue of the weeks
-DETAILED_ISSUES = 5  # issues that get root-cause candidates and examples
-EXAMPLES_PER_ISSUE = 2
-CAUSES_PER_ISSUE = 3
-EXAMPLE_CHARS = 220
-RISK_FLAGS = ("safety", "sns_threat")
 
-CSV_COLUMNS = {
-    "week_start": "週（月曜）",
-    "team": "製品チーム",
-    "issue_id": "課題ID",
-    "label": "課題",
-    "this_week": "今週の件数",
-    "last_week": "前週の件数",
-    "change": "増減",
-    "negative_share": "ネガティブ比率",
-    "trend": "週次推移（8週、古い順）",
-    "status": "状態",
-    "top_cause": "原因の第1候補",
-}
+def products(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every product with feedback."""
+    return [p for (p,) in con.execute(sql("reports/products")).fetchall()]
 
 
-@dataclass(frozen=True)
-class ProductTeam:
-    name: str
-    products: tuple[str, ...]
+def weeks(con: duckdb.DuckDBPyConnection) -> tuple[list[date], date | None]:
+    """The Monday of every week (JST) with feedback, and the last day with data."""
+    [(mondays, last_day)] = con.execute(sql("reports/weeks")).fetchall()
+    return list(mondays or []), last_day
 
 
-@dataclass
-class WeeklyReport:
-    """Everything one product team's report shows for one week."""
-
-    team: ProductTeam
-    week_start: date
-    data_through: date
-    weeks: list[date]  # the trend's week starts, oldest first, ending with week_start
-    weekly_complaints: list[int]
-    previous: int  # complaints the week before, over the same weekdays as this week's data
-    issues: pd.DataFrame  # one row per issue with complaints this or last week
-    unclassified: int
-    alerts: pd.DataFrame
-    causes: pd.DataFrame
-    examples: pd.DataFrame
-    risks: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def week_end(self) -> date:
-        return self.week_start + timedelta(days=6)
-
-    @property
-    def partial(self) -> bool:
-        return self.data_through < self.week_end
-
-    @property
-    def complaints(self) -> int:
-        return self.weekly_complaints[-1]
-
-    @property
-    def new_issues(self) -> pd.DataFrame:
-        return self.issues[self.issues["status"].str.contains("新規")]
-
-    @property
-    def file_stem(self) -> str:
-        return f"{self.week_start:%G-W%V}/{_file_name(self.team.name)}"
-
-
-def product_teams(
-    con: duckdb.DuckDBPyConnection, mapping: str | os.PathLike[str] | None = None
-) -> list[ProductTeam]:
-    """The product teams and their products, from `mapping` (default `$KOE_PRODUCT_TEAMS`)."""
-    products = [p for (p,) in con.execute(sql("reports/products")).fetchall()]
-    mapping = mapping or os.environ.get("KOE_PRODUCT_TEAMS")
-    owner = _read_mapping(Path(mapping)) if mapping else {}
-    teams: dict[str, list[str]] = {}
-    for product in products:
-        teams.setdefault(owner.get(product, product), []).append(product)
-    return [ProductTeam(name, tuple(owned)) for name, owned in sorted(teams.items())]
-
-
-def _read_mapping(path: Path) -> dict[str, str]:
-    if not path.is_file():
-        raise FileNotFoundError(f"product-team mapping {path} does not exist (KOE_PRODUCT_TEAMS)")
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if not reader.fieldnames or not {"product", "team"} <= set(reader.fieldnames):
-            raise ValueError(f"{path}: needs the columns product,team; has {reader.fieldnames}")
-        owner: dict[str, str] = {}
-        for line, row in enumerate(reader, start=2):
-            product, team = (row["product"] or "").strip(), (row["team"] or "").strip()
-            if not product or not team:
-                raise ValueError(f"{path}:{line}: empty product or team")
-            if owner.get(product, team) != team:
-                raise ValueError(f"{path}:{line}: {product} is given to two teams")
-            owner[product] = team
-    return owner
-
-
-def weeks_to_render(
-    con: duckdb.DuckDBPyConnection, teams: list[ProductTeam]
-) -> list[tuple[date, ProductTeam]]:
-    """(week, team) pairs without a report yet, or whose partial report has new days to add."""
-    [(weeks, last_day)] = con.execute(sql("reports/weeks")).fetchall()
-    if not weeks:
-        return []
-    rendered = {
+def rendered(con: duckdb.DuckDBPyConnection) -> dict[tuple[date, str], date]:
+    """(week, team) → the last day of data the written report covered."""
+    return {
         (week, team): through
         for week, team, through in con.execute(sql("reports/rendered")).fetchall()
     }
-    pending = []
-    for week in weeks:
-        through = min(week + timedelta(days=6), last_day)
-        for team in teams:
-            earlier = rendered.get((week, team.name))
-            if earlier is None or earlier < through:
-                pending.append((week, team))
-    return pending
 
 
-def gather(
-    con: duckdb.DuckDBPyConnection, team: ProductTeam, week_start: date, last_day: date
-) -> WeeklyReport:
-    """Read and shape one team's report for the week starting on `week_start` (a Monday)."""
-    weeks = [week_start - timedelta(weeks=n) for n in range(TREND_WEEKS - 1, -1, -1)]
-    week_end = week_start + timedelta(days=6)
+def team_feedback(
+    con: duckdb.DuckDBPyConnection, products: Sequence[str], first_day: date, last_day: date
+) -> pd.DataFrame:
+    """The feedback about ``products`` from ``first_day`` to ``last_day``, with its week."""
     frame = con.execute(
         sql("reports/team_feedback"),
-        {"products": list(team.products), "first_day": weeks[0], "last_day": week_end},
+        {"products": list(products), "first_day": first_day, "last_day": last_day},
     ).df()
     frame["week_start"] = pd.to_datetime(frame["week_start"]).dt.date
-    complaints = frame[frame["is_complaint"].fillna(False).astype(bool)]
-    weekly = complaints.groupby("week_start").size()
-    this_week = complaints[complaints["week_start"] == week_start]
-
-    # A week still in progress is compared with the same weekdays of the week before.
-    data_through = min(week_end, last_day)
-    compared = complaints[
-        (complaints["week_start"] != weeks[-2])
-        | (pd.to_datetime(complaints["created_date"]).dt.date <= data_through - timedelta(weeks=1))
-    ]
-    previous = int((compared["week_start"] == weeks[-2]).sum())
-
-    alerts = con.execute(
-        sql("reports/team_alerts"),
-        {"products": list(team.products), "first_day": week_start, "last_day": week_end},
-    ).df()
-    issues = _issue_table(complaints, compared, weeks, week_start, alerts)
-    detailed = issues["issue_id"].head(DETAILED_ISSUES).tolist()
-    causes = con.execute(
-        sql("reports/root_causes"), {"issue_ids": detailed, "per_issue": CAUSES_PER_ISSUE}
-    ).df()
-    first_causes = causes[causes["attribute"] != "phrase"].drop_duplicates("issue_id")
-    issues["top_cause"] = issues["issue_id"].map(
-        {row.issue_id: _cause_text(row) for row in first_causes.itertuples()}
-    )
-    this_week_all = frame[frame["week_start"] == week_start]
-    return WeeklyReport(
-        team=team,
-        week_start=week_start,
-        data_through=data_through,
-        weeks=weeks,
-        weekly_complaints=[int(weekly.get(w, 0)) for w in weeks],
-        previous=previous,
-        issues=issues,
-        unclassified=int(this_week["issue_id"].isna().sum()),
-        alerts=alerts,
-        causes=causes,
-        examples=_examples(this_week, detailed),
-        risks={
-            flag: int(sum(flag in list(flags) for flags in this_week_all["flags"]))
-            for flag in RISK_FLAGS
-        },
-    )
+    return frame
 
 
-def _issue_table(
-    complaints: pd.DataFrame,
-    compared: pd.DataFrame,
-    weeks: list[date],
-    week_start: date,
-    alerts: pd.DataFrame,
+def team_alerts(
+    con: duckdb.DuckDBPyConnection, products: Sequence[str], first_day: date, last_day: date
 ) -> pd.DataFrame:
-    """One row per issue with complaints this week or last: counts, trend and status. The
-    week-before count comes from `compared` (the same weekdays as this week's data)."""
-    columns = [
-        "issue_id",
-        "label",
-        "this_week",
-        "last_week",
-        "change",
-        "negative_share",
-        "trend",
-        "status",
-    ]
-    classified = complaints[complaints["issue_id"].notna()]
-    if classified.empty:
-        return pd.DataFrame(columns=columns)
-    counts = classified.pivot_table(
-        index="issue_id", columns="week_start", values="feedback_id", aggfunc="count", fill_value=0
-    ).reindex(columns=weeks, fill_value=0)
-    counts = counts[(counts[weeks[-1]] > 0) | (counts[weeks[-2]] > 0)]
-    current = classified[classified["week_start"] == week_start]
-    negative = current.groupby("issue_id")["sentiment"].apply(lambda s: (s == "negative").mean())
-    before = compared[compared["week_start"] == weeks[-2]].groupby("issue_id").size()
-    labels = classified.drop_duplicates("issue_id").set_index("issue_id")
-    rising = set(alerts.loc[alerts["kind"] == "volume_spike", "issue_id"].dropna())
-    week_end = week_start + timedelta(days=6)
-
-    rows = []
-    for issue_id, trend in counts.iterrows():
-        first_seen = labels.at[issue_id, "issue_first_seen"]
-        status = []
-        if pd.notna(first_seen) and week_start <= pd.Timestamp(first_seen).date() <= week_end:
-            status.append("新規")
-        if issue_id in rising:
-            status.append("急増")
-        this, last = int(trend[weeks[-1]]), int(before.get(issue_id, 0))
-        if this == last == 0:
-            continue
-        rows.append(
-            {
-                "issue_id": issue_id,
-                "label": labels.at[issue_id, "label"],
-                "this_week": this,
-                "last_week": last,
-                "change": this - last,
-                "negative_share": negative.get(issue_id),
-                "trend": [int(v) for v in trend.tolist()],
-                "status": "・".join(status),
-            }
-        )
-    table = pd.DataFrame(rows, columns=columns)
-    return table.sort_values(
-        ["this_week", "last_week", "issue_id"], ascending=[False, False, True]
-    ).reset_index(drop=True)
+    """The rise, new-issue and sentiment-drop alerts about ``products`` in those days."""
+    return con.execute(
+        sql("reports/team_alerts"),
+        {"products": list(products), "first_day": first_day, "last_day": last_day},
+    ).df()
 
 
-def _examples(this_week: pd.DataFrame, issue_ids: list[str]) -> pd.DataFrame:
-    """The most negative masked texts of the week for each detailed issue, one per channel first."""
-    chosen = this_week[this_week["issue_id"].isin(issue_ids)].sort_values(
-        ["sentiment_score", "created_date", "feedback_id"], na_position="last"
-    )
-    picked = []
-    for issue_id in issue_ids:
-        rows = chosen[chosen["issue_id"] == issue_id]
-        # Different channels first: a call and a post say more together than two posts.
-        varied = pd.concat([rows.drop_duplicates("channel"), rows]).drop_duplicates("feedback_id")
-        picked.append(varied.head(EXAMPLES_PER_ISSUE))
-    if not picked:
-        return this_week.head(0)
-    examples = pd.concat(picked)
-    examples["text_masked"] = examples["text_masked"].map(_shorten)
-    return examples
+def root_causes(
+    con: duckdb.DuckDBPyConnection, issue_ids: Iterable[str], per_issue: int
+) -> pd.DataFrame:
+    """The ``per_issue`` best root-cause candidates and key phrases of each issue."""
+    return con.execute(
+        sql("reports/root_causes"), {"issue_ids": list(issue_ids), "per_issue": per_issue}
+    ).df()
 
 
-def _shorten(text: str | None) -> str:
-    text = re.sub(r"\s+", " ", text or "").strip()
-    return text if len(text) <= EXAMPLE_CHARS else text[: EXAMPLE_CHARS - 1] + "…"
-
-
-def _cause_text(row) -> str:
-    # No lift when none of the other complaints has the value (stored as NULL, read as NaN).
-    lift = "他の苦情にはなし" if pd.isna(row.lift) else f"{row.lift:.1f}倍"
-    return f"{ATTRIBUTE_NAMES_JA.get(row.attribute, row.attribute)}: {row.value}（{lift}）"
-
-
-def issue_csv(report: WeeklyReport) -> str:
-    """The report's issue table as CSV text with Japanese headers (one row per issue)."""
-    table = report.issues.assign(
-        week_start=report.week_start.isoformat(),
-        team=report.team.name,
-        trend=report.issues["trend"].map(lambda t: " ".join(map(str, t))),
-        negative_share=report.issues["negative_share"].map(
-            lambda v: "" if pd.isna(v) else f"{v:.2f}"
-        ),
-    )
-    table = table.reindex(columns=list(CSV_COLUMNS)).rename(columns=CSV_COLUMNS)
-    buffer = io.StringIO()
-    table.to_csv(buffer, index=False, lineterminator="\n")
-    return buffer.getvalue()
-
-
-def write_weekly_reports(
-    con: duckdb.DuckDBPyConnection,
-    out_dir: str | os.PathLike[str],
-    mapping: str | os.PathLike[str] | None = None,
-) -> dict:
-    """Render every pending (week, team) report to `out_dir` and insights.weekly_reports."""
-    from warehouse.report_html import render
-
-    teams = product_teams(con, mapping)
-    pending = weeks_to_render(con, teams)
-    if not pending:
-        return {"teams": len(teams), "rendered": 0}
-    [(_, last_day)] = con.execute(sql("reports/weeks")).fetchall()
-    out = Path(out_dir)
-    rows = []
-    for week_start, team in pending:
-        report = gather(con, team, week_start, last_day)
-        html, table = render(report), issue_csv(report)
-        # Files first, row second: a crash in between leaves a file without a row, which the
-        # next run renders again; never a row pointing at a missing file.
-        _write_atomically(out / f"{report.file_stem}.html", html, "utf-8")
-        _write_atomically(out / f"{report.file_stem}.csv", table, "utf-8-sig")
-        rows.append(
-            {
-                "week_start": week_start,
-                "team": team.name,
-                "products": list(team.products),
-                "data_through": report.data_through,
-                "complaints": report.complaints,
-                "previous": report.previous,
-                "new_issues": len(report.new_issues),
-                "alerts": len(report.alerts),
-                "file_stem": report.file_stem,
-                "html": html,
-                "csv": table,
-            }
-        )
+def save_reports(con: duckdb.DuckDBPyConnection, rows: Sequence[dict]) -> None:
+    """Store written reports (see `reports.weekly.report_row`), in one transaction."""
     with transaction(con):
         for row in rows:
             con.execute(sql("reports/save_report"), row)
-    return {
-        "teams": len(teams),
-        "rendered": len(rows),
-        "weeks": len({r["week_start"] for r in rows}),
-    }
-
-
-def _write_atomically(path: Path, text: str, encoding: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(text, encoding=encoding)
-    os.replace(partial, path)
-
-
-def _file_name(team: str) -> str:
-    """A team name as a file name: characters that paths or shells trip on become _."""
-    return re.sub(r"[\\/:*?\"<>|\s]+", "_", team).strip("_") or "team"

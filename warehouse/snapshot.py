@@ -12,57 +12,52 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 import duckdb
 
+from koe.files import replacing
+from koe.settings import for_warehouse, settings
 from warehouse.db import SESSION_TIME_ZONE
-from warehouse.paths import snapshot_path, warehouse_path
 
 _COPY_CHUNK = 16 * 1024 * 1024
 
 
 def publish_snapshot(path: str | os.PathLike[str] | None = None) -> Path:
-    """Copy the warehouse at `path` (default `warehouse_path()`) to its snapshot path, atomically.
+    """Copy the warehouse at `path` (default `$KOE_WAREHOUSE`) to its snapshot path (`$KOE_SNAPSHOT`,
+    else beside it), atomically.
 
     Close the pipeline's write connection before calling this: publishing checkpoints the file
     (folds the write-ahead log into it) through its own connection, and that needs the file lock
     if the writer is another process. Returns the snapshot path.
     """
-    source = Path(path) if path is not None else warehouse_path()
+    config = for_warehouse(path)
+    source = config.warehouse
     if not source.is_file():
         raise FileNotFoundError(f"no warehouse at {source} to publish; run the pipeline first")
-    target = snapshot_path(source)
+    target = config.snapshot
     _checkpoint(source)
 
-    fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(fd, "wb") as out, source.open("rb") as src:
-            shutil.copyfileobj(src, out, _COPY_CHUNK)
-            out.flush()
-            os.fsync(out.fileno())
-        _check_readable(temp)
+    with replacing(target) as out, source.open("rb") as src:
+        shutil.copyfileobj(src, out, _COPY_CHUNK)
+        out.flush()
+        _check_readable(Path(out.name))
         # A WAL beside the snapshot would be replayed onto the new file: it can only be stale.
         with contextlib.suppress(FileNotFoundError):
             target.with_name(target.name + ".wal").unlink()
-        os.replace(temp, target)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
     return target
 
 
 def open_snapshot(snapshot: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the published snapshot (default `snapshot_path()`).
+    """A read-only connection to the published snapshot (default `$KOE_SNAPSHOT`, see
+    `koe.settings`).
 
     The file is ATTACHed to a fresh in-memory database and made the default catalog, so
     `marts.feedback` resolves as usual. Unlike `duckdb.connect(path)`, which reuses an instance
     already open in this process, every call sees the file as it is now. Use one cursor per
     thread (`con.cursor()`); reopen when `snapshot_version()` changes to pick up a new publish.
     """
-    target = Path(snapshot) if snapshot is not None else snapshot_path()
+    target = Path(snapshot) if snapshot is not None else settings().snapshot
     if not target.is_file():
         raise FileNotFoundError(
             f"no warehouse snapshot at {target} yet: run the pipeline (make pipeline), which "
@@ -77,7 +72,7 @@ def open_snapshot(snapshot: str | os.PathLike[str] | None = None) -> duckdb.Duck
 
 def snapshot_version(snapshot: str | os.PathLike[str] | None = None) -> tuple[int, int] | None:
     """(inode, mtime_ns) of the snapshot, None if absent: a cache key that changes on publish."""
-    target = Path(snapshot) if snapshot is not None else snapshot_path()
+    target = Path(snapshot) if snapshot is not None else settings().snapshot
     try:
         stat = target.stat()
     except FileNotFoundError:

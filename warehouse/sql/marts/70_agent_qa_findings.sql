@@ -16,6 +16,6 @@ JOIN nlp.call_qa AS q ON q.call_id = f.call_id AND q.qa_input_hash = c.qa_input_
 ORDER BY c.started_at, f.call_id, f.turn, f.check_name;
 
 COMMENT ON TABLE marts.agent_qa_findings IS 'Agent-QA findings per call turn (only for calls whose current transcript was reviewed).';
-COMMENT ON COLUMN marts.agent_qa_findings.check_name IS 'forbidden_phrase | internal_contact | escalation_request | long_hold_without_report.';
+COMMENT ON COLUMN marts.agent_qa_findings.check_name IS 'A code of koe.vocabulary.QA_CHECKS (forbidden_phrase, internal_contact, ...).';
 COMMENT ON COLUMN marts.agent_qa_findings.turn IS 'Position of the turn in the transcript, as numbered by nlp.agent_qa.';
 COMMENT ON COLUMN marts.agent_qa_findings.text_masked IS 'The masked text of that turn.';

@@ -61,12 +61,9 @@ CREATE TABLE IF NOT EXISTS nlp.issue_assignment (
 );
 
 CREATE TABLE IF NOT EXISTS nlp.call_qa (
-    call_id                    VARCHAR PRIMARY KEY,
-    internal_contact_disclosed BOOLEAN,
-    escalation_requested       BOOLEAN,
-    long_hold_without_report   BOOLEAN,
-    findings                   INTEGER,
-    qa_input_hash              VARCHAR
+    call_id       VARCHAR PRIMARY KEY,
+    findings      INTEGER,
+    qa_input_hash VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS nlp.call_qa_findings (
@@ -81,9 +78,9 @@ COMMENT ON TABLE nlp.embeddings IS 'Sentence-embedding cache: a text is embedded
 COMMENT ON TABLE nlp.feedback_analysis IS 'Sentiment, flags and keywords per feedback; stale when content_hash no longer matches raw.feedback.';
 COMMENT ON COLUMN nlp.feedback_analysis.sentiment IS 'negative | neutral | positive.';
 COMMENT ON COLUMN nlp.feedback_analysis.sentiment_score IS 'In [-1, 1]; negative is unhappy.';
-COMMENT ON COLUMN nlp.feedback_analysis.is_complaint IS 'Negative or flagged (nlp.pipeline.is_complaint): only complaints are clustered into issues; the rest count as 苦情以外.';
-COMMENT ON COLUMN nlp.feedback_analysis.terms IS 'Issue terms (nlp.issues.issue_terms): content words and aspect pairs such as 充電|できない. Clustering reads them instead of tokenizing the corpus again.';
-COMMENT ON COLUMN nlp.feedback_analysis.analysis_version IS 'nlp.pipeline.ANALYSIS_VERSION (with the embedding model) that produced the row; another version re-analyses it.';
+COMMENT ON COLUMN nlp.feedback_analysis.is_complaint IS 'Negative or flagged (nlp.feedback.is_complaint): only complaints are clustered into issues; the rest count as 苦情以外.';
+COMMENT ON COLUMN nlp.feedback_analysis.terms IS 'Issue terms (nlp.issues.model.issue_terms): content words and aspect pairs such as 充電|できない. Clustering reads them instead of tokenizing the corpus again.';
+COMMENT ON COLUMN nlp.feedback_analysis.analysis_version IS 'nlp.analysis.ANALYSIS_VERSION (with the embedding model) that produced the row; another version re-analyses it.';
 COMMENT ON COLUMN nlp.feedback_analysis.flags IS 'Subset of sns_threat, escalation_demand, legal_threat, safety, churn, refund_request.';
 COMMENT ON TABLE nlp.issues IS 'The current issue catalogue (clusters of similar complaints); ids persist across runs, see nlp.issue_lineage.';
 COMMENT ON COLUMN nlp.issues.product IS 'The product the issue belongs to (issues never span products); NULL for product-less feedback.';
@@ -94,7 +91,7 @@ COMMENT ON COLUMN nlp.clustering_runs.input_digest IS 'Digest of the clustered d
 COMMENT ON COLUMN nlp.clustering_runs.retained_share IS 'Share of feedback that had an issue before the run and kept the same issue_id; NULL on the first run.';
 COMMENT ON TABLE nlp.issue_lineage IS 'What each run changed in the issue catalogue: created, split (from source_issue_id), merged (source_issue_id joined issue_id), retired.';
 COMMENT ON TABLE nlp.issue_assignment IS 'Which issue each feedback belongs to; issue_id NULL = unclassified. Replaced with nlp.issues.';
-COMMENT ON TABLE nlp.call_qa IS 'Agent-QA summary per call.';
+COMMENT ON TABLE nlp.call_qa IS 'Agent-QA summary per call: how many findings its current transcript has (the findings are in nlp.call_qa_findings).';
 COMMENT ON COLUMN nlp.call_qa.qa_input_hash IS 'staging.calls.qa_input_hash when reviewed; a reloaded call with other turns or holds is reviewed again.';
 COMMENT ON TABLE nlp.call_qa_findings IS 'One row per QA finding: which check, which turn, the phrase and the masked turn text.';
-COMMENT ON COLUMN nlp.call_qa_findings.check_name IS 'forbidden_phrase | internal_contact | escalation_request | long_hold_without_report.';
+COMMENT ON COLUMN nlp.call_qa_findings.check_name IS 'A code of koe.vocabulary.QA_CHECKS (forbidden_phrase, internal_contact, ...).';

@@ -1,5 +1,6 @@
--- insights: computed from the marts by warehouse.steps.find_insights (statistics in nlp/emerging.py,
--- nlp/alerts.py and nlp/root_cause.py), read by the app and the weekly reports.
+-- insights: computed from the marts by pipeline.marts.find_insights (statistics in
+-- insights/emerging.py, insights/alerts.py and insights/root_causes.py), read by the app and the
+-- weekly reports.
 
 CREATE TABLE IF NOT EXISTS insights.alerts (
     alert_id    VARCHAR PRIMARY KEY,
@@ -66,7 +67,7 @@ COMMENT ON COLUMN insights.alerts.window_days IS 'Days in the tested window (1 o
 COMMENT ON COLUMN insights.alerts.route IS 'Who must act: お客様相談室 for safety and SNS threats, 品質保証 for emerging issues.';
 COMMENT ON COLUMN insights.alerts.observed IS 'Volume: documents in the window. Sentiment: mean score in the window. New issue: documents so far.';
 COMMENT ON COLUMN insights.alerts.expected IS 'Volume: documents the baseline share predicts. Sentiment: the baseline mean score.';
-COMMENT ON COLUMN insights.alerts.p_value IS 'One-sided p of the test (beta-binomial tail, or Mann–Whitney U); alerts need p below the level set from the false-alert budget (nlp.emerging.ALPHA). NULL where no test applies.';
+COMMENT ON COLUMN insights.alerts.p_value IS 'One-sided p of the test (beta-binomial tail, or Mann–Whitney U); alerts need p below the level set from the false-alert budget (insights.emerging.ALPHA). NULL where no test applies.';
 COMMENT ON COLUMN insights.alerts.evidence IS 'The figures behind the alert (baseline counts, dispersion, ratio; or the masked excerpt of a flagged item).';
 COMMENT ON COLUMN insights.alerts.detected_at IS 'When koe first found the alert; kept when alerts are computed again.';
 COMMENT ON TABLE insights.alert_deliveries IS 'Each alert sent, once per channel (webhook, smtp, file) and target; an alert is never sent twice to one target.';

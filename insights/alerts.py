@@ -1,0 +1,181 @@
+"""Alerts: emerging issues (`insights.emerging`) and risk items that need the support office at once.
+
+Feedback flagged ``safety`` or ``sns_threat`` alerts on its own, whatever the volume: a fire
+hazard or a threat to go public is handled by the organisation (the お客様相談室), not left to
+the agent who took it. Every alert has a stable id, so computing alerts again gives the same
+rows, and a short Japanese title for the app, the mail and the webhook.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from insights.emerging import DailyCounts, EmergingAlert, scan
+from koe.vocabulary import ALERT_KINDS, IMMEDIATE_FLAGS, NO_PRODUCT, QUALITY_TEAM, SUPPORT_OFFICE
+
+
+@dataclass(frozen=True)
+class Alert:
+    alert_id: str
+    kind: str
+    day: date
+    window_days: int
+    issue_id: str | None
+    feedback_id: str | None
+    product: str | None
+    route: str  # who must act
+    title: str
+    observed: float | None
+    expected: float | None
+    p_value: float | None
+    evidence: dict = field(default_factory=dict)
+
+
+def _id(*parts) -> str:
+    return "alt_" + hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:16]
+
+
+def _is_issue(issue_id) -> bool:
+    return isinstance(issue_id, str) and not issue_id.startswith("__")
+
+
+def emerging_inputs(feedback: pd.DataFrame):
+    """What `insights.emerging.scan` reads, from one row per document.
+
+    ``feedback``: ``issue_id``, ``created_date`` (a date), ``sentiment_score``, ``is_complaint``
+    and ``product`` (the document's, or its issue's). Every row counts in the day's total, issue
+    or not; each product's complaints form one more series. Returns (issue counts, first-seen
+    dates, sentiment scores, product counts, each issue's product).
+    """
+    totals: dict[date, int] = defaultdict(int)
+    issues: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
+    products: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
+    scores: dict[str, list[tuple[date, float]]] = defaultdict(list)
+    product_of: dict[str, Counter] = defaultdict(Counter)
+    for issue_id, day, score, complaint, product in zip(
+        feedback["issue_id"],
+        feedback["created_date"],
+        feedback["sentiment_score"],
+        feedback["is_complaint"],
+        feedback["product"],
+        strict=True,
+    ):
+        totals[day] += 1
+        named = isinstance(product, str)
+        if complaint is True and named:
+            products[product][day] += 1
+        if _is_issue(issue_id):
+            issues[issue_id][day] += 1
+            if named:
+                product_of[issue_id][product] += 1
+            if score is not None and not pd.isna(score):
+                scores[issue_id].append((day, float(score)))
+    first_seen = {i: min(days) for i, days in issues.items()}
+    return (
+        DailyCounts(dict(totals), {i: dict(c) for i, c in issues.items()}),
+        first_seen,
+        dict(scores),
+        DailyCounts(dict(totals), {p: dict(c) for p, c in products.items()}),
+        {i: c.most_common(1)[0][0] for i, c in product_of.items()},
+    )
+
+
+def _top_issues(data: DailyCounts, product_of, product, day, window, labels) -> list[dict]:
+    """The product's issues with the most documents in the window: what a product rise is made of."""
+    rows = [
+        (data.window(counts, day, window), issue_id)
+        for issue_id, counts in data.issues.items()
+        if product_of.get(issue_id) == product
+    ]
+    return [
+        {"issue_id": i, "label": labels.get(i, i), "documents": n}
+        for n, i in sorted(rows, key=lambda r: (-r[0], r[1]))[:3]
+        if n
+    ]
+
+
+def _emerging_title(alert: EmergingAlert, label: str) -> str:
+    kind = ALERT_KINDS[alert.kind]
+    span = "1日" if alert.window_days == 1 else f"{alert.window_days}日間"
+    volume = f"直近{span} {alert.observed:.0f}件、通常なら約{alert.expected:.1f}件"
+    if alert.kind == "volume_spike":
+        return f"{kind}: {label}（{volume}）"
+    if alert.kind == "product_spike":
+        return f"{kind}: {alert.issue_id}（{volume}）"
+    if alert.kind == "new_issue":
+        return f"{kind}: {label}（{alert.window_days}日で{alert.observed:.0f}件）"
+    return f"{kind}: {label}（直近7日の平均 {alert.observed:+.2f}、通常 {alert.expected:+.2f}）"
+
+
+def build_alerts(feedback: pd.DataFrame, labels: Mapping[str, str]) -> list[Alert]:
+    """Every alert over the feedback's whole period, oldest first.
+
+    ``feedback``: one row per document with ``feedback_id``, ``issue_id``, ``created_date``,
+    ``sentiment_score``, ``is_complaint``, ``flags`` (list), ``channel``, ``product`` (its own or
+    its issue's) and ``text_masked``.
+    ``labels`` names the issues.
+    """
+    data, first_seen, scores, products, product_of = emerging_inputs(feedback)
+    alerts = []
+    for found in scan(data, first_seen, scores, products):
+        label = labels.get(found.issue_id, found.issue_id)
+        evidence = dict(found.evidence)
+        if found.kind == "product_spike":
+            product, issue_id = found.issue_id, None
+            evidence["issues"] = _top_issues(
+                data, product_of, product, found.day, found.window_days, labels
+            )
+        else:
+            product, issue_id = product_of.get(found.issue_id), found.issue_id
+        alerts.append(
+            Alert(
+                _id(found.kind, found.issue_id, found.day, found.window_days),
+                found.kind,
+                found.day,
+                found.window_days,
+                issue_id,
+                None,
+                product,
+                QUALITY_TEAM,
+                _emerging_title(found, label),
+                float(found.observed),
+                float(found.expected),
+                found.p_value,
+                evidence,
+            )
+        )
+    for row in feedback.itertuples(index=False):
+        flags = row.flags if row.flags is not None else ()
+        for flag in IMMEDIATE_FLAGS:
+            if flag not in flags:
+                continue
+            product = row.product if isinstance(row.product, str) else NO_PRODUCT
+            alerts.append(
+                Alert(
+                    _id(flag, row.feedback_id),
+                    flag,
+                    row.created_date,
+                    1,
+                    row.issue_id if _is_issue(row.issue_id) else None,
+                    row.feedback_id,
+                    row.product if isinstance(row.product, str) else None,
+                    SUPPORT_OFFICE,
+                    f"{ALERT_KINDS[flag]}: {product}",
+                    None,
+                    None,
+                    None,
+                    {
+                        "excerpt": (row.text_masked or "")[:200],
+                        "flags": list(flags),
+                        "channel": row.channel,
+                    },
+                )
+            )
+    alerts.sort(key=lambda a: (a.day, a.kind, a.alert_id))
+    return alerts

@@ -1,0 +1,130 @@
+"""koe's settings: the one place that reads the environment, with the defaults the README lists.
+
+`settings()` reads ``os.environ`` once per process and caches the result; `reload()` reads it
+again (tests that change the environment call it). Paths that default to a place beside the
+warehouse file follow ``warehouse``, so ``replace(settings(), warehouse=path)`` moves them too.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Smtp:
+    """Where alert mails go (``KOE_SMTP_*``, ``KOE_ALERT_MAIL_*``)."""
+
+    host: str
+    port: int
+    mail_to: str | None
+    mail_from: str
+    user: str | None
+    password: str
+    starttls: bool
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting koe reads from the environment. A ``*_override`` field is None unless the
+    variable was set; the property of the same name without the suffix gives the path to use."""
+
+    inbox: Path
+    warehouse: Path
+    snapshot_override: Path | None = None
+    alert_status_override: Path | None = None
+    alerts_dir_override: Path | None = None
+    reports_dir_override: Path | None = None
+    product_teams: Path | None = None
+    embedding_model: str | None = None
+    pseudonym_key: str | None = None
+    support_addresses: tuple[str, ...] = ()
+    alert_webhook: str | None = None
+    smtp: Smtp | None = None
+
+    @property
+    def snapshot(self) -> Path:
+        """The read-only copy the app opens: ``$KOE_SNAPSHOT``, else ``<stem>.snapshot.duckdb``
+        beside the warehouse file."""
+        if self.snapshot_override is not None:
+            return self.snapshot_override
+        return self.warehouse.with_name(f"{self.warehouse.stem}.snapshot.duckdb")
+
+    @property
+    def alert_status(self) -> Path:
+        """The app's record of closed alerts: ``$KOE_ALERT_STATUS``, else
+        ``<stem>.alert_status.duckdb`` beside the snapshot."""
+        if self.alert_status_override is not None:
+            return self.alert_status_override
+        snapshot = self.snapshot
+        return snapshot.with_name(f"{snapshot.name.split('.')[0]}.alert_status.duckdb")
+
+    @property
+    def alerts_dir(self) -> Path:
+        """Where alerts are written when neither a webhook nor SMTP is set."""
+        return self.alerts_dir_override or self.warehouse.parent / "alerts"
+
+    @property
+    def reports_dir(self) -> Path:
+        """Where the weekly reports are written."""
+        return self.reports_dir_override or self.warehouse.parent / "reports"
+
+
+def from_environ(environ: Mapping[str, str]) -> Settings:
+    """Settings from an environment mapping (``os.environ`` in `settings()`)."""
+
+    def path(name: str) -> Path | None:
+        value = environ.get(name)
+        return Path(value) if value else None
+
+    smtp = None
+    if environ.get("KOE_SMTP_HOST"):
+        smtp = Smtp(
+            host=environ["KOE_SMTP_HOST"],
+            port=int(environ.get("KOE_SMTP_PORT") or 25),
+            mail_to=environ.get("KOE_ALERT_MAIL_TO") or None,
+            mail_from=environ.get("KOE_ALERT_MAIL_FROM") or "koe@localhost",
+            user=environ.get("KOE_SMTP_USER") or None,
+            password=environ.get("KOE_SMTP_PASSWORD", ""),
+            starttls=bool(environ.get("KOE_SMTP_STARTTLS")),
+        )
+    listed = environ.get("KOE_SUPPORT_ADDRESSES", "")
+    return Settings(
+        inbox=path("KOE_INBOX") or REPO_ROOT / "data" / "inbox",
+        warehouse=path("KOE_WAREHOUSE") or REPO_ROOT / "data" / "warehouse.duckdb",
+        snapshot_override=path("KOE_SNAPSHOT"),
+        alert_status_override=path("KOE_ALERT_STATUS"),
+        alerts_dir_override=path("KOE_ALERTS_DIR"),
+        reports_dir_override=path("KOE_REPORTS_DIR"),
+        product_teams=path("KOE_PRODUCT_TEAMS"),
+        embedding_model=environ.get("KOE_EMBEDDING_MODEL") or None,
+        pseudonym_key=environ.get("KOE_PSEUDONYM_KEY") or None,
+        support_addresses=tuple(
+            entry.strip().lower() for entry in listed.split(",") if entry.strip()
+        ),
+        alert_webhook=environ.get("KOE_ALERT_WEBHOOK") or None,
+        smtp=smtp,
+    )
+
+
+@cache
+def settings() -> Settings:
+    """The process's settings, read from ``os.environ`` on first use."""
+    return from_environ(os.environ)
+
+
+def reload() -> Settings:
+    """Read the environment again (after a test or a script changed it)."""
+    settings.cache_clear()
+    return settings()
+
+
+def for_warehouse(path: str | os.PathLike[str] | None) -> Settings:
+    """The settings with the warehouse file at ``path`` (None: as configured); the paths that
+    default to a place beside the warehouse follow it."""
+    return settings() if path is None else replace(settings(), warehouse=Path(path))

@@ -1,0 +1,93 @@
+"""Every code koe stores, with the Japanese name people see: channels, sentiments, risk flags,
+agent-QA checks, alert kinds, root-cause attributes and contact-centre KPIs.
+
+Codes are what tables, files and logic use; the names are for pages, reports and messages.
+Adding a flag or a QA check means one entry here plus its detector in ``nlp/``: the warehouse,
+the insights, the reports and the app read the lists from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CHANNELS = {"call": "電話", "email": "メール", "form": "Webフォーム", "sns": "SNS"}
+
+SENTIMENTS = {"negative": "ネガティブ", "neutral": "中立", "positive": "ポジティブ"}
+
+# In the order detectors report them and pages list them.
+FLAGS = {
+    "sns_threat": "SNS拡散の示唆",
+    "escalation_demand": "上席対応の要求",
+    "legal_threat": "法的措置の示唆",
+    "safety": "安全上の懸念",
+    "churn": "解約・離反の示唆",
+    "refund_request": "返金要求",
+}
+
+# Flags the お客様相談室 handles at once, one alert per item, whatever the volume.
+IMMEDIATE_FLAGS = ("safety", "sns_threat")
+
+QA_CHECKS = {
+    "forbidden_phrase": "禁止表現",
+    "internal_contact": "内線・直通番号の案内",
+    "escalation_request": "上席対応の要求",
+    "long_hold_without_report": "長時間保留（途中報告なし）",
+}
+
+ALERT_KINDS = {
+    **{flag: FLAGS[flag] for flag in IMMEDIATE_FLAGS},
+    "volume_spike": "課題の急増",
+    "product_spike": "製品の苦情急増",
+    "new_issue": "新しい課題",
+    "sentiment_drop": "感情の悪化",
+}
+
+# Where an alert is routed: the team that acts on it.
+SUPPORT_OFFICE = "お客様相談室"
+QUALITY_TEAM = "品質保証"
+
+ROOT_CAUSE_ATTRIBUTES = {
+    "product": "製品",
+    "lot": "ロット",
+    "firmware": "ファームウェア",
+    "app_version": "アプリバージョン",
+    "channel": "チャネル",
+    "region": "地域",
+    "week": "期間（週）",
+    "phrase": "表現",
+}
+
+UNKNOWN = "不明"
+NO_PRODUCT = "製品不明"
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """A contact-centre KPI of marts.kpi_daily and its service level."""
+
+    code: str  # the column of marts.kpi_daily
+    name: str
+    target: float
+    direction: str  # ">=": higher is better; "<=": lower is better
+    informational: bool = False  # shown for context, not one of the commitments
+    unit: str = "share"  # "share" (shown in percent) or "seconds"
+
+
+# Holds: the rule is "no hold over 45 s without an intermediate report"; as a daily service level
+# we ask for at least 90 % of holds to end within 45 s (1.0 would flag nearly every day). Abandon
+# rate and ASA are informational companions of the answer rate.
+KPIS = (
+    Kpi("answer_rate", "応答率", 0.90, ">="),
+    Kpi("first_contact_resolution_rate", "1次解決率", 0.90, ">="),
+    Kpi("holds_within_45s_share", "保留45秒以内", 0.90, ">="),
+    Kpi("written_responded_within_24h_share", "初回返信24時間以内", 0.90, ">="),
+    Kpi("abandon_rate", "放棄呼率", 0.10, "<=", informational=True),
+    Kpi("avg_speed_of_answer_s", "平均応答時間", 30.0, "<=", informational=True, unit="seconds"),
+)
+
+
+def name_of(names: dict[str, str], code: object) -> str:
+    """The Japanese name of ``code`` in ``names``; an unknown code is shown as itself."""
+    if not isinstance(code, str) or not code:
+        return UNKNOWN
+    return names.get(code, code)

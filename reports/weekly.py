@@ -1,0 +1,341 @@
+"""Weekly recurring-issue reports for product teams, as HTML and CSV.
+
+A product team owns one or more products. Each week (Monday to Sunday, JST) every team gets a
+report on the complaints about its products: the top recurring issues with their eight-week
+trend, new and emerging issues, masked examples, root-cause candidates and the change since the
+week before.
+
+Reports are idempotent per week and team: a week is rendered once it has data, and rendered
+again only while it is partial (its Sunday not yet in the data) and new days have arrived. A
+finished week's report is never rewritten, so what a team received stays what the app shows.
+
+Teams come from a CSV file with the columns `product,team` (`$KOE_PRODUCT_TEAMS`); without one,
+or for a product the file does not name, each product is its own team.
+
+This module shapes a report from frames the pipeline reads (`warehouse.reports`);
+`reports.html` renders it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+
+from koe.vocabulary import IMMEDIATE_FLAGS, ROOT_CAUSE_ATTRIBUTES, name_of
+
+TREND_WEEKS = 8
+TOP_ISSUES = 10  # rows of the issue table in the HTML; the CSV lists every issue of the weeks
+DETAILED_ISSUES = 5  # issues that get root-cause candidates and examples
+EXAMPLES_PER_ISSUE = 2
+CAUSES_PER_ISSUE = 3
+EXAMPLE_CHARS = 220
+
+CSV_COLUMNS = {
+    "week_start": "週（月曜）",
+    "team": "製品チーム",
+    "issue_id": "課題ID",
+    "label": "課題",
+    "this_week": "今週の件数",
+    "last_week": "前週の件数",
+    "change": "増減",
+    "negative_share": "ネガティブ比率",
+    "trend": "週次推移（8週、古い順）",
+    "status": "状態",
+    "top_cause": "原因の第1候補",
+}
+
+
+@dataclass(frozen=True)
+class ProductTeam:
+    name: str
+    products: tuple[str, ...]
+
+
+@dataclass
+class WeeklyReport:
+    """Everything one product team's report shows for one week."""
+
+    team: ProductTeam
+    week_start: date
+    data_through: date
+    weeks: list[date]  # the trend's week starts, oldest first, ending with week_start
+    weekly_complaints: list[int]
+    previous: int  # complaints the week before, over the same weekdays as this week's data
+    issues: pd.DataFrame  # one row per issue with complaints this or last week
+    unclassified: int
+    alerts: pd.DataFrame
+    causes: pd.DataFrame
+    examples: pd.DataFrame
+    risks: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def week_end(self) -> date:
+        return sunday(self.week_start)
+
+    @property
+    def partial(self) -> bool:
+        return self.data_through < self.week_end
+
+    @property
+    def complaints(self) -> int:
+        return self.weekly_complaints[-1]
+
+    @property
+    def new_issues(self) -> pd.DataFrame:
+        return self.issues[self.issues["status"].str.contains("新規")]
+
+    @property
+    def file_stem(self) -> str:
+        return f"{self.week_start:%G-W%V}/{_file_name(self.team.name)}"
+
+
+def product_teams(products: Sequence[str], mapping: Path | None = None) -> list[ProductTeam]:
+    """The product teams and their products, from the CSV file `mapping` (`$KOE_PRODUCT_TEAMS`);
+    a product it does not name, or every product without one, is its own team."""
+    owner = _read_mapping(mapping) if mapping else {}
+    teams: dict[str, list[str]] = {}
+    for product in products:
+        teams.setdefault(owner.get(product, product), []).append(product)
+    return [ProductTeam(name, tuple(owned)) for name, owned in sorted(teams.items())]
+
+
+def _read_mapping(path: Path) -> dict[str, str]:
+    if not path.is_file():
+        raise FileNotFoundError(f"product-team mapping {path} does not exist (KOE_PRODUCT_TEAMS)")
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if not reader.fieldnames or not {"product", "team"} <= set(reader.fieldnames):
+            raise ValueError(f"{path}: needs the columns product,team; has {reader.fieldnames}")
+        owner: dict[str, str] = {}
+        for line, row in enumerate(reader, start=2):
+            product, team = (row["product"] or "").strip(), (row["team"] or "").strip()
+            if not product or not team:
+                raise ValueError(f"{path}:{line}: empty product or team")
+            if owner.get(product, team) != team:
+                raise ValueError(f"{path}:{line}: {product} is given to two teams")
+            owner[product] = team
+    return owner
+
+
+def weeks_to_render(
+    weeks: Sequence[date],
+    last_day: date | None,
+    rendered: Mapping[tuple[date, str], date],
+    teams: list[ProductTeam],
+) -> list[tuple[date, ProductTeam]]:
+    """(week, team) pairs without a report yet, or whose partial report has new days to add.
+
+    ``weeks`` are the Mondays with data, ``last_day`` the last day of data, and ``rendered`` maps
+    (week, team name) to the last day of data each written report covered.
+    """
+    if not weeks:
+        return []
+    pending = []
+    for week in weeks:
+        through = min(sunday(week), last_day)
+        for team in teams:
+            earlier = rendered.get((week, team.name))
+            if earlier is None or earlier < through:
+                pending.append((week, team))
+    return pending
+
+
+def sunday(week_start: date) -> date:
+    """The last day of the week that starts on the Monday ``week_start``."""
+    return week_start + timedelta(days=6)
+
+
+def trend_weeks(week_start: date) -> list[date]:
+    """The Mondays of a report's trend, oldest first, ending with ``week_start``."""
+    return [week_start - timedelta(weeks=n) for n in range(TREND_WEEKS - 1, -1, -1)]
+
+
+def assemble(
+    team: ProductTeam,
+    week_start: date,
+    last_day: date,
+    frame: pd.DataFrame,
+    alerts: pd.DataFrame,
+    causes: pd.DataFrame,
+) -> WeeklyReport:
+    """Shape one team's report for the week starting on ``week_start`` (a Monday).
+
+    ``frame`` holds the team's feedback over `trend_weeks` (`warehouse.reports.team_feedback`),
+    ``alerts`` the week's alerts about its products and ``causes`` the best root-cause
+    candidates of its issues (`warehouse.reports.root_causes`).
+    """
+    weeks = trend_weeks(week_start)
+    week_end = sunday(week_start)
+    complaints = frame[frame["is_complaint"].fillna(False).astype(bool)]
+    weekly = complaints.groupby("week_start").size()
+    this_week = complaints[complaints["week_start"] == week_start]
+
+    # A week still in progress is compared with the same weekdays of the week before.
+    data_through = min(week_end, last_day)
+    compared = complaints[
+        (complaints["week_start"] != weeks[-2])
+        | (pd.to_datetime(complaints["created_date"]).dt.date <= data_through - timedelta(weeks=1))
+    ]
+    previous = int((compared["week_start"] == weeks[-2]).sum())
+
+    issues = _issue_table(complaints, compared, weeks, week_start, alerts)
+    detailed = issues["issue_id"].head(DETAILED_ISSUES).tolist()
+    causes = causes[causes["issue_id"].isin(detailed)].reset_index(drop=True)
+    first_causes = causes[causes["attribute"] != "phrase"].drop_duplicates("issue_id")
+    issues["top_cause"] = issues["issue_id"].map(
+        {row.issue_id: _cause_text(row) for row in first_causes.itertuples()}
+    )
+    this_week_all = frame[frame["week_start"] == week_start]
+    return WeeklyReport(
+        team=team,
+        week_start=week_start,
+        data_through=data_through,
+        weeks=weeks,
+        weekly_complaints=[int(weekly.get(w, 0)) for w in weeks],
+        previous=previous,
+        issues=issues,
+        unclassified=int(this_week["issue_id"].isna().sum()),
+        alerts=alerts,
+        causes=causes,
+        examples=_examples(this_week, detailed),
+        risks={
+            flag: int(sum(flag in list(flags) for flags in this_week_all["flags"]))
+            for flag in IMMEDIATE_FLAGS
+        },
+    )
+
+
+def _issue_table(
+    complaints: pd.DataFrame,
+    compared: pd.DataFrame,
+    weeks: list[date],
+    week_start: date,
+    alerts: pd.DataFrame,
+) -> pd.DataFrame:
+    """One row per issue with complaints this week or last: counts, trend and status. The
+    week-before count comes from `compared` (the same weekdays as this week's data)."""
+    columns = [
+        "issue_id",
+        "label",
+        "this_week",
+        "last_week",
+        "change",
+        "negative_share",
+        "trend",
+        "status",
+    ]
+    classified = complaints[complaints["issue_id"].notna()]
+    if classified.empty:
+        return pd.DataFrame(columns=columns)
+    counts = classified.pivot_table(
+        index="issue_id", columns="week_start", values="feedback_id", aggfunc="count", fill_value=0
+    ).reindex(columns=weeks, fill_value=0)
+    counts = counts[(counts[weeks[-1]] > 0) | (counts[weeks[-2]] > 0)]
+    current = classified[classified["week_start"] == week_start]
+    negative = current.groupby("issue_id")["sentiment"].apply(lambda s: (s == "negative").mean())
+    before = compared[compared["week_start"] == weeks[-2]].groupby("issue_id").size()
+    labels = classified.drop_duplicates("issue_id").set_index("issue_id")
+    rising = set(alerts.loc[alerts["kind"] == "volume_spike", "issue_id"].dropna())
+    week_end = sunday(week_start)
+
+    rows = []
+    for issue_id, trend in counts.iterrows():
+        first_seen = labels.at[issue_id, "issue_first_seen"]
+        status = []
+        if pd.notna(first_seen) and week_start <= pd.Timestamp(first_seen).date() <= week_end:
+            status.append("新規")
+        if issue_id in rising:
+            status.append("急増")
+        this, last = int(trend[weeks[-1]]), int(before.get(issue_id, 0))
+        if this == last == 0:
+            continue
+        rows.append(
+            {
+                "issue_id": issue_id,
+                "label": labels.at[issue_id, "label"],
+                "this_week": this,
+                "last_week": last,
+                "change": this - last,
+                "negative_share": negative.get(issue_id),
+                "trend": [int(v) for v in trend.tolist()],
+                "status": "・".join(status),
+            }
+        )
+    table = pd.DataFrame(rows, columns=columns)
+    return table.sort_values(
+        ["this_week", "last_week", "issue_id"], ascending=[False, False, True]
+    ).reset_index(drop=True)
+
+
+def _examples(this_week: pd.DataFrame, issue_ids: list[str]) -> pd.DataFrame:
+    """The most negative masked texts of the week for each detailed issue, one per channel first."""
+    chosen = this_week[this_week["issue_id"].isin(issue_ids)].sort_values(
+        ["sentiment_score", "created_date", "feedback_id"], na_position="last"
+    )
+    picked = []
+    for issue_id in issue_ids:
+        rows = chosen[chosen["issue_id"] == issue_id]
+        # Different channels first: a call and a post say more together than two posts.
+        varied = pd.concat([rows.drop_duplicates("channel"), rows]).drop_duplicates("feedback_id")
+        picked.append(varied.head(EXAMPLES_PER_ISSUE))
+    if not picked:
+        return this_week.head(0)
+    examples = pd.concat(picked)
+    examples["text_masked"] = examples["text_masked"].map(_shorten)
+    return examples
+
+
+def _shorten(text: str | None) -> str:
+    text = re.sub(r"\s+", " ", text or "").strip()
+    return text if len(text) <= EXAMPLE_CHARS else text[: EXAMPLE_CHARS - 1] + "…"
+
+
+def _cause_text(row) -> str:
+    # No lift when none of the other complaints has the value (stored as NULL, read as NaN).
+    lift = "他の苦情にはなし" if pd.isna(row.lift) else f"{row.lift:.1f}倍"
+    return f"{name_of(ROOT_CAUSE_ATTRIBUTES, row.attribute)}: {row.value}（{lift}）"
+
+
+def issue_csv(report: WeeklyReport) -> str:
+    """The report's issue table as CSV text with Japanese headers (one row per issue)."""
+    table = report.issues.assign(
+        week_start=report.week_start.isoformat(),
+        team=report.team.name,
+        trend=report.issues["trend"].map(lambda t: " ".join(map(str, t))),
+        negative_share=report.issues["negative_share"].map(
+            lambda v: "" if pd.isna(v) else f"{v:.2f}"
+        ),
+    )
+    table = table.reindex(columns=list(CSV_COLUMNS)).rename(columns=CSV_COLUMNS)
+    buffer = io.StringIO()
+    table.to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue()
+
+
+def report_row(report: WeeklyReport, html: str, table: str) -> dict:
+    """The row of insights.weekly_reports that records a written report."""
+    return {
+        "week_start": report.week_start,
+        "team": report.team.name,
+        "products": list(report.team.products),
+        "data_through": report.data_through,
+        "complaints": report.complaints,
+        "previous": report.previous,
+        "new_issues": len(report.new_issues),
+        "alerts": len(report.alerts),
+        "file_stem": report.file_stem,
+        "html": html,
+        "csv": table,
+    }
+
+
+def _file_name(team: str) -> str:
+    """A team name as a file name: characters that paths or shells trip on become _."""
+    return re.sub(r"[\\/:*?\"<>|\s]+", "_", team).strip("_") or "team"

@@ -1,0 +1,116 @@
+"""The dashboard on real pipeline output: the 60-day generated sample (tests/planted.py) served by
+a real `streamlit run` and driven by headless Chromium.
+
+The fixture snapshot of test_browser.py pins exact numbers; here the point is that what the
+generator planted is what a person sees: the spike's alert, the faulty lot on top of its issue's
+root causes, and a weekly report that downloads. Every page must render without an exception.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+import pytest
+
+from tests.support.browser import ARTIFACTS, StreamlitServer, _finish, _open, _see, _serve
+from tests.support.planted import planted_by_issue, spike_product
+from warehouse.db import connect
+from warehouse.snapshot import publish_snapshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def sample_server(insights_sample) -> Iterator[StreamlitServer]:
+    warehouse, _ = insights_sample
+    yield from _serve(publish_snapshot(warehouse), "sample")
+
+
+def _spike_alert(warehouse, truth) -> str:
+    """The title of the first alert on the planted spike (its issue or its product)."""
+    start = date.fromisoformat(truth["spike"]["start"])
+    with connect(warehouse, read_only=True) as con:
+        main = planted_by_issue(con, truth)
+        alerts = con.execute(
+            "SELECT kind, issue_id, product, day, title FROM insights.alerts"
+            " WHERE kind IN ('volume_spike', 'product_spike') AND day >= ? ORDER BY day, alert_id",
+            [start],
+        ).fetchall()
+    titles = [
+        title
+        for kind, issue, product, _, title in alerts
+        if main.get(issue) == truth["spike"]["issue"]
+        or (kind == "product_spike" and product == spike_product(truth))
+    ]
+    assert titles, "the pipeline raised no alert on the planted spike"
+    return titles[0]
+
+
+@pytest.mark.parametrize(
+    "path, heading",
+    [
+        ("executive", "経営ダッシュボード"),
+        ("alerts", "アラート"),
+        ("trends", "トレンド"),
+        ("concordance", "コンコーダンス（KWIC）"),
+        ("cases", "事例集（研修用）"),
+        ("issue", "課題の詳細"),
+        ("reports", "週次レポート（製品チーム向け）"),
+        ("agent-qa", "応対品質"),
+        ("quarantine", "取り込み保留"),
+    ],
+)
+def test_every_page_renders_the_sample_without_an_exception(page, sample_server, path, heading):
+    _open(page, f"{sample_server.url}/{path}", heading)
+    _finish(page, f"sample-{path}")
+
+
+def test_the_planted_spikes_alert_is_on_the_alerts_page(page, sample_server, insights_sample):
+    title = _spike_alert(*insights_sample)
+    _open(page, f"{sample_server.url}/alerts", "アラート")
+    _see(page, title)
+    _finish(page, "sample-alerts-spike")
+
+
+def test_the_planted_lot_is_the_first_root_cause_on_the_leak_issues_page(
+    page, sample_server, insights_sample
+):
+    warehouse, truth = insights_sample
+    planted = truth["root_cause"]
+    with connect(warehouse, read_only=True) as con:
+        main = planted_by_issue(con, truth)
+        [(leak,)] = con.execute(
+            "SELECT issue_id FROM marts.issues WHERE list_contains(?, issue_id)"
+            " ORDER BY feedback_count DESC LIMIT 1",
+            [[i for i, key in main.items() if key == planted["issue"]]],
+        ).fetchall()
+    _open(page, f"{sample_server.url}/issue?issue={leak}", "課題の詳細")
+    _see(page, f"第1候補: ロット = {planted['value']}")
+    _finish(page, "sample-issue-root-cause")
+
+
+def test_a_weekly_report_is_shown_and_downloads(page, sample_server, insights_sample):
+    _, truth = insights_sample
+    week = date.fromisoformat(truth["spike"]["start"])
+    week -= timedelta(days=week.weekday())
+    team = spike_product(truth)
+    _open(page, f"{sample_server.url}/reports", "週次レポート（製品チーム向け）")
+    page.get_by_role("combobox", name="週 (week)").click()
+    page.get_by_role("option", name=f"{week:%Y/%m/%d}〜", exact=False).click()
+    page.get_by_role("combobox", name="製品チーム (team)").click()
+    page.get_by_role("option", name=team, exact=True).click()
+    _see(page, f"週次レポート: {team}")
+    _see(page, f"対象週: {week:%Y/%m/%d}")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="レポートをダウンロード（HTML）").click()
+    saved = ARTIFACTS / "sample-weekly-report.html"
+    download.value.save_as(saved)
+    html = saved.read_text(encoding="utf-8")
+    assert f"週次レポート: {team}" in html and f"{week:%Y/%m/%d}" in html
+    with page.expect_download() as download:
+        page.get_by_role("button", name="課題一覧をダウンロード（CSV）").click()
+    table = download.value.path().read_text(encoding="utf-8-sig")
+    assert table.splitlines()[0].startswith("週（月曜）,製品チーム,課題ID")
+    assert f"{week.isoformat()},{team}," in table
+    _finish(page, "sample-weekly-report")

@@ -1,0 +1,122 @@
+"""The pipeline steps on a real DuckDB file, without Airflow (the DAG tests cover the wiring)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from pipeline.analysis import analyze_new_feedback, update_issues
+from pipeline.ingest import ingest_channel
+from sample import generate
+from tests.unit.ingest.test_email import SUPPORT, mail, write_eml
+from warehouse.db import connect
+
+JST = timezone(timedelta(hours=9))
+
+
+def _first_responses(path):
+    """(source_file, first response as epoch seconds) of every loaded mail."""
+    with connect(path, read_only=True) as con:
+        return con.execute(
+            "SELECT source_file, epoch(first_response_at) FROM raw.feedback ORDER BY source_file"
+        ).fetchall()
+
+
+def test_a_support_reply_in_a_later_file_reloads_the_customers_file(tmp_path, monkeypatch):
+    monkeypatch.delenv("KOE_SUPPORT_ADDRESSES", raising=False)
+    inbox, warehouse = tmp_path / "inbox", tmp_path / "koe.duckdb"
+    (inbox / "email").mkdir(parents=True)
+    asked = datetime(2026, 8, 3, 9, 15, tzinfo=JST)
+    write_eml(
+        inbox / "email",
+        "2026-08-03.eml",
+        mail("加湿器の電源が入らなくなりました。修理は可能でしょうか。", date=asked),
+    )
+    first = ingest_channel("email", inbox, warehouse)
+    assert first["files"] == 1
+    assert _first_responses(warehouse) == [("email/2026-08-03.eml", None)]
+
+    reply = mail(
+        "お問い合わせありがとうございます。修理のご案内をお送りいたします。",
+        sender=SUPPORT,
+        subject="Re: 加湿器について",
+        message_id="<r1@koe-shop.example>",
+        in_reply_to="<m1@example.jp>",
+        date=asked + timedelta(hours=26),
+    )
+    write_eml(inbox / "email", "2026-08-04.eml", reply)
+    second = ingest_channel("email", inbox, warehouse)
+    # The reply's own file holds no customer words; the earlier file loads again for its reply.
+    assert second["files"] == 2 and second["skipped"] == 0
+    [(source_file, responded)] = _first_responses(warehouse)
+    assert source_file == "email/2026-08-03.eml"
+    assert responded == (asked + timedelta(hours=26)).timestamp()
+
+    third = ingest_channel("email", inbox, warehouse)
+    assert third == {**third, "files": 0, "skipped": 2}
+
+
+def _run_analysis(inbox, warehouse, full=None) -> dict:
+    for channel in ("call", "email", "form", "sns"):
+        ingest_channel(channel, inbox, warehouse)
+    analyze_new_feedback(warehouse)
+    return update_issues(warehouse, full=full)
+
+
+def _assignment(warehouse) -> dict:
+    with connect(warehouse, read_only=True) as con:
+        return dict(
+            con.execute("SELECT feedback_id, issue_id FROM nlp.issue_assignment").fetchall()
+        )
+
+
+@pytest.mark.slow
+def test_issue_ids_survive_new_data_and_a_full_reclustering_with_lineage(tmp_path):
+    """The issue's done-when on a small inbox: rerun, one more stretch of days, full re-cluster."""
+    inbox, warehouse = tmp_path / "inbox", tmp_path / "koe.duckdb"
+    generate(inbox, days=12, per_day=40, seed=7)
+    first = _run_analysis(inbox, warehouse)
+    assert first["mode"] == "full" and first["issues"] >= 5
+    before = _assignment(warehouse)
+    with connect(warehouse, read_only=True) as con:
+        # The analysis stores each text's issue terms, which clustering reads back.
+        [(analysed, with_terms, pairs)] = con.execute(
+            "SELECT count(*), count(*) FILTER (len(terms) > 0),"
+            " count(*) FILTER (list_count(list_filter(terms, lambda t: t LIKE '%|%')) > 0)"
+            " FROM nlp.feedback_analysis"
+        ).fetchall()
+    assert with_terms >= 0.95 * analysed and pairs > 0
+
+    again = _run_analysis(inbox, warehouse)
+    assert again["mode"] == "unchanged"
+    assert _assignment(warehouse) == before
+
+    generate(inbox, days=2, per_day=40, seed=8, start=date(2026, 8, 13), append=True)
+    grown = _run_analysis(inbox, warehouse)
+    assert grown["mode"] == "incremental" and grown["retained_share"] == 1.0
+    after_week = _assignment(warehouse)
+    # Every document that had an issue keeps it; unclassified ones may have found one since.
+    had = {f: i for f, i in before.items() if i is not None}
+    assert {f: after_week[f] for f in had} == had
+    assert len(after_week) > len(before)
+
+    full = _run_analysis(inbox, warehouse, full=True)
+    assert full["mode"] == "full" and full["retained_share"] >= 0.95
+
+    with connect(warehouse, read_only=True) as con:
+        runs = con.execute(
+            "SELECT run_id, mode, retained_share FROM nlp.clustering_runs ORDER BY run_id"
+        ).fetchall()
+        created = con.execute(
+            "SELECT count(*) FROM nlp.issue_lineage WHERE run_id = 1 AND event = 'created'"
+        ).fetchall()[0][0]
+        # Every issue there is has a lineage row: created, or split off an earlier issue.
+        untraced = con.execute(
+            "SELECT count(*) FROM nlp.issues WHERE issue_id NOT IN "
+            "(SELECT issue_id FROM nlp.issue_lineage WHERE event IN ('created', 'split'))"
+        ).fetchall()[0][0]
+    assert [(r[0], r[1]) for r in runs] == [(1, "full"), (2, "incremental"), (3, "full")]
+    assert runs[0][2] is None and runs[1][2] == 1.0
+    assert created == first["issues"]
+    assert untraced == 0
