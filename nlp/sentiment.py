@@ -7,7 +7,6 @@ complaint patterns and sarcasm. Deterministic and fast: no model, one Sudachi pa
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 
@@ -16,7 +15,6 @@ from nlp.tokenize import Token, tokens
 
 NEGATIVE, NEUTRAL, POSITIVE = "negative", "neutral", "positive"
 # |raw score| below this is neutral; one clear polar word is enough to pass it.
-THRESHOLD = 0.5
 
 
 @dataclass(frozen=True)
@@ -238,12 +236,6 @@ _CHAIN_NORMALIZED = {
 }
 
 
-@dataclass
-class _Polar:
-    value: float
-    index: int
-
-
 def _negation(toks: list[Token], i: int) -> tuple[bool, bool, bool]:
     """After the word at ``i``: (negated, asked as a question, hypothetical)."""
     negated = question = hypothetical = False
@@ -345,12 +337,3 @@ def raw_score(text: str) -> float:
     if sarcastic:
         total = -abs(total) - 1.0
     return total
-
-
-def score_sentiment(text: str) -> Sentiment:
-    """Label and score one text; the score is tanh of the summed rule weights."""
-    raw = raw_score(text)
-    if abs(raw) < THRESHOLD:
-        return Sentiment(NEUTRAL, 0.0)
-    score = round(math.tanh(raw / 2), 4)
-    return Sentiment(POSITIVE if raw > 0 else NEGATIVE, score)

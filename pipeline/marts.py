@@ -53,9 +53,8 @@ def deliver_alerts(
 ) -> dict:
     """Send the alerts of the last days of data not sent yet along the configured route
     (webhook, SMTP or files; see `insights.delivery`). ``config`` defaults to the settings."""
-    from warehouse.db import apply_schema, connect
-
     from warehouse import insights
+    from warehouse.db import apply_schema, connect
 
     config = config or for_warehouse(path)
     with connect(path) as con:

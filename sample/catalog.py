@@ -671,7 +671,6 @@ ISSUES: tuple[Issue, ...] = (
 )
 
 PRODUCT_BY_KEY = {product.key: product for product in PRODUCTS}
-ISSUE_BY_KEY = {issue.key: issue for issue in ISSUES}
 
 # Planted patterns: the spike follows an app release; the leak comes from one production lot.
 SPIKE_ISSUE = "kakeibo_login"

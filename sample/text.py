@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 # Words that make a catalog symptom itself a safety report.
 SAFETY_WORDS = ("焦げ", "発火", "煙", "やけど", "火傷", "火花", "熱")
-STYLES = ("spoken", "formal", "terse", "casual")
 
 
 # ---- conjugation -------------------------------------------------------------------------
@@ -443,8 +442,3 @@ def _luhn_check_digit(digits: list[int]) -> int:
                 digit -= 9
         total += digit
     return (10 - total % 10) % 10
-
-
-def luhn_valid(number: str) -> bool:
-    digits = [int(c) for c in number if c.isdigit()]
-    return _luhn_check_digit(digits[:-1]) == digits[-1]

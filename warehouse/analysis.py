@@ -165,18 +165,16 @@ def save_embeddings(
 
 
 def pending_calls(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Calls not yet reviewed, or whose turns/holds changed since their review. See `all_calls`."""
-    return _calls_for_qa(con, only_pending=True)
-
-
-def all_calls(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every call for QA: the raw.calls columns with `hold_segments` and `turns` as lists of dicts
-    (`turns` = masked turns), plus qa_input_hash. `calls_to_records` turns rows into `Call`s."""
-    return _calls_for_qa(con, only_pending=False)
+    """Calls not yet reviewed, or whose turns/holds changed since their review: the raw.calls
+    columns with `hold_segments` and `turns` (masked) as lists of dicts, plus qa_input_hash."""
+    frame = con.sql(sql("analysis/pending_calls")).df()
+    frame["hold_segments"] = [_json_list(v) for v in frame["hold_segments"]]
+    frame["turns"] = [_json_list(v) for v in frame.pop("turns_masked")]
+    return frame
 
 
 def calls_to_records(frame: pd.DataFrame) -> list[Call]:
-    """Rows of `pending_calls`/`all_calls` as `ingest.records.Call` (text fields hold masked text)."""
+    """Rows of `pending_calls` as `ingest.records.Call` (text fields hold masked text)."""
     records = []
     for row in frame.itertuples(index=False):
         records.append(
@@ -225,13 +223,6 @@ def save_call_qa(con: duckdb.DuckDBPyConnection, reviews: Sequence[CallReview]) 
         call_qa_batch=qa,
         call_qa_findings_batch=findings,
     )
-
-
-def _calls_for_qa(con: duckdb.DuckDBPyConnection, only_pending: bool) -> pd.DataFrame:
-    frame = con.sql(sql("analysis/calls_for_qa"), params={"only_pending": only_pending}).df()
-    frame["hold_segments"] = [_json_list(v) for v in frame["hold_segments"]]
-    frame["turns"] = [_json_list(v) for v in frame.pop("turns_masked")]
-    return frame
 
 
 def _json_list(value: Any) -> list[dict[str, Any]]:

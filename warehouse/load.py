@@ -97,33 +97,14 @@ class SourceLoad:
 
     source_file: str
     channel: str
-    sha256: str  # the manifest version: the content hash, or more (see steps.email_version)
+    sha256: str  # the manifest version: the content hash, or more (see ingest.inbox.source_version)
     size_bytes: int
     result: ReadResult
-
-
-def is_loaded(con: duckdb.DuckDBPyConnection, source_file: str, sha256: str) -> bool:
-    """True when this file with exactly this content hash is already loaded (skip it)."""
-    params = {"source_file": source_file, "sha256": sha256}
-    [(loaded,)] = con.execute(sql("load/is_loaded"), params).fetchall()
-    return bool(loaded)
 
 
 def loaded_versions(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """source_file → the version loaded last, for every file in the manifest (one query)."""
     return dict(con.execute(sql("load/loaded_versions")).fetchall())
-
-
-def load_source(
-    con: duckdb.DuckDBPyConnection,
-    source_file: str,
-    channel: str,
-    sha256: str,
-    size_bytes: int,
-    result: ReadResult,
-) -> None:
-    """Replace everything `source_file` contributed to raw.* by `result`, in one transaction."""
-    load_sources(con, [SourceLoad(source_file, channel, sha256, size_bytes, result)])
 
 
 # Files are loaded in transactions of about this many records: few enough to hold in memory,

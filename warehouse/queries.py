@@ -1,7 +1,7 @@
 """The dashboard's read queries over the published marts snapshot, one function per question.
 
-Each function runs one `warehouse/sql/app/<name>.sql` with bound parameters on a connection from
-`open_app_snapshot()` and returns a pandas DataFrame; the app never writes SQL of its own.
+Each function runs one `warehouse/sql/app/<name>.sql` with bound parameters on a cursor of a
+`SnapshotReader` and returns a pandas DataFrame; the app never writes SQL of its own.
 """
 
 from __future__ import annotations
@@ -22,17 +22,10 @@ from koe.vocabulary import QA_CHECKS
 from warehouse.db import sql
 from warehouse.snapshot import open_snapshot, snapshot_version
 
-UNCLASSIFIED_ID = "__unclassified__"
-
 
 def snapshot_file() -> Path:
     """The snapshot the app reads: `$KOE_SNAPSHOT`, else the one beside the warehouse file."""
     return settings().snapshot
-
-
-def open_app_snapshot() -> duckdb.DuckDBPyConnection:
-    """A read-only connection to `snapshot_file()`; FileNotFoundError when none is published."""
-    return open_snapshot(snapshot_file())
 
 
 class SnapshotReader:

@@ -23,7 +23,7 @@ from koe.vocabulary import FLAGS
 from sample import generate
 from sample.calls import FORBIDDEN
 from sample.catalog import SAFETY_ISSUES
-from sample.text import DECOY_PHRASES, FLAG_PHRASES, SAFETY_WORDS, luhn_valid
+from sample.text import DECOY_PHRASES, FLAG_PHRASES, SAFETY_WORDS
 from tests.support import REPO
 
 DAYS, PER_DAY, SEED = 14, 30, 5
@@ -225,7 +225,7 @@ def test_planted_personal_data_appears_in_the_raw_files(inbox, truth):
         assert pii[kind], kind
         missing = [value for value in pii[kind] if value not in corpus]
         assert not missing, (kind, missing[:5])
-    assert all(luhn_valid(card) for card in pii["card"])
+    assert all(_luhn_valid(card) for card in pii["card"])
     assert any("０" in phone or "９" in phone for phone in pii["phone"])
     assert any(phone.startswith("+81") for phone in pii["phone"])
     assert all(re.fullmatch(r"ORD-\d{8}-\d{4}", order) for order in pii["order_id"])
@@ -287,3 +287,12 @@ def test_regenerating_replaces_channel_folders_but_keeps_other_files(tmp_path):
     assert not (tmp_path / "calls" / "stale.jsonl").exists()
     assert not (tmp_path / "calls" / "2026-08-03.jsonl").exists()
     assert (tmp_path / "README.txt").read_text() == "keep me"
+
+
+def _luhn_valid(number: str) -> bool:
+    """The Luhn checksum every real card number passes."""
+    digits = [int(c) for c in number if c.isdigit()][::-1]
+    total = sum(
+        d if i % 2 == 0 else (d * 2 - 9 if d * 2 > 9 else d * 2) for i, d in enumerate(digits)
+    )
+    return total % 10 == 0

@@ -11,8 +11,8 @@ import pytest
 from ingest.records import Call, Feedback, HoldSegment, ReadResult, Turn, content_hash, stable_id
 from nlp.agent_qa import CallReview, Finding
 from nlp.issues.model import Issue
+from tests.support.loading import load_source
 from warehouse.analysis import (
-    all_calls,
     all_feedback_for_clustering,
     cached_embeddings,
     calls_to_records,
@@ -25,7 +25,6 @@ from warehouse.analysis import (
 )
 from warehouse.db import apply_schema, connect
 from warehouse.issues import replace_issues
-from warehouse.load import load_source
 
 JST = timezone(timedelta(hours=9))
 FORMS = "forms/2026-08-06.csv"
@@ -250,7 +249,7 @@ def test_reviewed_calls_are_not_pending_and_findings_are_replaced(con):
     save_call_qa(con, qa_results())
 
     assert pending_calls(con).empty
-    assert len(all_calls(con)) == 1
+    assert con.execute("SELECT count(*) FROM nlp.call_qa").fetchall() == [(1,)]
     assert con.execute("SELECT check_name, turn FROM nlp.call_qa_findings").fetchall() == [
         ("long_hold_without_report", 1)
     ]

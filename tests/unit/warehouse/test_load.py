@@ -17,9 +17,10 @@ from ingest.records import (
     content_hash,
     stable_id,
 )
+from tests.support.loading import load_source
 from warehouse import load as load_module
 from warehouse.db import apply_schema, connect
-from warehouse.load import is_loaded, load_source
+from warehouse.load import loaded_versions
 
 JST = timezone(timedelta(hours=9))
 MBOX = "email/2026-08.mbox"
@@ -152,13 +153,13 @@ def test_loading_the_same_file_twice_changes_nothing(con):
     assert count(con, "raw.source_files") == 1
 
 
-def test_is_loaded_skips_only_the_same_hash(con):
-    assert not is_loaded(con, MBOX, "sha-1")
+def test_the_manifest_records_the_version_loaded(con):
+    assert loaded_versions(con).get(MBOX) != "sha-1"
     load_source(con, MBOX, "email", "sha-1", 4096, MAILBOX)
 
-    assert is_loaded(con, MBOX, "sha-1")
-    assert not is_loaded(con, MBOX, "sha-2")
-    assert not is_loaded(con, EML, "sha-1")
+    assert loaded_versions(con).get(MBOX) == "sha-1"
+    assert loaded_versions(con).get(MBOX) != "sha-2"
+    assert loaded_versions(con).get(EML) != "sha-1"
 
 
 def test_a_changed_file_replaces_its_partition_only(con):
@@ -270,7 +271,7 @@ def test_a_failure_mid_load_leaves_nothing_of_a_new_file(con, monkeypatch):
     assert count(con, "raw.feedback") == 0, "feedback was inserted before the failure"
     assert count(con, "raw.quarantine") == 0
     assert count(con, "raw.source_files") == 0
-    assert not is_loaded(con, MBOX, "sha-1")
+    assert loaded_versions(con).get(MBOX) != "sha-1"
 
 
 def test_a_failed_reload_keeps_the_previous_partition(con, monkeypatch):
@@ -286,7 +287,7 @@ def test_a_failed_reload_keeps_the_previous_partition(con, monkeypatch):
 
     assert count(con, "raw.feedback", MBOX) == 3
     assert count(con, "raw.quarantine", MBOX) == 1
-    assert is_loaded(con, MBOX, "sha-1")
+    assert loaded_versions(con).get(MBOX) == "sha-1"
 
 
 def test_a_record_filed_under_another_file_is_refused(con):
@@ -300,7 +301,7 @@ def test_a_record_filed_under_another_file_is_refused(con):
 def test_an_empty_file_is_recorded_so_it_is_not_read_again(con):
     load_source(con, "forms/2026-08-04.csv", "form", "sha-empty", 0, ReadResult())
 
-    assert is_loaded(con, "forms/2026-08-04.csv", "sha-empty")
+    assert loaded_versions(con).get("forms/2026-08-04.csv") == "sha-empty"
     assert count(con, "raw.feedback") == 0
 
 

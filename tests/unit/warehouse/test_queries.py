@@ -69,7 +69,7 @@ def test_missing_snapshot_has_no_version_and_cannot_be_opened(monkeypatch, tmp_p
     reload_settings()
     assert queries.app_snapshot_version() is None
     with pytest.raises(FileNotFoundError, match="make pipeline"):
-        queries.open_app_snapshot()
+        queries.SnapshotReader()
 
 
 def test_republishing_changes_the_snapshot_version(monkeypatch, tmp_path):

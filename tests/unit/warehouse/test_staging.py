@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 
 from ingest.records import Call, Feedback, HoldSegment, ReadResult, stable_id
+from tests.support.loading import load_source
 from warehouse.db import apply_schema, connect
-from warehouse.load import load_source
 
 JST = timezone(timedelta(hours=9))
 T0 = datetime(2026, 8, 5, 10, 0, tzinfo=JST)

@@ -1,5 +1,5 @@
--- Calls with their masked turns and holds for agent QA. $only_pending = true keeps the calls not
--- yet reviewed, or reviewed before their turns/holds changed (qa_input_hash differs).
+-- Calls with their masked turns and holds that agent QA has not reviewed yet, or reviewed before
+-- their turns/holds changed (qa_input_hash differs).
 SELECT
     c.call_id, c.source_file, c.source_line, c.started_at, c.product, c.answered_after_s,
     c.abandoned, c.resolved_first_contact, c.customer_id, c.agent_id, c.team,
@@ -8,5 +8,5 @@ SELECT
 FROM staging.calls AS c
 LEFT JOIN nlp.call_qa AS q
     ON q.call_id = c.call_id AND q.qa_input_hash = c.qa_input_hash
-WHERE NOT $only_pending OR q.call_id IS NULL
+WHERE q.call_id IS NULL
 ORDER BY c.started_at, c.call_id;
