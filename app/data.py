@@ -4,6 +4,7 @@ published version, and query results cached per (query, snapshot version, argume
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -24,6 +25,7 @@ def _reader(version: tuple[int, int]) -> queries.SnapshotReader:
 
 
 # The first run of a query on a new snapshot can take a few seconds on a large warehouse: say so.
+# Keyed by the query's name, not the function: a name is stable across reruns and reloads.
 @st.cache_data(max_entries=256, show_spinner="ウェアハウスを集計しています…", show_time=True)
 def _cached(name: str, version: tuple[int, int], args: tuple[Any, ...]) -> Any:
     # One cursor per call: Streamlit runs each browser session in its own thread.
@@ -34,11 +36,16 @@ def _cached(name: str, version: tuple[int, int], args: tuple[Any, ...]) -> Any:
         cursor.close()
 
 
-def load(name: str, *args: Any) -> Any:
-    """`warehouse.queries.<name>(con, *args)` on the current snapshot, cached until it changes.
+def load(query: Callable[..., Any], *args: Any) -> Any:
+    """`query(con, *args)` on the current snapshot, cached until it changes.
 
+    `query` is a function of `warehouse.queries` itself, e.g. `load(queries.issue_totals, start,
+    end, channels, products)`, so finding the usages of a query finds the pages that show it.
     List arguments are passed as tuples so the cache key does not depend on widget order.
     """
+    name = getattr(query, "__name__", None)
+    if not isinstance(name, str) or getattr(queries, name, None) is not query:
+        raise TypeError(f"data.load takes a function of warehouse.queries, not {query!r}")
     version = snapshot_version()
     if version is None:
         raise FileNotFoundError(f"no snapshot at {queries.snapshot_file()}")

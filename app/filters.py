@@ -9,13 +9,14 @@ from datetime import date
 import streamlit as st
 
 from app import data
+from warehouse import queries
 
 _PERIOD = "_koe_period"
 
 
 def render_period() -> None:
     """Draw the period picker in the sidebar and remember its value for `period()`."""
-    bounds = data.load("data_period")
+    bounds = data.load(queries.data_period)
     if bounds is None:
         st.session_state[_PERIOD] = None
         return

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -71,22 +70,11 @@ def markdown_text(text: str | None) -> str:
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|>~<:$])", r"\\\1", text or "")
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """CSV for download; the BOM makes Excel read the Japanese text as UTF-8."""
-    return frame.to_csv(index=False).encode("utf-8-sig")
-
-
 def words(value: object) -> str:
     """A keyword list (list or array from DuckDB) as one Japanese-punctuated string."""
     if value is None or isinstance(value, float | str):
         return value if isinstance(value, str) else ""
     return "、".join(str(word) for word in value)
-
-
-def csv_name(stem: str, period: tuple[date, date] | None = None) -> str:
-    if period is None:
-        return f"koe_{stem}.csv"
-    return f"koe_{stem}_{period[0]:%Y%m%d}-{period[1]:%Y%m%d}.csv"
 
 
 def flag_names(value: object) -> str:

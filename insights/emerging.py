@@ -27,7 +27,7 @@ documents within 7 days of its first one.
 one-sided Mann–Whitney U test at the same level, with a mean drop of at least 0.2.
 
 A rise that keeps going is one episode: it alerts on its first day, not again every day after.
-Everything here is a pure function of per-day counts; `warehouse/steps.py` reads and stores.
+Everything here is a pure function of per-day counts; `pipeline/marts.py` reads and stores.
 """
 
 from __future__ import annotations

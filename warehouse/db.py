@@ -41,7 +41,7 @@ def connect(
 
 @cache
 def sql(name: str) -> str:
-    """The text of `warehouse/sql/<name>.sql`, e.g. `sql("load/feedback_upsert")`."""
+    """The text of `warehouse/sql/<name>.sql`, e.g. `sql("load/upsert_feedback")`."""
     path = SQL_DIR / (name if name.endswith(".sql") else f"{name}.sql")
     if not path.is_file():
         raise FileNotFoundError(f"no SQL file {path} (asked for {name!r})")
@@ -54,7 +54,7 @@ def sql_files(folder: str) -> list[str]:
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the raw and nlp tables if missing and (re)create the staging views.
+    """Create the raw, nlp and insights tables if missing and (re)create the staging views.
 
     Idempotent: tables use CREATE ... IF NOT EXISTS, views CREATE OR REPLACE. Marts are made by
     `warehouse.marts.build_marts`, not here.

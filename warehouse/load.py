@@ -17,10 +17,8 @@ import duckdb
 import pyarrow as pa
 
 from ingest.records import Call, Feedback, Quarantined, ReadResult, content_hash
+from warehouse.arrow import STRINGS, TIMESTAMP
 from warehouse.db import sql, transaction
-
-_TIMESTAMP = pa.timestamp("us", tz="UTC")
-_STRINGS = pa.list_(pa.string())
 
 FEEDBACK_BATCH = pa.schema(
     [
@@ -29,17 +27,17 @@ FEEDBACK_BATCH = pa.schema(
         ("source_key", pa.string()),
         ("source_file", pa.string()),
         ("source_line", pa.int32()),
-        ("created_at", _TIMESTAMP),
+        ("created_at", TIMESTAMP),
         ("product", pa.string()),
         ("customer_id", pa.string()),
         ("author_masked", pa.string()),
         ("subject_masked", pa.string()),
         ("text_masked", pa.string()),
         ("content_hash", pa.string()),
-        ("first_response_at", _TIMESTAMP),
+        ("first_response_at", TIMESTAMP),
         ("attributes", pa.string()),
-        ("pii_types", _STRINGS),
-        ("loaded_at", _TIMESTAMP),
+        ("pii_types", STRINGS),
+        ("loaded_at", TIMESTAMP),
         ("batch_position", pa.int64()),
     ]
 )
@@ -49,7 +47,7 @@ CALLS_BATCH = pa.schema(
         ("call_id", pa.string()),
         ("source_file", pa.string()),
         ("source_line", pa.int32()),
-        ("started_at", _TIMESTAMP),
+        ("started_at", TIMESTAMP),
         ("product", pa.string()),
         ("answered_after_s", pa.float64()),
         ("abandoned", pa.bool_()),
@@ -59,7 +57,7 @@ CALLS_BATCH = pa.schema(
         ("team", pa.string()),
         ("hold_segments", pa.string()),
         ("turns_masked", pa.string()),
-        ("loaded_at", _TIMESTAMP),
+        ("loaded_at", TIMESTAMP),
         ("batch_position", pa.int64()),
     ]
 )
@@ -72,7 +70,7 @@ QUARANTINE_BATCH = pa.schema(
         ("source_line", pa.int32()),
         ("reason", pa.string()),
         ("excerpt_masked", pa.string()),
-        ("quarantined_at", _TIMESTAMP),
+        ("quarantined_at", TIMESTAMP),
         ("batch_position", pa.int64()),
     ]
 )
@@ -86,7 +84,7 @@ MANIFEST_BATCH = pa.schema(
         ("size_bytes", pa.int64()),
         ("records", pa.int32()),
         ("quarantined", pa.int32()),
-        ("loaded_at", _TIMESTAMP),
+        ("loaded_at", TIMESTAMP),
     ]
 )
 

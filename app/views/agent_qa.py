@@ -8,7 +8,8 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from app import data, filters, labels
+from app import components, data, filters, labels
+from warehouse import queries
 
 RECENT = 10
 CONTEXT = 2  # turns shown before and after the flagged one
@@ -22,8 +23,37 @@ def page() -> st.Page:
 def render() -> None:
     st.title("応対品質")
     start, end = filters.require_period()
-    values = data.load("qa_filter_values")
+    checks, teams, agents = _pickers(data.load(queries.qa_filter_values))
+    st.caption(filters.period_caption(start, end))
+    if "call" in st.query_params:  # opened from a finding's link: the transcript comes first
+        _transcript(st.query_params["call"], _turn(st.query_params.get("turn")))
 
+    agents_table = data.load(queries.qa_agents, start, end)
+    if teams:
+        agents_table = agents_table[agents_table["team"].isin(teams)]
+    if agents:
+        agents_table = agents_table[agents_table["agent_id"].isin(agents)]
+    findings = data.load(queries.qa_findings, start, end, checks, teams, agents)
+
+    _totals(findings, agents_table)
+    if findings.empty:
+        st.success("この条件では指摘はありません。")
+    else:
+        left, right = st.columns(2)
+        with left:
+            _by_check(findings)
+        with right:
+            _by_agent(agents_table, (start, end))
+
+    _weekly_trend(data.load(queries.qa_weekly, start, end), teams, agents)
+
+    if not findings.empty:
+        _recent_findings(findings)
+    _findings_table(findings, (start, end))
+
+
+def _pickers(values: dict[str, list[str]]) -> tuple[list[str], list[str], list[str]]:
+    """The check, team and agent pickers side by side; empty lists mean all."""
     left, middle, right = st.columns(3)
     checks = left.multiselect(
         "チェック項目 (check)",
@@ -38,17 +68,11 @@ def render() -> None:
     agents = right.multiselect(
         "オペレーター (agent)", values["agent"], placeholder="すべてのオペレーター", key="qa-agents"
     )
-    st.caption(filters.period_caption(start, end))
-    if "call" in st.query_params:  # opened from a finding's link: the transcript comes first
-        _transcript(st.query_params["call"], _turn(st.query_params.get("turn")))
+    return checks, teams, agents
 
-    agents_table = data.load("qa_agents", start, end)
-    if teams:
-        agents_table = agents_table[agents_table["team"].isin(teams)]
-    if agents:
-        agents_table = agents_table[agents_table["agent_id"].isin(agents)]
-    findings = data.load("qa_findings", start, end, checks, teams, agents)
 
+def _totals(findings: pd.DataFrame, agents_table: pd.DataFrame) -> None:
+    """Findings, answered calls and findings per 100 calls, as three metrics."""
     calls = int(agents_table["calls_answered"].sum())
     first, second, third = st.columns(3)
     first.metric("指摘件数", f"{len(findings):,}件", border=True)
@@ -56,74 +80,68 @@ def render() -> None:
     rate = f"{100 * len(findings) / calls:.1f}件" if calls else "—"
     third.metric("100通話あたりの指摘", rate, border=True)
 
-    if findings.empty:
-        st.success("この条件では指摘はありません。")
-    else:
-        left, right = st.columns(2)
-        with left:
-            st.subheader("チェック項目別")
-            by_check = (
-                findings.assign(check=findings["check_name"].map(labels.qa_check))
-                .groupby(["check", "team"], as_index=False)
-                .size()
+
+def _by_check(findings: pd.DataFrame) -> None:
+    """Findings per check, stacked by team."""
+    st.subheader("チェック項目別")
+    by_check = (
+        findings.assign(check=findings["check_name"].map(labels.qa_check))
+        .groupby(["check", "team"], as_index=False)
+        .size()
+    )
+    chart = px.bar(
+        by_check,
+        x="size",
+        y="check",
+        color="team",
+        orientation="h",
+        labels={"size": "件数", "check": "", "team": "チーム"},
+    )
+    chart.update_layout(height=300, margin=dict(t=10, b=10))
+    st.plotly_chart(chart, key="qa-by-check")
+
+
+def _by_agent(agents_table: pd.DataFrame, period) -> None:
+    """Answered calls and findings per agent, with its CSV."""
+    st.subheader("オペレーター別")
+    per_agent = agents_table.rename(
+        columns={check: labels.qa_check(check) for check in labels.QA_CHECKS}
+    )
+    st.dataframe(
+        per_agent,
+        hide_index=True,
+        column_config={
+            "team": "チーム",
+            "agent_id": "オペレーター",
+            "calls_answered": st.column_config.NumberColumn("応答通話"),
+            "findings": st.column_config.NumberColumn("指摘"),
+            "findings_per_100_calls": st.column_config.NumberColumn("100通話あたり", format="%.1f"),
+        },
+    )
+    components.csv_download(per_agent, "agent_qa_by_agent", period, key="qa-agents-csv")
+
+
+def _recent_findings(findings: pd.DataFrame) -> None:
+    """The newest findings as cards, each linking to its call's transcript."""
+    st.subheader(f"最近の指摘（新しい順に {min(len(findings), RECENT)} 件、発話はマスク済み）")
+    for finding in findings.head(RECENT).itertuples():
+        with st.container(border=True):
+            phrase = f"・該当表現「{finding.phrase}」" if isinstance(finding.phrase, str) else ""
+            st.caption(
+                f"{finding.started_at:%Y/%m/%d %H:%M}・{finding.team or 'チーム不明'}"
+                f"・{finding.agent_id or '—'}・{labels.qa_check(finding.check_name)}"
+                f"・発話 {finding.turn}{phrase}"
             )
-            chart = px.bar(
-                by_check,
-                x="size",
-                y="check",
-                color="team",
-                orientation="h",
-                labels={"size": "件数", "check": "", "team": "チーム"},
-            )
-            chart.update_layout(height=300, margin=dict(t=10, b=10))
-            st.plotly_chart(chart, key="qa-by-check")
-        with right:
-            st.subheader("オペレーター別")
-            per_agent = agents_table.rename(
-                columns={check: labels.qa_check(check) for check in labels.QA_CHECKS}
-            )
-            st.dataframe(
-                per_agent,
-                hide_index=True,
-                column_config={
-                    "team": "チーム",
-                    "agent_id": "オペレーター",
-                    "calls_answered": st.column_config.NumberColumn("応答通話"),
-                    "findings": st.column_config.NumberColumn("指摘"),
-                    "findings_per_100_calls": st.column_config.NumberColumn(
-                        "100通話あたり", format="%.1f"
-                    ),
-                },
-            )
-            st.download_button(
-                "CSVをダウンロード",
-                labels.csv_bytes(per_agent),
-                file_name=labels.csv_name("agent_qa_by_agent", (start, end)),
-                mime="text/csv",
-                key="qa-agents-csv",
+            st.text(finding.text_masked)
+            st.page_link(
+                page(),
+                label="通話記録をこの発話から開く",
+                query_params={"call": finding.call_id, "turn": str(finding.turn)},
             )
 
-    _weekly_trend(data.load("qa_weekly", start, end), teams, agents)
 
-    if not findings.empty:
-        st.subheader(f"最近の指摘（新しい順に {min(len(findings), RECENT)} 件、発話はマスク済み）")
-        for finding in findings.head(RECENT).itertuples():
-            with st.container(border=True):
-                phrase = (
-                    f"・該当表現「{finding.phrase}」" if isinstance(finding.phrase, str) else ""
-                )
-                st.caption(
-                    f"{finding.started_at:%Y/%m/%d %H:%M}・{finding.team or 'チーム不明'}"
-                    f"・{finding.agent_id or '—'}・{labels.qa_check(finding.check_name)}"
-                    f"・発話 {finding.turn}{phrase}"
-                )
-                st.text(finding.text_masked)
-                st.page_link(
-                    page(),
-                    label="通話記録をこの発話から開く",
-                    query_params={"call": finding.call_id, "turn": str(finding.turn)},
-                )
-
+def _findings_table(findings: pd.DataFrame, period) -> None:
+    """Every finding as a table with its CSV; picking a row opens that call's transcript."""
     st.subheader("指摘の一覧（発話は個人情報マスク済み）")
     table = findings.assign(check_name=findings["check_name"].map(labels.qa_check))[
         ["started_at", "team", "agent_id", "check_name", "turn", "phrase", "text_masked", "call_id"]
@@ -146,13 +164,7 @@ def render() -> None:
             "call_id": "通話ID",
         },
     )
-    st.download_button(
-        "CSVをダウンロード",
-        labels.csv_bytes(table),
-        file_name=labels.csv_name("agent_qa", (start, end)),
-        mime="text/csv",
-        key="qa-csv",
-    )
+    components.csv_download(table, "agent_qa", period, key="qa-csv")
 
     rows = picked.selection.rows if picked else []
     if rows:
@@ -206,7 +218,7 @@ def _turn(value) -> int | None:
 def _transcript(call_id: str, turn: int | None) -> None:
     """The call's masked transcript, the flagged turn and its neighbours first."""
     st.subheader(f"通話記録（{call_id}、個人情報マスク済み）")
-    turns = data.load("call_transcript", call_id)
+    turns = data.load(queries.call_transcript, call_id)
     if turns.empty:
         st.warning("この通話の記録は見つかりませんでした。")
         return

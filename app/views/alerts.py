@@ -11,18 +11,10 @@ import json
 import pandas as pd
 import streamlit as st
 
-from app import data, filters, labels
+from app import components, data, filters, labels
 from app.views import issue_detail
-
-IMMEDIATE = ("safety", "sns_threat")
-KINDS = {
-    "safety": "安全",
-    "sns_threat": "SNS拡散",
-    "volume_spike": "課題の急増",
-    "product_spike": "製品の苦情急増",
-    "new_issue": "新しい課題",
-    "sentiment_drop": "感情の悪化",
-}
+from koe.vocabulary import ALERT_KINDS, IMMEDIATE_FLAGS
+from warehouse import queries
 
 
 def page() -> st.Page:
@@ -33,17 +25,37 @@ def render() -> None:
     st.title("アラート")
     start, end = filters.require_period()
     st.caption(filters.period_caption(start, end))
-    alerts = data.load("alerts", start, end)
+    alerts = data.load(queries.alerts, start, end)
     if alerts.empty:
         st.success("この期間のアラートはありません。")
         return
     alerts["closed"] = alerts["alert_id"].isin(data.closed_alert_ids())
-
     open_alerts = alerts[~alerts["closed"]]
+    _open_counts(alerts, open_alerts)
+
+    left, right = st.columns([1, 2])
+    only_open = left.toggle("未対応のみ表示", value=True, key="alerts-only-open")
+    closer = right.text_input(
+        "対応者（対応済みにするときに記録します）", key="alert-closer", width=320
+    )
+    shown = open_alerts if only_open else alerts
+    _emerging(shown[~shown["kind"].isin(IMMEDIATE_FLAGS)], closer)
+    _immediate(shown[shown["kind"].isin(IMMEDIATE_FLAGS)], closer)
+
+    components.csv_download(
+        shown.drop(columns=["evidence"]),
+        "alerts",
+        (start, end),
+        label="アラート一覧をCSVでダウンロード",
+        key="alerts-csv",
+    )
+
+
+def _open_counts(alerts: pd.DataFrame, open_alerts: pd.DataFrame) -> None:
+    """Open alerts per group of kinds as metrics, and how many of the period's are closed."""
     counts = open_alerts["kind"].value_counts()
     tiles = {
-        "安全（未対応）": counts.get("safety", 0),
-        "SNS拡散（未対応）": counts.get("sns_threat", 0),
+        **{f"{ALERT_KINDS[k]}（未対応）": counts.get(k, 0) for k in IMMEDIATE_FLAGS},
         "急増・新しい課題（未対応）": sum(
             counts.get(k, 0) for k in ("volume_spike", "product_spike", "new_issue")
         ),
@@ -55,15 +67,9 @@ def render() -> None:
         f"この期間のアラート {len(alerts):,}件のうち、対応済み {int(alerts['closed'].sum()):,}件。"
     )
 
-    left, right = st.columns([1, 2])
-    only_open = left.toggle("未対応のみ表示", value=True, key="alerts-only-open")
-    closer = right.text_input(
-        "対応者（対応済みにするときに記録します）", key="alert-closer", width=320
-    )
-    shown = open_alerts if only_open else alerts
-    immediate = shown[shown["kind"].isin(IMMEDIATE)]
-    emerging = shown[~shown["kind"].isin(IMMEDIATE)]
 
+def _emerging(emerging: pd.DataFrame, closer: str) -> None:
+    """Rises, new issues and sentiment drops for quality assurance, one card each."""
     st.subheader("新しい課題・急増（品質保証）")
     st.caption(
         "各課題の件数を、全体に占める割合の過去28日の水準と比べています（直近1日と直近7日）。"
@@ -75,40 +81,39 @@ def render() -> None:
         for row in emerging.itertuples():
             _emerging_card(row, closer)
 
-    st.subheader("即時対応（お客様相談室）")
-    st.caption("安全上の申告とSNS拡散の予告は、件数にかかわらず1件ごとに通知します。")
-    if immediate.empty:
-        st.info("この期間に未対応の安全上の申告やSNS拡散の予告はありません。")
-    else:
-        st.caption("「対応済み」にチェックを入れると記録されます（外すと未対応に戻ります）。")
-        table = _immediate_table(immediate)
-        edited = st.data_editor(
-            table,
-            hide_index=True,
-            disabled=[c for c in table.columns if c != "closed"],
-            # A new key whenever the rows or their status change: the editor keeps edits by row
-            # position, and must not carry a tick over to the row that moved into its place.
-            key="immediate-" + _digest(table),
-            column_config={
-                "alert_id": None,
-                "closed": st.column_config.CheckboxColumn("対応済み"),
-                "day": st.column_config.DateColumn("日付", format="YYYY/MM/DD"),
-                "kind": "種別",
-                "product": "製品",
-                "channel": "チャネル",
-                "excerpt": st.column_config.TextColumn("内容（マスク済み）", width="large"),
-                "issue_label": "課題",
-            },
-        )
-        _save_changes(table, edited, closer)
 
-    st.download_button(
-        "アラート一覧をCSVでダウンロード",
-        labels.csv_bytes(shown.drop(columns=["evidence"])),
-        file_name=labels.csv_name("alerts", (start, end)),
-        mime="text/csv",
-        key="alerts-csv",
+def _immediate_kinds(conjunction: str) -> str:
+    return conjunction.join(ALERT_KINDS[k] for k in IMMEDIATE_FLAGS)
+
+
+def _immediate(immediate: pd.DataFrame, closer: str) -> None:
+    """Safety and SNS-threat items for the support office, closed by ticking them in a table."""
+    st.subheader("即時対応（お客様相談室）")
+    st.caption(f"{_immediate_kinds('と')}は、件数にかかわらず1件ごとに通知します。")
+    if immediate.empty:
+        st.info(f"この期間に未対応の{_immediate_kinds('や')}はありません。")
+        return
+    st.caption("「対応済み」にチェックを入れると記録されます（外すと未対応に戻ります）。")
+    table = _immediate_table(immediate)
+    edited = st.data_editor(
+        table,
+        hide_index=True,
+        disabled=[c for c in table.columns if c != "closed"],
+        # A new key whenever the rows or their status change: the editor keeps edits by row
+        # position, and must not carry a tick over to the row that moved into its place.
+        key="immediate-" + _digest(table),
+        column_config={
+            "alert_id": None,
+            "closed": st.column_config.CheckboxColumn("対応済み"),
+            "day": st.column_config.DateColumn("日付", format="YYYY/MM/DD"),
+            "kind": "種別",
+            "product": "製品",
+            "channel": "チャネル",
+            "excerpt": st.column_config.TextColumn("内容（マスク済み）", width="large"),
+            "issue_label": "課題",
+        },
     )
+    _save_changes(table, edited, closer)
 
 
 def _digest(table: pd.DataFrame) -> str:
@@ -171,7 +176,7 @@ def _immediate_table(frame: pd.DataFrame) -> pd.DataFrame:
             "alert_id": frame["alert_id"],
             "closed": frame["closed"],
             "day": frame["day"],
-            "kind": frame["kind"].map(KINDS),
+            "kind": frame["kind"].map(ALERT_KINDS),
             "product": frame["product"].map(labels.product),
             "channel": evidence.map(lambda e: labels.channel(e.get("channel"))),
             "excerpt": evidence.map(lambda e: e.get("excerpt", "")),

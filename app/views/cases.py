@@ -7,7 +7,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app import data, filters, labels
+from app import components, data, filters, labels
+from warehouse import queries
 
 DEFAULT_ISSUES = 5
 
@@ -23,11 +24,32 @@ def render() -> None:
         filters.period_caption(start, end)
         + "・課題ごとに、チャネルを変えながら代表的なお客様の声を選びます（個人情報はマスク済み）。"
     )
-    totals = data.load("issue_totals", start, end, [], [])
+    totals = data.load(queries.issue_totals, start, end, [], [])
     issues = totals[~totals["not_an_issue"]] if len(totals) else totals
     if issues.empty:
         st.info("この期間に課題はありません。期間を広げるか、`make pipeline` を実行してください。")
         return
+    chosen, per_issue = _pickers(issues)
+    if not chosen:
+        st.info("事例を見たい課題を選んでください。")
+        return
+
+    cases = data.load(queries.case_examples, chosen, start, end, int(per_issue))
+    if cases.empty:
+        st.info("選んだ課題の事例はこの期間にありません。")
+        return
+    table = cases.assign(
+        channel=cases["channel"].map(labels.channel),
+        product=cases["product"].map(labels.product),
+        sentiment=cases["sentiment"].map(labels.SENTIMENTS),
+        flags=cases["flags"].map(labels.flag_names),
+    )[["label", "created_date", "channel", "product", "sentiment", "flags", "text_masked"]]
+    _downloads(table, (start, end))
+    _cards(table)
+
+
+def _pickers(issues: pd.DataFrame) -> tuple[list[str], int]:
+    """The issues to take examples from (the largest by default) and how many per issue."""
     names = dict(zip(issues["issue_id"], issues["label"], strict=True))
     left, right = st.columns([3, 1])
     chosen = left.multiselect(
@@ -38,35 +60,27 @@ def render() -> None:
         key="cases-issues",
     )
     per_issue = right.number_input("1課題あたりの事例数", 1, 10, 4, key="cases-per-issue")
-    if not chosen:
-        st.info("事例を見たい課題を選んでください。")
-        return
+    return chosen, per_issue
 
-    cases = data.load("case_examples", chosen, start, end, int(per_issue))
-    if cases.empty:
-        st.info("選んだ課題の事例はこの期間にありません。")
-        return
-    table = cases.assign(
-        channel=cases["channel"].map(labels.channel),
-        product=cases["product"].map(labels.product),
-        sentiment=cases["sentiment"].map(labels.SENTIMENTS),
-        flags=cases["flags"].map(labels.flag_names),
-    )[["label", "created_date", "channel", "product", "sentiment", "flags", "text_masked"]]
+
+def _downloads(table: pd.DataFrame, period) -> None:
+    """The examples as CSV and as a Markdown handout, side by side."""
     left, right = st.columns(2)
-    left.download_button(
-        "事例をCSVでダウンロード",
-        labels.csv_bytes(table),
-        file_name=labels.csv_name("case_examples", (start, end)),
-        mime="text/csv",
-        key="cases-csv",
-    )
+    with left:
+        components.csv_download(
+            table, "case_examples", period, label="事例をCSVでダウンロード", key="cases-csv"
+        )
     right.download_button(
         "研修用の資料をダウンロード（Markdown）",
-        handout(table, (start, end)).encode("utf-8"),
-        file_name=f"koe_case_examples_{start:%Y%m%d}-{end:%Y%m%d}.md",
+        handout(table, period).encode("utf-8"),
+        file_name=f"koe_case_examples_{period[0]:%Y%m%d}-{period[1]:%Y%m%d}.md",
         mime="text/markdown",
         key="cases-md",
     )
+
+
+def _cards(table: pd.DataFrame) -> None:
+    """Each issue's examples as numbered cards under the issue's name."""
     for label, group in table.groupby("label", sort=False):
         st.subheader(label)
         for number, row in enumerate(group.itertuples(), start=1):

@@ -5,10 +5,12 @@ issues, channels and products use the word.
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from app import data, filters, labels
+from app import components, data, filters, labels
+from warehouse import queries
 
 SORTS = {
     "右の文脈順": ["right", "left"],
@@ -27,8 +29,24 @@ def page() -> st.Page:
 def render() -> None:
     st.title("コンコーダンス（KWIC）")
     start, end = filters.require_period()
-    values = data.load("filter_values")
+    term, channels, products, width = _pickers(data.load(queries.filter_values))
+    st.caption(filters.period_caption(start, end))
 
+    if not term.strip():
+        st.info("調べたい語を入力してください。例: 電源、つながらない、返金、ですから")
+        return
+    lines = data.load(queries.concordance, term, start, end, channels, products, width)
+    if lines.empty:
+        st.info(f"「{term}」はこの条件のお客様の声に見つかりませんでした。")
+        return
+
+    _counts(lines)
+    _lines_table(lines, (start, end))
+    _issues_chart(lines)
+
+
+def _pickers(values: dict[str, list[str]]) -> tuple[str, list[str], list[str], int]:
+    """The term (from `?term=` at first), channel and product pickers and the context width."""
     term = st.text_input(
         "検索語 (term)",
         value=st.query_params.get("term", ""),
@@ -48,21 +66,19 @@ def render() -> None:
         "製品 (product)", values["product"], placeholder="すべての製品", key="kwic-products"
     )
     width = right.slider("前後の文字数", 10, 60, 25, step=5, key="kwic-width")
-    st.caption(filters.period_caption(start, end))
+    return term, channels, products, width
 
-    if not term.strip():
-        st.info("調べたい語を入力してください。例: 電源、つながらない、返金、ですから")
-        return
-    lines = data.load("concordance", term, start, end, channels, products, width)
-    if lines.empty:
-        st.info(f"「{term}」はこの条件のお客様の声に見つかりませんでした。")
-        return
 
+def _counts(lines: pd.DataFrame) -> None:
+    """Occurrences, feedback containing the term, and issues, as three metrics."""
     first, second, third = st.columns(3)
     first.metric("出現数", f"{len(lines):,}回", border=True)
     second.metric("含むお問い合わせ", f"{lines['feedback_id'].nunique():,}件", border=True)
     third.metric("課題の数", f"{lines['issue_label'].nunique():,}", border=True)
 
+
+def _lines_table(lines: pd.DataFrame, period) -> None:
+    """Every occurrence in its context, in the order picked here, with its CSV."""
     order = st.radio("並べ方", list(SORTS), horizontal=True, key="kwic-sort")
     shown = lines.assign(left_reversed=lines["left"].str[::-1]).sort_values(
         SORTS[order], ascending=order != "新しい順"
@@ -83,14 +99,11 @@ def render() -> None:
             "issue_label": "課題",
         },
     )
-    st.download_button(
-        "CSVをダウンロード",
-        labels.csv_bytes(table),
-        file_name=labels.csv_name("concordance", (start, end)),
-        mime="text/csv",
-        key="kwic-csv",
-    )
+    components.csv_download(table, "concordance", period, key="kwic-csv")
 
+
+def _issues_chart(lines: pd.DataFrame) -> None:
+    """The issues whose feedback uses the term most, as a bar chart."""
     st.subheader("この語が出てくる課題")
     by_issue = (
         lines.drop_duplicates("feedback_id")

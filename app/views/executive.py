@@ -11,13 +11,15 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from app import data, filters, labels
+from app import components, data, filters, labels
 from app.views import alerts as alerts_page
 from app.views import issue_detail
+from koe.vocabulary import ALERT_KINDS, IMMEDIATE_FLAGS
+from warehouse import queries
 
 TOP_ISSUES = 10
 MOVERS = 5
-RISK_KINDS = {"safety": "安全", "sns_threat": "SNS拡散"}
+RISK_KINDS = {kind: ALERT_KINDS[kind] for kind in IMMEDIATE_FLAGS}
 LATEST_RISKS = 5
 WEEKLY_FROM_DAYS = 42  # longer periods show the negative share per week: daily shares are noisy
 
@@ -43,8 +45,8 @@ def render() -> None:
     start, end = filters.require_period()
     st.caption(filters.period_caption(start, end))
 
-    kpis = data.load("kpi_period", start, end)
-    weekly = data.load("kpi_weekly", start, end)
+    kpis = data.load(queries.kpi_period, start, end)
+    weekly = data.load(queries.kpi_weekly, start, end)
     st.subheader("サービスレベル（目標との比較）")
     st.caption("緑は目標達成、赤は未達。小さなグラフは期間中の週ごとの推移です。")
     _kpi_row(kpis[~kpis["informational"]], weekly)
@@ -55,23 +57,25 @@ def render() -> None:
 
     week = (max(start, end - timedelta(days=6)), end)
     st.subheader("未対応の安全・SNS拡散アラート")
-    _risks(data.load("alerts", start, end), week)
+    _risks(data.load(queries.alerts, start, end), week)
 
-    issues = data.load("issue_totals", start, end, [], [])
+    issues = data.load(queries.issue_totals, start, end, [], [])
     st.subheader("主な課題")
     _top_issues(issues)
 
     st.subheader("課題の前週比")
     before = (end - timedelta(days=13), end - timedelta(days=7))
     _movers(
-        data.load("issue_totals", *week, [], []), data.load("issue_totals", *before, [], []), week
+        data.load(queries.issue_totals, *week, [], []),
+        data.load(queries.issue_totals, *before, [], []),
+        week,
     )
 
     st.subheader("苦情件数とネガティブ比率の推移")
-    _volume(data.load("volume_daily", start, end), (end - start).days >= WEEKLY_FROM_DAYS)
+    _volume(data.load(queries.volume_daily, start, end), (end - start).days >= WEEKLY_FROM_DAYS)
 
     st.subheader("サービスレベルの推移（日次）")
-    _kpi_trend(kpis, data.load("kpi_daily", start, end))
+    _kpi_trend(kpis, data.load(queries.kpi_daily, start, end))
 
 
 def _kpi_row(kpis: pd.DataFrame, weekly: pd.DataFrame) -> None:
@@ -157,13 +161,7 @@ def _top_issues(issues: pd.DataFrame) -> None:
             hide_index=True,
             column_config={**labels.issue_count_columns(), "keywords": "キーワード"},
         )
-        st.download_button(
-            "CSVをダウンロード",
-            labels.csv_bytes(table),
-            file_name=labels.csv_name("issues", filters.period()),
-            mime="text/csv",
-            key="issues-csv",
-        )
+        components.csv_download(table, "issues", filters.period(), key="issues-csv")
 
 
 def _risks(alerts: pd.DataFrame, week) -> None:
@@ -208,13 +206,7 @@ def _movers(this_week: pd.DataFrame, last_week: pd.DataFrame, week) -> None:
         st.markdown(
             f"- **{row.label}**: {row.this_week}件（前週 {row.last_week}件、{arrow} {row.change:+d}）"
         )
-    st.download_button(
-        "CSVをダウンロード",
-        labels.csv_bytes(table),
-        file_name=labels.csv_name("issue_movers", week),
-        mime="text/csv",
-        key="movers-csv",
-    )
+    components.csv_download(table, "issue_movers", week, key="movers-csv")
 
 
 def _volume(volume: pd.DataFrame, weekly: bool) -> None:

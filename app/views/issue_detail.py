@@ -9,7 +9,8 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from app import data, filters, labels
+from app import components, data, filters, labels
+from warehouse import queries
 
 EXAMPLES = 8
 
@@ -20,17 +21,32 @@ def page() -> st.Page:
 
 def render() -> None:
     st.title("課題の詳細")
-    catalogue = data.load("issue_catalogue")
+    catalogue = data.load(queries.issue_catalogue)
     if int(catalogue["feedback_count"].sum()) == 0:
         st.info("まだ課題がありません。`make pipeline` を実行すると課題が抽出されます。")
         return
     issue_id = _pick_issue(catalogue)
-    detail = data.load("issue_detail", issue_id)
+    detail = data.load(queries.issue_detail, issue_id)
     if detail.empty:  # the snapshot changed under the picker
         st.warning("この課題は最新のデータにはありません。別の課題を選んでください。")
         return
-    issue = detail.iloc[0]
+    _summary(detail.iloc[0])
 
+    st.subheader("代表的なお問い合わせ（個人情報はマスク済み）")
+    _examples(data.load(queries.issue_examples, issue_id, EXAMPLES))
+
+    _timeline_and_breakdown(issue_id, filters.period())
+    _causes_and_phrases(data.load(queries.issue_root_causes, issue_id))
+
+    st.subheader("関連する課題")
+    _related(data.load(queries.related_issues, issue_id))
+
+    st.subheader("課題の変遷")
+    _lineage(data.load(queries.issue_lineage, issue_id), issue_id)
+
+
+def _summary(issue: pd.Series) -> None:
+    """The issue's label, what kind it is, keywords, headline figures and main product."""
     st.header(issue["label"])
     if issue["kind"] == "unclassified":
         st.caption("どの課題にも当てはまらなかった苦情です。似た声が増えると新しい課題になります。")
@@ -58,24 +74,25 @@ def render() -> None:
         f"・主なチャネル: {labels.channel(issue['top_channel'])}"
     )
 
-    st.subheader("代表的なお問い合わせ（個人情報はマスク済み）")
-    _examples(data.load("issue_examples", issue_id, EXAMPLES))
 
-    chosen = filters.period()
+def _timeline_and_breakdown(issue_id: str, chosen) -> None:
+    """The whole timeline (chosen period shaded) beside the chosen period's breakdown."""
     left, right = st.columns(2)
     with left:
         st.subheader("件数の推移（全期間、選択期間を網掛け）")
-        _timeline(data.load("issue_timeline", issue_id), chosen)
+        _timeline(data.load(queries.issue_timeline, issue_id), chosen)
     with right:
         if chosen:
             st.subheader("チャネル・製品別（選択期間）")
             st.caption(filters.period_caption(*chosen))
-            _breakdown(data.load("issue_breakdown", issue_id, *chosen), chosen)
+            _breakdown(data.load(queries.issue_breakdown, issue_id, *chosen), chosen)
         else:
             st.subheader("チャネル・製品別（全期間）")
-            _breakdown(data.load("issue_breakdown", issue_id), None)
+            _breakdown(data.load(queries.issue_breakdown, issue_id), None)
 
-    causes = data.load("issue_root_causes", issue_id)
+
+def _causes_and_phrases(causes: pd.DataFrame) -> None:
+    """Root-cause candidates (over-represented attributes), then over-represented phrases."""
     st.subheader("原因の候補")
     st.caption(
         "この課題に偏って多い属性（ロット・ファームウェア・アプリのバージョン・チャネル・地域・週）です。"
@@ -84,12 +101,6 @@ def render() -> None:
     _root_causes(causes[causes["attribute"] != "phrase"], "root-causes")
     st.subheader("よく一緒に出る表現")
     _root_causes(causes[causes["attribute"] == "phrase"], "key-phrases")
-
-    st.subheader("関連する課題")
-    _related(data.load("related_issues", issue_id))
-
-    st.subheader("課題の変遷")
-    _lineage(data.load("issue_lineage", issue_id), issue_id)
 
 
 def _pick_issue(catalogue: pd.DataFrame) -> str:
@@ -188,13 +199,7 @@ def _breakdown(breakdown: pd.DataFrame, chosen) -> None:
             "negative_count": st.column_config.NumberColumn("ネガティブ件数"),
         },
     )
-    st.download_button(
-        "CSVをダウンロード",
-        labels.csv_bytes(table),
-        file_name=labels.csv_name("issue_breakdown", chosen),
-        mime="text/csv",
-        key="breakdown-csv",
-    )
+    components.csv_download(table, "issue_breakdown", chosen, key="breakdown-csv")
 
 
 def _related(related: pd.DataFrame) -> None:
@@ -263,13 +268,7 @@ def _root_causes(causes: pd.DataFrame, key: str) -> None:
         },
         key=key,
     )
-    st.download_button(
-        "CSVをダウンロード",
-        labels.csv_bytes(table),
-        file_name=labels.csv_name(key),
-        mime="text/csv",
-        key=f"{key}-csv",
-    )
+    components.csv_download(table, key, key=f"{key}-csv")
 
 
 _MODES = {"full": "全体の再クラスタリング", "incremental": "追加分の割り当て"}

@@ -4,9 +4,11 @@ and a masked excerpt, so someone can fix the source and reload it.
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from app import data, labels
+from app import components, data
+from warehouse import queries
 
 TOP_REASONS = 20
 
@@ -21,16 +23,26 @@ def render() -> None:
         "形式の誤りなどで取り込めなかったレコードです。元ファイルを修正して再取り込みしてください。"
         "（期間の指定は適用されません）"
     )
-    rows = data.load("quarantine")
+    rows = data.load(queries.quarantine)
     if rows.empty:
         st.success("取り込み保留のレコードはありません。")
         return
 
+    _counts(rows)
+    _by_reason(rows)
+    _records(rows)
+
+
+def _counts(rows: pd.DataFrame) -> None:
+    """Quarantined records and the files they came from, as two metrics."""
     files = rows["source_file"].nunique()
     first, second = st.columns(2)
     first.metric("保留レコード", f"{len(rows):,}件", border=True)
     second.metric("対象ファイル", f"{files:,}件", border=True)
 
+
+def _by_reason(rows: pd.DataFrame) -> None:
+    """The most frequent reasons per channel, with their record and file counts."""
     st.subheader("理由別")
     by_reason = (
         rows.groupby(["channel", "reason"], as_index=False)
@@ -48,6 +60,9 @@ def render() -> None:
     )
     st.table(by_reason.set_index("理由"))
 
+
+def _records(rows: pd.DataFrame) -> None:
+    """Every quarantined record with its source file and line, with the CSV."""
     st.subheader("保留レコードの一覧")
     st.dataframe(
         rows,
@@ -71,10 +86,4 @@ def render() -> None:
             "excerpt_masked": st.column_config.TextColumn("抜粋（マスク済み）", width="large"),
         },
     )
-    st.download_button(
-        "CSVをダウンロード",
-        labels.csv_bytes(rows),
-        file_name=labels.csv_name("quarantine"),
-        mime="text/csv",
-        key="quarantine-csv",
-    )
+    components.csv_download(rows, "quarantine", key="quarantine-csv")

@@ -9,7 +9,8 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from app import data, filters, labels
+from app import components, data, filters, labels
+from warehouse import queries
 
 
 def page() -> st.Page:
@@ -19,7 +20,7 @@ def page() -> st.Page:
 def render() -> None:
     st.title("週次レポート（製品チーム向け）")
     start, end = filters.require_period()
-    reports = data.load("weekly_reports")
+    reports = data.load(queries.weekly_reports)
     if reports.empty:
         st.info(
             "週次レポートはまだありません。毎週月曜 6:00 に `koe_reports` DAG が作成します。"
@@ -34,16 +35,27 @@ def render() -> None:
         st.info("選んだ期間にかかる週のレポートはありません。期間を広げてください。")
         return
 
+    week = _week_picker(shown)
+    teams = shown[shown["week_start"] == week]
+    _overview(teams, week)
+    _team_report(teams, week)
+
+
+def _week_picker(shown: pd.DataFrame) -> date:
+    """The week to show, newest first; weeks still being collected say so."""
     weeks = sorted(shown["week_start"].unique(), reverse=True)
     complete = dict(zip(shown["week_start"], shown["complete"], strict=False))
-    week = st.selectbox(
+    return st.selectbox(
         "週 (week)",
         weeks,
         format_func=lambda w: _week_name(w, complete.get(w, True)),
         key="report-week",
         width=360,
     )
-    teams = shown[shown["week_start"] == week]
+
+
+def _overview(teams: pd.DataFrame, week: date) -> None:
+    """One row per product team for the week: complaints, change, new issues, alerts; as CSV."""
     st.subheader("製品チームごとの概要")
     overview = teams.assign(
         products=teams["products"].map(labels.words),
@@ -62,16 +74,19 @@ def render() -> None:
             "alerts": st.column_config.NumberColumn("アラート", format="%d件"),
         },
     )
-    st.download_button(
-        "この週の一覧をCSVでダウンロード",
-        labels.csv_bytes(overview),
-        file_name=labels.csv_name("weekly_reports", (week, week + timedelta(days=6))),
-        mime="text/csv",
+    components.csv_download(
+        overview,
+        "weekly_reports",
+        (week, week + timedelta(days=6)),
+        label="この週の一覧をCSVでダウンロード",
         key="reports-list-csv",
     )
 
+
+def _team_report(teams: pd.DataFrame, week: date) -> None:
+    """The picked team's report as it was sent, downloadable as HTML and as its issue CSV."""
     team = st.selectbox("製品チーム (team)", teams["team"].tolist(), key="report-team", width=360)
-    found = data.load("weekly_report", week, team)
+    found = data.load(queries.weekly_report, week, team)
     if found is None:
         st.warning("このレポートは見つかりませんでした。ページを再読み込みしてください。")
         return
@@ -85,6 +100,7 @@ def render() -> None:
         mime="text/html",
         key="report-html",
     )
+    # The CSV the reports DAG wrote for this team and week, as it was sent: not a frame.
     right.download_button(
         "課題一覧をダウンロード（CSV）",
         table.encode("utf-8-sig"),

@@ -94,10 +94,12 @@ def test_executive_page_shows_kpis_against_targets_and_top_issues(page, app_serv
     assert _charts(page, 4) == 4  # top issues, complaints, negative share, KPI trend
     # The last 7 days (08-10 to 08-16): one safety report, the login issue grew from 1 to 9.
     safety = (
-        page.locator('[data-testid="stMetric"]').filter(has_text="安全・未対応（直近7日）").first
+        page.locator('[data-testid="stMetric"]')
+        .filter(has_text="安全上の懸念・未対応（直近7日）")
+        .first
     )
     assert "1件" in safety.inner_text()
-    _see(page, "2026/08/13 安全上の申告: E2 ワイヤレスイヤホン")
+    _see(page, "2026/08/13 安全上の懸念: E2 ワイヤレスイヤホン")
     _see(page, "9件（前週 1件、▲ +8）")
     _see(page, "8件（前週 6件、▲ +2）")
     _finish(page, "executive")
@@ -190,7 +192,7 @@ def test_issue_detail_names_the_top_root_cause_and_key_phrases(page, app_server)
 
 def test_alerts_page_shows_the_rise_and_the_safety_item(page, app_server):
     _open(page, f"{app_server.url}/alerts", "アラート")
-    _see(page, "急増: アプリにログインできない（直近1日 3件、通常なら約0.8件）")
+    _see(page, "課題の急増: アプリにログインできない（直近1日 3件、通常なら約0.8件）")
     _see(page, "p = 2.4e-04・通常の3.75倍・製品: かけいぼPlus アプリ")
     safety = page.locator('[data-testid="stMetric"]').filter(has_text="安全").first
     assert "1件" in safety.inner_text()
@@ -209,7 +211,7 @@ def test_an_alert_closed_on_the_alerts_page_leaves_the_open_list(page, fresh_ser
         return tile.first.inner_text()
 
     _open(page, f"{fresh_server.url}/alerts", "アラート")
-    _see(page, "急増: アプリにログインできない")
+    _see(page, "課題の急増: アプリにログインできない")
     assert "1件" in emerging_open()
     page.get_by_role("button", name="対応済みにする").click()
     _see(page, "対応済みにするには、上の「対応者」に名前を入力してください。")

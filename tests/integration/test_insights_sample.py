@@ -1,7 +1,7 @@
 """Alerts and root causes on a generated inbox with a planted spike and a planted faulty lot.
 
 60 days of 60 pieces of feedback a day go through the real pipeline steps (real Sudachi, model
-and DuckDB; tests/test_pipeline_e2e.py covers the Airflow wiring on a smaller inbox). The
+and DuckDB; tests/integration/test_pipeline_e2e.py covers the Airflow wiring on a smaller inbox). The
 generator plants a fourfold rise of one issue two thirds of the way in, after an app release, and
 one production lot behind a leak; both must be found, and stable issues must stay quiet.
 """

@@ -1258,7 +1258,7 @@ def _insights(con: duckdb.DuckDBPyConnection, feedback: pd.DataFrame) -> None:
             None,
             APP,
             "品質保証",
-            f"急増: {labels['iss-login']}（直近1日 {on_day}件、通常なら約{LOGIN_BASELINE}件）",
+            f"課題の急増: {labels['iss-login']}（直近1日 {on_day}件、通常なら約{LOGIN_BASELINE}件）",
             float(on_day),
             LOGIN_BASELINE,
             2.4e-4,

@@ -30,7 +30,7 @@ def alert(alert_id: str, day: date, kind: str = "safety") -> Alert:
         "fb_" + alert_id,
         "加湿器 KX-200",
         "お客様相談室",
-        "安全上の申告: 加湿器 KX-200（電話）",
+        "安全上の懸念: 加湿器 KX-200（電話）",
         None,
         None,
         None,

@@ -1,6 +1,6 @@
 """How IssueModel cuts one product's feedback: channel style set aside, stored terms reused.
 
-Synthetic vectors make the geometry explicit; tests/test_issues.py runs the real model on text.
+Synthetic vectors make the geometry explicit; tests/unit/nlp/issues/test_model.py runs the real model on text.
 """
 
 from __future__ import annotations

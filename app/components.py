@@ -1,0 +1,39 @@
+"""Reusable page pieces: widgets several pages draw the same way (UI only)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+
+def csv_download(
+    frame: pd.DataFrame,
+    stem: str,
+    period: tuple[date, date] | None = None,
+    label: str = "CSVをダウンロード",
+    key: str | None = None,
+) -> None:
+    """A button that downloads `frame` as `koe_<stem>[_<start>-<end>].csv`, readable in Excel.
+
+    Draws where it is called: inside `with column:` it lands in that column.
+    """
+    st.download_button(
+        label,
+        _csv_bytes(frame),
+        file_name=_csv_name(stem, period),
+        mime="text/csv",
+        key=key,
+    )
+
+
+def _csv_bytes(frame: pd.DataFrame) -> bytes:
+    """CSV for download; the BOM makes Excel read the Japanese text as UTF-8."""
+    return frame.to_csv(index=False).encode("utf-8-sig")
+
+
+def _csv_name(stem: str, period: tuple[date, date] | None = None) -> str:
+    if period is None:
+        return f"koe_{stem}.csv"
+    return f"koe_{stem}_{period[0]:%Y%m%d}-{period[1]:%Y%m%d}.csv"
