@@ -663,3 +663,20 @@ def test_lineage_of_an_issue_names_both_sides_newest_first(con):
     # Seen from the retired side, the merge is found through source_issue_id.
     assert list(queries.issue_lineage(con, "iss-2fa-code")["issue_id"]) == ["iss-login"]
     assert queries.issue_lineage(con, "iss-battery").empty
+
+
+def test_publishing_writes_where_the_app_reads_koe_snapshot(monkeypatch, tmp_path):
+    import duckdb
+
+    from warehouse.snapshot import publish_snapshot
+
+    warehouse = tmp_path / "koe.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("CREATE TABLE t AS SELECT 1 AS x")
+    target = tmp_path / "served" / "app.duckdb"
+    target.parent.mkdir()
+    monkeypatch.setenv("KOE_SNAPSHOT", str(target))
+    reload_settings()
+    assert publish_snapshot(warehouse) == target
+    assert queries.snapshot_file() == target
+    assert queries.app_snapshot_version() is not None
