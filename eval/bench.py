@@ -96,10 +96,10 @@ def generate(out: Path, docs: int, seed: int) -> None:
 
 def run(docs: int, seed: int, workdir: Path) -> tuple[list[Stage], Stage]:
     from ingest.inbox import list_sources, read_source
-    from nlp import sentiment_model
     from nlp.analysis import analyze_texts
     from nlp.embed import embed, load_embedder, model_id
-    from nlp.feedback import FeedbackText, is_complaint
+    from nlp.feedback import FeedbackText
+    from nlp.models import load_classifier
     from nlp.issues.catalogue import find_issues
     from nlp.masking import mask_read_result
     from pipeline.local import run_all
@@ -120,9 +120,9 @@ def run(docs: int, seed: int, workdir: Path) -> tuple[list[Stage], Stage]:
     stage, model = _timed("load the embedding model", 0, load_model)
     one_off.append(stage)
     stage, _ = _timed(
-        "train the sentiment classifier",
+        "load (or build) the text classifier",
         0,
-        lambda: sentiment_model.trained_classifier(model, model_id()),
+        lambda: load_classifier(model, model_id()),
     )
     one_off.append(stage)
 
@@ -160,12 +160,12 @@ def run(docs: int, seed: int, workdir: Path) -> tuple[list[Stage], Stage]:
     stages.append(stage)
 
     def per_text():
-        return analyze_texts(items, matrix, sentiment_model.trained_classifier(model, model_id()))
+        return analyze_texts(items, matrix, load_classifier(model, model_id()))
 
     stage, results = _timed("tokenize + sentiment/flags", n, per_text)
     stages.append(stage)
     items = [
-        replace(item, complaint=is_complaint(r.sentiment, r.flags), terms=r.terms)
+        replace(item, complaint=r.complaint, terms=r.terms)
         for item, r in zip(items, results, strict=True)
     ]
     stage, clustering = _timed("cluster + label", n, lambda: find_issues(items, matrix))

@@ -1,7 +1,12 @@
-"""Load and validate the labelled evaluation set (``eval/feedback/*.jsonl``, ``eval/calls/*.jsonl``).
+"""Load and validate koe's labelled data in its three splits.
 
-The format is documented in ``eval/AUTHORING.md``. Loading fails loudly, naming ``file:line``,
-so a mislabelled line never silently skews a metric.
+- ``train``: ``nlp/data/labelled/*.jsonl``, what the text classifier learns from;
+- ``dev``: ``eval/dev/{feedback,calls}/*.jsonl``, what thresholds and rules are tuned on;
+- ``blind``: ``eval/blind/{feedback,calls}/*.jsonl``, written last, scored and never read item
+  by item.
+
+The format is documented in ``eval/AUTHORING.md``, the labels in ``eval/GUIDELINES.md``. Loading
+fails loudly, naming ``file:line``, so a mislabelled line never silently skews a metric.
 """
 
 from __future__ import annotations
@@ -11,7 +16,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 EVAL_DIR = Path(__file__).resolve().parent
+TRAIN_DIR = EVAL_DIR.parent / "nlp" / "data" / "labelled"
+SPLITS = ("train", "dev", "blind")
 CHANNELS = ("call", "email", "form", "sns")
+UNKNOWN_PRODUCT = "(unknown)"
+
+
+def split_files(split: str, kind: str = "feedback") -> list[Path]:
+    """The files of one split: ``kind`` is ``feedback`` or ``calls`` (train has no calls)."""
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {SPLITS}")
+    if split == "train":
+        return sorted(TRAIN_DIR.glob("*.jsonl")) if kind == "feedback" else []
+    return sorted((EVAL_DIR / split / kind).glob("*.jsonl"))
 
 
 class LabelError(ValueError):
@@ -47,6 +64,7 @@ class LabelledText:
 @dataclass(frozen=True)
 class Catalog:
     products: dict[str, str]
+    domains: dict[str, dict]
     issues: dict[str, dict[str, str]]
     kinds: tuple[str, ...]
     sentiments: tuple[str, ...]
@@ -57,11 +75,28 @@ class Catalog:
     def issue_product(self, issue: str) -> str:
         return self.products[self.issues[issue]["product"]]
 
+    def true_product(self, item: LabelledText) -> str:
+        """The product a text is about: its issue's, else its product field, else the product
+        its id names (koe's own earlier set: ``<product key>-<n>``), else unknown."""
+        if item.issue:
+            return self.issue_product(item.issue)
+        if item.product:
+            return item.product
+        return self.products.get(item.id.rsplit("-", 1)[0], UNKNOWN_PRODUCT)
+
+    def domain_of(self, item: LabelledText) -> str:
+        product = self.true_product(item)
+        for key, domain in self.domains.items():
+            if any(self.products[p] == product for p in domain["products"]):
+                return key
+        return UNKNOWN_PRODUCT
+
 
 def load_catalog(root: Path = EVAL_DIR) -> Catalog:
     raw = json.loads((root / "catalog.json").read_text(encoding="utf-8"))
     return Catalog(
         products=raw["products"],
+        domains=raw["domains"],
         issues=raw["issues"],
         kinds=tuple(raw["kinds"]),
         sentiments=tuple(raw["sentiments"]),
@@ -190,8 +225,8 @@ def _load_unique(paths: list[Path], parse, key: str, root: Path) -> list:
 
 
 def load_texts(paths: list[Path] | None = None, root: Path = EVAL_DIR) -> list[LabelledText]:
-    """Every labelled text in ``paths`` (default: all of ``feedback/``), ids checked unique."""
-    paths = paths if paths is not None else sorted((root / "feedback").glob("*.jsonl"))
+    """Every labelled text in ``paths`` (default: the dev split), ids checked unique."""
+    paths = paths if paths is not None else split_files("dev")
     return _load_unique(paths, _text_item, "id", root)
 
 
@@ -241,6 +276,6 @@ def _call_item(raw: dict, where: str, catalog: Catalog) -> LabelledCall:
 
 
 def load_calls(paths: list[Path] | None = None, root: Path = EVAL_DIR) -> list[LabelledCall]:
-    """Every labelled call in ``paths`` (default: all of ``calls/``), call ids checked unique."""
-    paths = paths if paths is not None else sorted((root / "calls").glob("*.jsonl"))
+    """Every labelled call in ``paths`` (default: the dev split), call ids checked unique."""
+    paths = paths if paths is not None else split_files("dev", "calls")
     return _load_unique(paths, _call_item, "call_id", root)

@@ -42,6 +42,7 @@ class Settings:
     reports_dir_override: Path | None = None
     product_teams: Path | None = None
     embedding_model: str | None = None
+    model_dir_override: Path | None = None
     pseudonym_key: str | None = None
     support_addresses: tuple[str, ...] = ()
     alert_webhook: str | None = None
@@ -63,6 +64,12 @@ class Settings:
             return self.alert_status_override
         snapshot = self.snapshot
         return snapshot.with_name(f"{snapshot.name.split('.')[0]}.alert_status.duckdb")
+
+    @property
+    def model_dir(self) -> Path:
+        """Where trained text classifiers are stored (``$KOE_MODEL_DIR``, else ``data/models``
+        in the repository): built once per training-data digest, shared by every warehouse."""
+        return self.model_dir_override or REPO_ROOT / "data" / "models"
 
     @property
     def alerts_dir(self) -> Path:
@@ -103,6 +110,7 @@ def from_environ(environ: Mapping[str, str]) -> Settings:
         reports_dir_override=path("KOE_REPORTS_DIR"),
         product_teams=path("KOE_PRODUCT_TEAMS"),
         embedding_model=environ.get("KOE_EMBEDDING_MODEL") or None,
+        model_dir_override=path("KOE_MODEL_DIR"),
         pseudonym_key=environ.get("KOE_PSEUDONYM_KEY") or None,
         support_addresses=tuple(
             entry.strip().lower() for entry in listed.split(",") if entry.strip()

@@ -29,44 +29,85 @@ _RULE_SHIELD = re.compile(
 )
 # A flat refusal; できませんでした (an outcome) and できませんか (a question) are not refusals.
 _REFUSAL = re.compile(
-    r"(?:できません|できないです|できかねます|いたしかねます|致しかねます)(?!でした|か|でしょうか)"
+    # 否定できません and 断言できません hedge a statement; they refuse nothing.
+    r"(?<!否定)(?<!断言)(?:できません|できないです|できかねます|いたしかねます|致しかねます)(?!でした|か|でしょうか)"
 )
 # What turns a refusal into an offer: 代わりに / でしたら / 〜はいかがでしょうか / 〜なら可能です.
 _ALTERNATIVE = re.compile(
     r"代わりに|かわりに|でしたら|ことでしたら|いかがでしょうか|いかがですか|方法も|方法が(?:ござい|あり)"
     r"|可能です|可能でございます|ご案内(?:いたし|でき|します)|ご提案|お勧め|おすすめ|できます(?!か)"
 )
-_INTERNAL_CONTACT: tuple[tuple[str, re.Pattern[str]], ...] = (
-    # 開発部の内線が4521 / 内線4521: an extension number, not 内線でおつなぎします.
-    (
-        "extension",
-        re.compile(
-            r"((?:[^\s、。,「」]{0,6}?の)?内線)(?:番号)?(?:は|が|:)?\s*(?:\d{2,}|\[電話番号\])"
-        ),
-    ),
-    (
-        "direct_line",
-        re.compile(
-            r"(?:私|わたくし|わたし|僕|自分|担当(?:者)?)の直通(?:番号|電話)?|直通(?:番号|電話)(?=は|が|:)"
-        ),
-    ),
-    (
-        "mobile",
-        re.compile(
-            r"(?:私|わたくし|わたし|僕|自分|担当(?:者)?)の(?:個人)?(?:携帯|スマホ)(?:番号|電話)?"
-        ),
-    ),
-    (
-        "staff_email",
-        re.compile(
-            r"(?:社内|私|わたくし|わたし|僕|自分|担当(?:者)?|個人|私用)の(?:メール)?アドレス"
-            r"|(?:社内|個人|私用)メール(?:アドレス)?"
-            # An address (masked) to send things to a person directly: 私宛てに［メール］まで.
-            r"|(?:私|わたくし|わたし|担当[^、。]{0,12}?)宛て?に?[^。]{0,16}?\[メール\]"
-            r"|担当の\[氏名\][、,]?\s?\[メール\]"
-        ),
-    ),
+# Later in the refusing turn, what the agent will do instead: 「…できませんが、訪問の手配をしますね」
+# 「交換はできませんが、新しいボトルをお送りいたします」.
+_INSTEAD = re.compile(
+    r"(?:いた|致)します(?!か)|(?<![ませ])します(?:ね|。|$)|させていただきます|手配|伺わせ|伺います"
+    r"|お送り|お探し|お手伝い|承ります|折り返し"
 )
+# --- internal contacts ---------------------------------------------------------------------------
+# A contact not meant for customers, judged per sentence of an agent turn, with the sentence after
+# it (「私宛てに直接お送りください。[メール]です。」). Turns are masked, so a number reads [電話番号]
+# after normalize and a name often [氏名].
+#
+# Someone's own line or address: 私の直通, 田中の携帯, 開発部の内線, 平田のダイヤルイン, 社内のアドレス.
+_OWNER = r"(?:私|わたくし|わたし|僕|自分|担当(?:者)?|\[氏名\]|[一-龥ァ-ヶー]{1,6}?(?:さん)?)"
+_LINE = (
+    r"(?:直通|直電|ダイヤルイン|携帯|ケータイ|スマホ|個人|私用|社用(?:携帯|スマホ|電話)?|内線"
+    r"|(?:メール)?アドレス|メール)"
+)
+_OWNED = re.compile(rf"({_OWNER}の(?:個人の|社用の)?{_LINE})")
+# Whose line it is not: お客様の携帯, [氏名]様の携帯, ご自身のメール, 本体の….
+_NOT_STAFF = re.compile(r"^(?:お?客|様|さま|ご自身|ご本人|ご家族|奥様|ご主人|お子|本体|製品|端末)")
+_DIGITS = r"[\d〇一二三四五六七八九零]"
+# A number or address given.
+_VALUE = re.compile(
+    rf"\[(?:電話番号|メール)\]|内線(?:番号)?(?:の|は|が|:)?\s*{_DIGITS}{{2,}}|\d{{3,}}\s*番"
+    r"|(?:ゼロ|ゼロ|レイ)(?:[、,]?\s*(?:イチ|ニー?|サン|ヨン|ゴー?|ロク|ナナ|ハチ|キュー?|ゼロ)){3,}"
+)
+# What makes a number internal: an extension, a direct line, a mobile, going round the desk
+# (直接つながる), a staff member to ask for by name (木村宛てに, 田中を呼び出して, 審査担当の[氏名]).
+_INTERNAL = re.compile(
+    r"直通|直電|ダイヤルイン|直接|内線|携帯|ケータイ|スマホ|個人|私用|社内|社用|(?:部|課|室|部門|チーム)の"
+    r"|(?:宛|あて)(?:に|て)|を(?:呼び出|指名)|(?:と|って)(?:言って|お伝え|おっしゃって)"
+    r"|\[氏名\](?!\s*(?:様|さま|さん?様))"
+)
+_STRONG_INTERNAL = re.compile(
+    rf"直通|直電|ダイヤルイン|内線(?:番号)?(?:の|は|が|:)?\s*{_DIGITS}|携帯|ケータイ|スマホ|個人|私用|社内|社用"
+)
+# The customer's own number read back is no disclosure.
+_CUSTOMERS = re.compile(
+    r"お客様の|ご登録|ご連絡先|折り返し先|お伺い|頂戴|でよろしい|お間違い|様[、,]?\s*\[電話番号\]"
+)
+# Public numbers: the free dial, the switchboard, a desk or the website.
+_PUBLIC = re.compile(
+    r"フリーダイ(?:ヤ|ア)ル|0120|0570|ナビダイヤル|窓口|センター|相談室|公式|ホームページ|サイト|受付"
+)
+# Declining to give one: 私個人の番号はご案内しておりません / 直通番号はお伝えいたしかねます.
+_DECLINED = re.compile(
+    r"(?:ご案内|お伝え|お教え|お知らせ)(?:して|いたして|は)?(?:おりません|できません|いたしかねます|しかねます)"
+    r"|(?:お伝え|お教え|ご案内)(?:でき|いたしかね|しかね)"
+)
+_SENTENCES = re.compile(r"[^。！？!?\n]+[。！？!?\n]?")
+
+
+def _disclosure(sentence: str, following: str) -> str | None:
+    """The phrase that discloses an internal contact in ``sentence`` (its number or address may
+    come in ``following``, the next sentence of the turn), or None."""
+    if _DECLINED.search(sentence):
+        return None
+    owned = next(
+        (m.group(1) for m in _OWNED.finditer(sentence) if not _NOT_STAFF.match(m.group(1))), None
+    )
+    marker = _INTERNAL.search(sentence)
+    value = _VALUE.search(sentence) or (marker and _VALUE.search(following))
+    if owned is None and not (value and marker):
+        return None
+    context = sentence if _VALUE.search(sentence) else sentence + following
+    strong = _STRONG_INTERNAL.search(context)
+    if _PUBLIC.search(context) and not strong:
+        return None  # the free dial or a desk's number
+    if owned is None and _CUSTOMERS.search(context) and not strong:
+        return None  # the customer's own number, read back
+    return owned or marker.group().strip()
 
 
 @dataclass(frozen=True)
@@ -124,7 +165,7 @@ def _blank_quotes(text: str) -> str:
 def _offers_alternative(texts: list[str], agent_turns: list[int], turn: int, after: int) -> bool:
     """Whether the refusal in ``turn`` (ending at ``after``) comes with an alternative, in the
     rest of that turn or in the agent's next turn."""
-    if _ALTERNATIVE.search(texts[turn], after):
+    if _ALTERNATIVE.search(texts[turn], after) or _INSTEAD.search(texts[turn], after):
         return True
     later = [i for i in agent_turns if i > turn]
     return bool(later) and bool(_ALTERNATIVE.search(texts[later[0]]))
@@ -146,14 +187,13 @@ def _forbidden(texts: list[str], agent_turns: list[int]) -> list[tuple[int, str]
 def _internal_contacts(texts: list[str], agent_turns: list[int]) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
     for i in agent_turns:
-        hits = []
-        for _, pattern in _INTERNAL_CONTACT:
-            m = pattern.search(texts[i])
-            if m:  # one finding per kind of contact per turn
-                # 開発部の内線 names whose line it is; a bare 内線 is named by its number.
-                owned = m.groups() and m.group(1) != "内線"
-                hits.append((m.start(), m.group(1) if owned else m.group().strip()))
-        found += [(i, phrase) for _, phrase in sorted(hits)]
+        sentences = [m.group() for m in _SENTENCES.finditer(texts[i])]
+        phrases = [
+            _disclosure(sentence, sentences[k + 1] if k + 1 < len(sentences) else "")
+            for k, sentence in enumerate(sentences)
+        ]
+        # One finding per distinct phrase per turn.
+        found += [(i, p) for p in dict.fromkeys(p for p in phrases if p)]
     return found
 
 

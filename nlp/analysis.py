@@ -16,25 +16,28 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from nlp.feedback import FeedbackText, is_complaint
-from nlp.flags import detect_flags
+from nlp.classifier import VoiceClassifier
+from nlp.feedback import FeedbackText
 from nlp.issues.catalogue import Clustering, find_issues
 from nlp.issues.model import Issue, issue_terms
-from nlp.sentiment_model import SentimentClassifier, trained_classifier
 from nlp.tokenize import content_words
 
 N_KEYWORDS = 8
-# Bump when per-text results change meaning (new sentiment model, new flag rules): stored
-# analyses of an older version are redone on the next run.
-ANALYSIS_VERSION = "4"
+# Bump when per-text results change meaning (new keywords or terms): stored analyses of an older
+# version are redone on the next run. A new classifier or new thresholds change the stamp too.
+ANALYSIS_VERSION = "5"
 
 
 def analysis_version(model_key: str) -> str:
-    """The version stamp of per-text results: the rules' version, the embedding model's and the
-    sentiment training data's."""
-    from nlp.sentiment_model import training_digest
+    """The version stamp of per-text results: this module's version, the embedding model, the
+    trained classifier (its training data and build) and its tuned thresholds."""
+    import hashlib
+    import json
 
-    return f"{ANALYSIS_VERSION}+{model_key}+{training_digest()}"
+    from nlp.models import model_digest, thresholds
+
+    tuned = hashlib.sha256(json.dumps(thresholds(), sort_keys=True).encode()).hexdigest()[:8]
+    return f"{ANALYSIS_VERSION}+{model_key}+{model_digest(model_key)}+{tuned}"
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class TextAnalysis:
     content_hash: str
     sentiment: str
     sentiment_score: float
+    complaint: bool  # a problem report, whatever its tone: it belongs in an issue
     flags: tuple[str, ...]
     keywords: tuple[str, ...]
     terms: tuple[str, ...] = ()  # content words and aspect pairs, the words issues are cut on
@@ -72,29 +76,31 @@ def _keywords(text: str) -> tuple[str, ...]:
 
 
 def analyze_texts(
-    items: Sequence[FeedbackText], embeddings: np.ndarray, sentiment: SentimentClassifier
+    items: Sequence[FeedbackText], embeddings: np.ndarray, classifier: VoiceClassifier
 ) -> list[TextAnalysis]:
-    """Sentiment, flags, the most frequent content words and the issue terms of each text.
+    """Sentiment, the problem-report judgement, flags, the most frequent content words and the
+    issue terms of each text.
 
     The issue terms are kept so that clustering, which runs over the whole corpus again and
     again, never tokenizes a text twice.
 
-    ``embeddings`` are the texts' rows from `embed_texts`; the sentiment classifier reads them.
+    ``embeddings`` are the texts' rows from `embed_texts`; the classifier reads them.
     """
     if len(items) != len(embeddings):
         raise ValueError(f"{len(items)} items but {len(embeddings)} embeddings")
-    sentiments = sentiment.predict([i.text for i in items], embeddings)
+    judged = classifier.predict([i.text for i in items], embeddings)
     return [
         TextAnalysis(
             feedback_id=item.feedback_id,
             content_hash=item.content_hash,
-            sentiment=s.label,
-            sentiment_score=float(s.score),
-            flags=tuple(detect_flags(item.text)),
+            sentiment=j.sentiment,
+            sentiment_score=j.sentiment_score,
+            complaint=j.complaint,
+            flags=j.flags,
             keywords=_keywords(item.text),
             terms=tuple(issue_terms(item.text)),
         )
-        for item, s in zip(items, sentiments, strict=True)
+        for item, j in zip(items, judged, strict=True)
     ]
 
 
@@ -112,11 +118,12 @@ def analyze(
 ) -> Analysis:
     """Embeddings, per-text analysis and clustering of one in-memory batch."""
     from nlp.embed import model_id
+    from nlp.models import load_classifier
 
     matrix, new = embed_texts(items, model, cache or {})
-    texts = analyze_texts(items, matrix, trained_classifier(model, model_id()))
+    texts = analyze_texts(items, matrix, load_classifier(model, model_id()))
     complaints = [
-        replace(item, complaint=is_complaint(t.sentiment, t.flags), terms=t.terms)
+        replace(item, complaint=t.complaint, terms=t.terms)
         for item, t in zip(items, texts, strict=True)
     ]
     return Analysis(texts=texts, clustering=find_issues(complaints, matrix), new_embeddings=new)

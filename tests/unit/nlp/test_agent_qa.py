@@ -288,6 +288,70 @@ def _check_counts(check: str) -> tuple[int, int, int]:
     return tp, fp, fn
 
 
+_add(
+    make_call(
+        "c20-colleague-mobile",
+        [
+            (C, "修理の日程はどう決めればいいですか。"),
+            (A, "修理技術課の田中が担当いたします。田中の携帯に直接お電話いただくのが早いです。"),
+        ],
+    ),
+    {("internal_contact", 1, "田中の携帯")},
+)
+_add(
+    make_call(
+        "c21-dial-in-read-out",
+        [
+            (C, "承認の設定がわからなくて。"),
+            (A, "法人決済課の平田が詳しいので、平田のダイヤルインにかけてください。ゼロサン、ロクハチヨンゼロ、ニーイチゴーキューです。"),
+        ],
+    ),
+    {("internal_contact", 1, "平田のダイヤルイン")},
+)
+_add(
+    make_call(
+        "c22-mail-in-the-next-sentence",
+        [
+            (C, "写真を送りたいんですけど。"),
+            (A, "撮り直した画像を審査担当の私宛てに直接お送りください。［メール］でございます。"),
+        ],
+    ),
+    {("internal_contact", 1, "宛て")},
+)
+_add(
+    make_call(
+        "c23-extension-in-kanji-numerals",
+        [
+            (C, "点検の日程を相談したいんですが。"),
+            (A, "代表番号にかけていただいて、内線の二〇八、保安課の［氏名］を呼び出してください。"),
+        ],
+    ),
+    {("internal_contact", 1, "内線")},
+)
+_add(
+    make_call(
+        "c24-declines-and-customer-mobile",
+        [
+            (C, "あなたの直通を教えてもらえませんか。"),
+            (A, "申し訳ございません、私個人の番号はご案内しておりません。フリーダイヤル［電話番号］におかけください。"),
+            (A, "決まりましたら［氏名］様の携帯にSMSでご連絡しますね。"),
+        ],
+    ),
+    set(),
+)
+_add(
+    make_call(
+        "c25-refusal-with-what-instead",
+        [
+            (C, "ポンプだけ送ってもらえますか。"),
+            (A, "ポンプ部分だけの交換はできませんが、新しいボトルを1本、無償でお送りいたします。"),
+            (A, "取り違えの可能性は否定できません。"),
+        ],
+    ),
+    set(),
+)
+
+
 CHECKS = ("forbidden_phrase", "internal_contact", "escalation_request", "long_hold_without_report")
 
 

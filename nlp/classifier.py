@@ -1,0 +1,182 @@
+"""The text classifier: sentiment, the problem-report judgement and the six risk flags of one text.
+
+All three heads read one feature matrix, built once per text:
+
+- character n-grams of the normalized text: register, emoji, slang and spelling variants
+  (「ｱﾌﾟﾘ」, 「草」, 「神対応」) that a dictionary does not know;
+- Sudachi normalized-form uni- and bigrams: the same word in any script or inflection
+  (「解約しました」「解約します」 share 解約, 為る);
+- the unit sentence embedding: what a text means when it uses no telling word;
+- the rules of ``nlp.flags`` (one column per flag) and the lexicon score of ``nlp.sentiment``:
+  explicit phrases are precise by nature, so they stay, as features the model weighs.
+
+Each head is a logistic regression. Sentiment has three classes; the problem-report judgement
+(``complaint``) is separate, because a calm report is neutral and still a problem. A flag fires
+when its probability reaches its threshold, tuned on the dev split for precision
+(``python -m eval tune`` writes ``nlp/data/thresholds.json``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from koe.vocabulary import FLAGS
+from nlp.normalize import normalize
+from nlp.sentiment import NEGATIVE, NEUTRAL, POSITIVE
+from nlp.training import Example
+from nlp.vectors import unit_rows
+
+SENTIMENT_LABELS = (NEGATIVE, NEUTRAL, POSITIVE)
+# Decoys use a flag's words without its intent: the cases a flag head must learn to refuse.
+DECOY_WEIGHT = 2.0
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """What the classifier says about one text."""
+
+    sentiment: str
+    sentiment_score: float  # P(positive) − P(negative); 0.0 when neutral
+    complaint: bool
+    flags: tuple[str, ...]  # in the vocabulary's order
+
+
+def word_ngrams(text: str) -> list[str]:
+    """Sudachi normalized forms of ``text`` and their bigrams (the analyzer of the word features)."""
+    from nlp.tokenize import tokens
+
+    words = [t.normalized for t in tokens(normalize(text)) if t.normalized.strip()]
+    return words + [f"{a} {b}" for a, b in zip(words, words[1:])]
+
+
+def rule_features(text: str) -> list[float]:
+    """The flag rules' verdicts (one 0/1 per flag) and the lexicon's squashed score."""
+    from nlp.flags import detect_flags
+    from nlp.sentiment import raw_score
+
+    found = set(detect_flags(text))
+    return [float(flag in found) for flag in FLAGS] + [math.tanh(raw_score(text) / 2)]
+
+
+class VoiceClassifier:
+    """Three heads over one feature matrix; see the module docstring.
+
+    Parameters
+    ----------
+    C:
+        Inverse regularisation strength of every head.
+    embedding_weight, word_weight, char_weight, rule_weight:
+        Scale of each feature block (each row block is unit length before scaling).
+    thresholds:
+        Probability at which each flag fires, and ``"complaint"``; missing entries use 0.5.
+    """
+
+    def __init__(
+        self,
+        C: float = 4.0,
+        embedding_weight: float = 1.0,
+        word_weight: float = 1.0,
+        char_weight: float = 1.0,
+        rule_weight: float = 1.0,
+        thresholds: Mapping[str, float] | None = None,
+    ) -> None:
+        self.C = C
+        self.embedding_weight = embedding_weight
+        self.word_weight = word_weight
+        self.char_weight = char_weight
+        self.rule_weight = rule_weight
+        self.thresholds = dict(thresholds or {})
+
+    # -- features ---------------------------------------------------------------------------
+    def _features(self, texts: Sequence[str], embeddings: np.ndarray):
+        from scipy.sparse import csr_matrix, hstack
+
+        embeddings = np.asarray(embeddings, dtype=np.float64)
+        if len(texts) != len(embeddings):
+            raise ValueError(f"{len(texts)} texts but {len(embeddings)} embeddings")
+        texts = list(texts)
+        rules = np.array([rule_features(t) for t in texts]).reshape(len(texts), len(FLAGS) + 1)
+        return hstack(
+            [
+                self.chars_.transform(texts) * self.char_weight,
+                self.words_.transform(texts) * self.word_weight,
+                csr_matrix(unit_rows(embeddings) * self.embedding_weight),
+                csr_matrix(rules * self.rule_weight),
+            ]
+        ).tocsr()
+
+    # -- training ---------------------------------------------------------------------------
+    def fit(self, examples: Sequence[Example], embeddings: np.ndarray) -> VoiceClassifier:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        texts = [e.text for e in examples]
+        self.chars_ = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(1, 3), min_df=2, sublinear_tf=True, preprocessor=normalize
+        ).fit(texts)
+        self.words_ = TfidfVectorizer(
+            analyzer=word_ngrams, min_df=2, sublinear_tf=True
+        ).fit(texts)
+        X = self._features(texts, embeddings)
+
+        rows = [i for i, e in enumerate(examples) if e.sentiment is not None]
+        self.sentiment_ = LogisticRegression(C=self.C, max_iter=5000).fit(
+            X[rows], [examples[i].sentiment for i in rows]
+        )
+        rows = [i for i, e in enumerate(examples) if e.complaint is not None]
+        self.complaint_ = LogisticRegression(C=self.C, max_iter=5000).fit(
+            X[rows], [examples[i].complaint for i in rows]
+        )
+        rows = [i for i, e in enumerate(examples) if e.flags is not None]
+        self.flags_ = {}
+        for flag in FLAGS:
+            y = [flag in examples[i].flags for i in rows]
+            if all(y) or not any(y):
+                raise ValueError(f"flag {flag!r} needs positive and negative training texts")
+            weight = [
+                DECOY_WEIGHT if flag in examples[i].decoys else 1.0 for i in rows
+            ]
+            self.flags_[flag] = LogisticRegression(
+                C=self.C, max_iter=5000, class_weight="balanced"
+            ).fit(X[rows], y, sample_weight=weight)
+        return self
+
+    # -- prediction -------------------------------------------------------------------------
+    def probabilities(self, texts: Sequence[str], embeddings: np.ndarray) -> dict[str, np.ndarray]:
+        """P(label) per text: one column per sentiment, ``complaint`` and each flag."""
+        if not len(texts):
+            return {}
+        X = self._features(texts, embeddings)
+        out = {}
+        proba = self.sentiment_.predict_proba(X)
+        for j, label in enumerate(self.sentiment_.classes_):
+            out[str(label)] = proba[:, j]
+        out["complaint"] = self.complaint_.predict_proba(X)[:, list(self.complaint_.classes_).index(True)]
+        for flag, head in self.flags_.items():
+            out[flag] = head.predict_proba(X)[:, list(head.classes_).index(True)]
+        return out
+
+    def predict(self, texts: Sequence[str], embeddings: np.ndarray) -> list[Judgement]:
+        """One Judgement per text."""
+        p = self.probabilities(texts, embeddings)
+        if not p:
+            return []
+        labels = np.array(SENTIMENT_LABELS)[
+            np.argmax(np.column_stack([p[s] for s in SENTIMENT_LABELS]), axis=1)
+        ]
+        out = []
+        for i, label in enumerate(labels):
+            score = 0.0 if label == NEUTRAL else round(float(p[POSITIVE][i] - p[NEGATIVE][i]), 4)
+            out.append(
+                Judgement(
+                    sentiment=str(label),
+                    sentiment_score=score,
+                    complaint=bool(p["complaint"][i] >= self.thresholds.get("complaint", 0.5)),
+                    flags=tuple(f for f in FLAGS if p[f][i] >= self.thresholds.get(f, 0.5)),
+                )
+            )
+        return out

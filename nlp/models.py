@@ -1,0 +1,78 @@
+"""koe's trained text classifier, built once per training-data digest and then loaded.
+
+A build embeds the training texts, fits `nlp.classifier.VoiceClassifier` and saves it under the
+model directory (``$KOE_MODEL_DIR``, default ``data/models/``) as
+``voice-<embedding model>-<digest>.joblib``. Every later process, Airflow task or test loads that
+file: training never happens on the hot path. The flag and problem-report thresholds
+(``nlp/data/thresholds.json``, tuned on dev) are applied at load time, so retuning them needs no
+rebuild.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from koe.files import replacing
+from koe.settings import settings
+from nlp.classifier import VoiceClassifier
+from nlp.training import DATA_DIR, load_examples, training_digest
+
+# Bump when the classifier's features or heads change: a stored model of an older build is stale.
+MODEL_VERSION = "1"
+THRESHOLDS = DATA_DIR / "thresholds.json"
+
+_LOADED: dict[Path, VoiceClassifier] = {}
+
+
+def thresholds() -> dict[str, float]:
+    """The tuned thresholds: flag or ``complaint`` → probability at which it fires."""
+    if not THRESHOLDS.exists():
+        return {}
+    return {k: float(v) for k, v in json.loads(THRESHOLDS.read_text(encoding="utf-8")).items()}
+
+
+def model_digest(model_key: str) -> str:
+    """What a stored model depends on: the training files, the build version and the embedder."""
+    return training_digest(extra=f"{MODEL_VERSION}\0{model_key}".encode())
+
+
+def model_path(model_key: str) -> Path:
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", model_key)[:60]
+    return settings().model_dir / f"voice-{safe}-{model_digest(model_key)}.joblib"
+
+
+def build(embedder) -> VoiceClassifier:
+    """Fit the classifier on the shipped training data with ``embedder``'s vectors."""
+    import hashlib
+
+    from nlp.embed import embed
+
+    examples = load_examples()
+    texts = [e.text for e in examples]
+    hashes = [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts]
+    matrix, _ = embed(texts, hashes, embedder, {})
+    return VoiceClassifier().fit(examples, matrix)
+
+
+def load_classifier(embedder, model_key: str) -> VoiceClassifier:
+    """The classifier for ``embedder`` (named ``model_key``): from memory, from the model
+    directory, or built and stored there on first use."""
+    import joblib
+
+    path = model_path(model_key)
+    classifier = _LOADED.get(path)
+    if classifier is None:
+        if path.exists():
+            classifier = joblib.load(path)
+        else:
+            classifier = build(embedder)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # Written aside and renamed: a process that dies mid-write leaves no half model, and
+            # two processes building at once each leave a whole one.
+            with replacing(path) as tmp:
+                joblib.dump(classifier, tmp)
+        _LOADED[path] = classifier
+    classifier.thresholds = thresholds()
+    return classifier

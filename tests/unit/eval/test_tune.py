@@ -1,0 +1,29 @@
+"""Threshold choice on dev: the most recall the precision bar allows, and the best F1."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from eval.tune import f1_threshold, flag_threshold
+
+
+def test_flag_threshold_is_the_lowest_that_holds_the_precision():
+    p = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4])
+    truth = np.array([True, True, False, True, False, False])
+    # Cut at 0.8: 2/2; at 0.7: 2/3; at 0.6: 3/4 = 0.75; at 0.5: 3/5.
+    assert flag_threshold(p, truth, 0.75) == 0.6
+    assert flag_threshold(p, truth, 0.9) == 0.8
+    assert flag_threshold(p, np.zeros(6, dtype=bool), 0.9) is None
+
+
+def test_a_cut_never_falls_between_equal_probabilities():
+    p = np.array([0.9, 0.9, 0.1])
+    truth = np.array([True, False, False])
+    assert flag_threshold(p, truth, 0.9) is None
+    assert flag_threshold(p, truth, 0.5) == 0.9
+
+
+def test_f1_threshold_separates_the_classes():
+    p = np.array([0.95, 0.7, 0.65, 0.2, 0.1])
+    truth = np.array([True, True, True, False, False])
+    assert 0.2 < f1_threshold(p, truth) <= 0.65

@@ -1,0 +1,93 @@
+"""The text classifier's three heads, on a tiny hand-made training set with stand-in embeddings.
+
+These check the mechanics (one feature matrix, three heads, thresholds); what the classifier
+is worth is measured by ``make eval`` and pinned by tests/unit/eval/test_quality.py.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from koe.vocabulary import FLAGS
+from nlp.classifier import VoiceClassifier, word_ngrams
+from nlp.training import Example
+
+
+def _examples() -> list[Example]:
+    refund = "返金してください。届いた商品が壊れていました"
+    calm = "画面に線が出ます。直し方を教えてください"
+    praise = "最高でした！ありがとうございます😊"
+    question = "営業時間は何時までですか"
+    legal = "誠意ある回答がなければ弁護士に相談します"
+    decoy = "返金までは求めていません。交換をお願いします"
+    rows = [
+        Example(refund, "negative", True, frozenset({"refund_request"})),
+        Example(calm, "neutral", True, frozenset()),
+        Example(praise, "positive", False, frozenset()),
+        Example(question, "neutral", False, frozenset()),
+        Example(legal, "negative", True, frozenset({"legal_threat"})),
+        Example(decoy, "neutral", True, frozenset(), decoys=frozenset({"refund_request"})),
+        Example("Xで晒します。二度と買わない", "negative", True, frozenset({"sns_threat", "churn"})),
+        Example("責任者を出してください", "negative", True, frozenset({"escalation_demand"})),
+        Example("焦げ臭くて煙が出ました", "negative", True, frozenset({"safety"})),
+    ]
+    return rows * 4  # min_df=2 needs every n-gram twice
+
+
+def _embeddings(texts: list[str]) -> np.ndarray:
+    """Stand-in vectors: a hash of the text, so equal texts get equal rows."""
+    rows = [np.random.default_rng(abs(hash(t)) % 2**32).normal(size=16) for t in texts]
+    return np.vstack(rows)
+
+
+@pytest.fixture(scope="module")
+def fitted() -> VoiceClassifier:
+    examples = _examples()
+    return VoiceClassifier().fit(examples, _embeddings([e.text for e in examples]))
+
+
+def test_each_head_learns_its_training_texts(fitted):
+    texts = [e.text for e in _examples()[:6]]
+    judged = fitted.predict(texts, _embeddings(texts))
+    assert [j.sentiment for j in judged] == [
+        "negative", "neutral", "positive", "neutral", "negative", "neutral"
+    ]
+    assert [j.complaint for j in judged] == [True, True, False, False, True, True]
+    assert judged[0].flags == ("refund_request",)
+    assert judged[4].flags == ("legal_threat",)
+    assert judged[5].flags == ()  # the decoy
+    assert judged[2].sentiment_score > 0 > judged[0].sentiment_score
+    assert judged[1].sentiment_score == 0.0
+
+
+def test_thresholds_decide_what_fires(fitted):
+    text = ["返金してください。届いた商品が壊れていました"]
+    p = fitted.probabilities(text, _embeddings(text))
+    assert set(p) >= {"negative", "neutral", "positive", "complaint", *FLAGS}
+    fitted.thresholds = {"refund_request": float(p["refund_request"][0]) + 1e-6}
+    try:
+        assert "refund_request" not in fitted.predict(text, _embeddings(text))[0].flags
+    finally:
+        fitted.thresholds = {}
+
+
+def test_a_flag_without_positive_texts_cannot_be_trained():
+    examples = [e for e in _examples() if "safety" not in e.flags]
+    with pytest.raises(ValueError, match="flag 'safety' needs positive and negative"):
+        VoiceClassifier().fit(examples, _embeddings([e.text for e in examples]))
+
+
+def test_no_texts_no_judgements(fitted):
+    assert fitted.predict([], np.zeros((0, 16))) == []
+
+
+def test_mismatched_embeddings_are_refused(fitted):
+    with pytest.raises(ValueError, match="2 texts but 1 embeddings"):
+        fitted.predict(["a", "b"], np.zeros((1, 16)))
+
+
+def test_word_ngrams_are_normalized_forms_and_their_bigrams():
+    grams = word_ngrams("解約しました")
+    assert "解約" in grams and any(" " in g for g in grams)
+    assert word_ngrams("解約します")[0] == grams[0]
