@@ -160,7 +160,7 @@ def run(docs: int, seed: int, workdir: Path) -> tuple[list[Stage], Stage]:
     stages.append(stage)
 
     def per_text():
-        return analyze_texts(items, matrix, load_classifier(model, model_id()))
+        return analyze_texts(items, matrix, load_classifier(model, model_id()), model)
 
     stage, results = _timed("tokenize + sentiment/flags", n, per_text)
     stages.append(stage)

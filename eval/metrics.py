@@ -35,11 +35,15 @@ def issue_scores(
     """Compare found issues (None = unclassified) with the true issue labels.
 
     ``products`` is each document's true product, for the within-product NMI: the NMI inside
-    each product's documents, weighted by their number.
+    each product's documents, weighted by their number. A document whose truth is None (no known
+    true group) is left out of every measure.
     """
     if not (len(truth) == len(found) == len(products)):
         raise ValueError("truth, found and products must have the same length")
-    found = [_group(f) for f in found]
+    known = [i for i, t in enumerate(truth) if t is not None]
+    truth = [truth[i] for i in known]
+    products = [products[i] for i in known]
+    found = [_group(found[i]) for i in known]
     total = len(truth)
     by_product: dict[Hashable, list[int]] = defaultdict(list)
     for i, product in enumerate(products):
@@ -83,6 +87,10 @@ class IssueRow:
 
 
 def per_issue(truth: Sequence[Hashable], found: Sequence[Hashable | None]) -> list[IssueRow]:
+    """Per true issue: where most of its documents went, and how pure that found issue is.
+    Documents whose truth is None are left out."""
+    known = [i for i, t in enumerate(truth) if t is not None]
+    truth, found = [truth[i] for i in known], [found[i] for i in known]
     found = [_group(f) for f in found]
     by_truth: dict[Hashable, Counter] = defaultdict(Counter)
     by_found: Counter = Counter(found)

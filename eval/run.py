@@ -29,7 +29,6 @@ from eval.metrics import (
 )
 
 NON_COMPLAINT = "(non-complaint)"  # the true label of praise, questions and requests
-OTHER_PROBLEM = "(other problem)"  # a problem report about an issue the catalogue does not list
 NOT_A_COMPLAINT = "(not a complaint)"  # koe's answer for texts it does not count as complaints
 
 # (measure, target, direction): the issue's targets, in the order the table prints them.
@@ -135,12 +134,15 @@ def _hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def true_issue(item: LabelledText) -> str:
-    """A text's true group: its issue, one group for problems the catalogue does not list, one
-    for texts that report no problem."""
+def true_issue(item: LabelledText) -> str | None:
+    """A text's true group: its issue, or one group for every text that reports no problem.
+
+    A problem report about something the catalogue does not list has no known group (None): it
+    goes through koe like every text, but issue measures leave it out, as a clustering benchmark
+    leaves out unlabelled documents."""
     if item.issue:
         return item.issue
-    return OTHER_PROBLEM if item.kind == "complaint" else NON_COMPLAINT
+    return None if item.kind == "complaint" else NON_COMPLAINT
 
 
 def _koe_run(feedback, matrix, truth, products) -> ClusterRun:
@@ -178,9 +180,12 @@ def analyse(texts, masked, matrix, embedder, model_key, catalog) -> KoeAnalysis:
     problem reports."""
     from nlp.feedback import FeedbackText
     from nlp.issues.model import issue_terms
+    from nlp.classifier import sentence_vectors
     from nlp.models import load_classifier
 
-    judged = load_classifier(embedder, model_key).predict(masked, matrix)
+    judged = load_classifier(embedder, model_key).predict(
+        masked, matrix, sentence_vectors(masked, embedder)
+    )
     sentiments = [j.sentiment for j in judged]
     complaints = [j.complaint for j in judged]
     flags = [list(j.flags) for j in judged]
@@ -283,7 +288,7 @@ def _peer_runs(masked, matrix, texts, truth, products) -> dict[str, ClusterRun]:
     from eval.peer import run_bertopic
 
     runs = {}
-    true_k = len(set(truth))
+    true_k = len({t for t in truth if t is not None})
     fields = [t.product for t in texts]
     for key, kwargs in (
         ("bertopic_default", {}),

@@ -47,6 +47,7 @@ def f1_threshold(p: np.ndarray, truth: np.ndarray) -> float:
 def tune(texts: Sequence[LabelledText], min_precision: float = 0.92) -> str:
     from koe.vocabulary import FLAGS
     from nlp.embed import embed, load_embedder, model_id
+    from nlp.classifier import sentence_vectors
     from nlp.models import THRESHOLDS, load_classifier
     from nlp.pii import mask
 
@@ -55,7 +56,9 @@ def tune(texts: Sequence[LabelledText], min_precision: float = 0.92) -> str:
     matrix, _ = embed(
         masked, [hashlib.sha256(m.encode()).hexdigest() for m in masked], embedder, {}
     )
-    p = load_classifier(embedder, model_id()).probabilities(masked, matrix)
+    p = load_classifier(embedder, model_id()).probabilities(
+        masked, matrix, sentence_vectors(masked, embedder)
+    )
     chosen: dict[str, float] = {}
     lines = [f"thresholds on dev ({len(texts)} texts), flag precision ≥ {min_precision}:"]
     for flag in FLAGS:

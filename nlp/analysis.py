@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from nlp.classifier import VoiceClassifier
+from nlp.classifier import VoiceClassifier, sentence_vectors
 from nlp.feedback import FeedbackText
 from nlp.issues.catalogue import Clustering, find_issues
 from nlp.issues.model import Issue, issue_terms
@@ -76,7 +76,7 @@ def _keywords(text: str) -> tuple[str, ...]:
 
 
 def analyze_texts(
-    items: Sequence[FeedbackText], embeddings: np.ndarray, classifier: VoiceClassifier
+    items: Sequence[FeedbackText], embeddings: np.ndarray, classifier: VoiceClassifier, embedder
 ) -> list[TextAnalysis]:
     """Sentiment, the problem-report judgement, flags, the most frequent content words and the
     issue terms of each text.
@@ -84,11 +84,13 @@ def analyze_texts(
     The issue terms are kept so that clustering, which runs over the whole corpus again and
     again, never tokenizes a text twice.
 
-    ``embeddings`` are the texts' rows from `embed_texts`; the classifier reads them.
+    ``embeddings`` are the texts' rows from `embed_texts`; the classifier reads them, and the
+    embeddings of each text's sentences, which ``embedder`` computes here.
     """
     if len(items) != len(embeddings):
         raise ValueError(f"{len(items)} items but {len(embeddings)} embeddings")
-    judged = classifier.predict([i.text for i in items], embeddings)
+    texts = [i.text for i in items]
+    judged = classifier.predict(texts, embeddings, sentence_vectors(texts, embedder))
     return [
         TextAnalysis(
             feedback_id=item.feedback_id,
@@ -121,7 +123,7 @@ def analyze(
     from nlp.models import load_classifier
 
     matrix, new = embed_texts(items, model, cache or {})
-    texts = analyze_texts(items, matrix, load_classifier(model, model_id()))
+    texts = analyze_texts(items, matrix, load_classifier(model, model_id()), model)
     complaints = [
         replace(item, complaint=t.complaint, terms=t.terms)
         for item, t in zip(items, texts, strict=True)

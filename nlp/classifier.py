@@ -11,9 +11,15 @@ All three heads read one feature matrix, built once per text:
   explicit phrases are precise by nature, so they stay, as features the model weighs.
 
 Each head is a logistic regression. Sentiment has three classes; the problem-report judgement
-(``complaint``) is separate, because a calm report is neutral and still a problem. A flag fires
-when its probability reaches its threshold, tuned on the dev split for precision
-(``python -m eval tune`` writes ``nlp/data/thresholds.json``).
+(``complaint``) is separate, because a calm report is neutral and still a problem.
+
+A flag is usually stated in one sentence of a longer text (the legal threat at the end of a polite
+mail), and the whole text's embedding dilutes it. So each flag has a second head that reads single
+sentences: their embedding, character n-grams and rule verdicts. It learns as a multiple-instance
+model: a first fit labels every sentence of a flagged text positive; a second keeps, per flagged
+text, only the sentence the first fit found most likely. A text's flag probability is the mean of
+the text head's and its most likely sentence's (``sentence_share``). A flag fires when that reaches its threshold,
+tuned on the dev split for precision (``python -m eval tune`` writes ``nlp/data/thresholds.json``).
 """
 
 from __future__ import annotations
@@ -33,6 +39,31 @@ from nlp.vectors import unit_rows
 SENTIMENT_LABELS = (NEGATIVE, NEUTRAL, POSITIVE)
 # Decoys use a flag's words without its intent: the cases a flag head must learn to refuse.
 DECOY_WEIGHT = 2.0
+
+
+def sentence_units(text: str) -> list[str]:
+    """The sentences a flag is looked for in: 。！？ and line breaks cut; the text itself if none."""
+    from nlp.tokenize import sentences
+
+    found = [x for x in sentences(text) if len(x) >= 2]
+    return found or [text]
+
+
+def sentence_vectors(texts: Sequence[str], embedder) -> list[np.ndarray]:
+    """One matrix of sentence embeddings per text (rows in `sentence_units` order)."""
+    import hashlib
+
+    from nlp.embed import embed
+
+    units = [sentence_units(t) for t in texts]
+    distinct = list(dict.fromkeys(u for group in units for u in group))
+    if not distinct:
+        return [np.zeros((0, 0)) for _ in texts]
+    matrix, _ = embed(
+        distinct, [hashlib.sha256(u.encode("utf-8")).hexdigest() for u in distinct], embedder, {}
+    )
+    row = {u: i for i, u in enumerate(distinct)}
+    return [matrix[[row[u] for u in group]] for group in units]
 
 
 @dataclass(frozen=True)
@@ -71,6 +102,8 @@ class VoiceClassifier:
         Inverse regularisation strength of every head.
     embedding_weight, word_weight, char_weight, rule_weight:
         Scale of each feature block (each row block is unit length before scaling).
+    sentence_share:
+        Weight of the likeliest sentence in a flag's probability (the text head has the rest).
     thresholds:
         Probability at which each flag fires, and ``"complaint"``; missing entries use 0.5.
     """
@@ -82,9 +115,11 @@ class VoiceClassifier:
         word_weight: float = 1.0,
         char_weight: float = 1.0,
         rule_weight: float = 1.0,
+        sentence_share: float = 0.5,
         thresholds: Mapping[str, float] | None = None,
     ) -> None:
         self.C = C
+        self.sentence_share = sentence_share
         self.embedding_weight = embedding_weight
         self.word_weight = word_weight
         self.char_weight = char_weight
@@ -109,8 +144,37 @@ class VoiceClassifier:
             ]
         ).tocsr()
 
+    def _sentence_features(self, texts: Sequence[str], vectors: Sequence[np.ndarray]):
+        """Rows for every sentence of every text, and the text each row belongs to."""
+        from scipy.sparse import csr_matrix, hstack
+
+        from nlp.flags import detect_flags
+
+        units = [sentence_units(t) for t in texts]
+        if len(vectors) != len(units):
+            raise ValueError(f"{len(texts)} texts but {len(vectors)} sentence matrices")
+        flat = [u for group in units for u in group]
+        owner = np.repeat(np.arange(len(units)), [len(g) for g in units])
+        matrix = np.vstack([np.asarray(v, dtype=np.float64) for v in vectors])
+        if len(matrix) != len(flat):
+            raise ValueError(f"{len(flat)} sentences but {len(matrix)} sentence embeddings")
+        rules = np.array([[float(f in set(detect_flags(u))) for f in FLAGS] for u in flat])
+        features = hstack(
+            [
+                self.sentence_chars_.transform(flat) * self.char_weight,
+                csr_matrix(unit_rows(matrix) * self.embedding_weight),
+                csr_matrix(rules.reshape(len(flat), len(FLAGS)) * self.rule_weight),
+            ]
+        ).tocsr()
+        return features, owner
+
     # -- training ---------------------------------------------------------------------------
-    def fit(self, examples: Sequence[Example], embeddings: np.ndarray) -> VoiceClassifier:
+    def fit(
+        self,
+        examples: Sequence[Example],
+        embeddings: np.ndarray,
+        sentence_embeddings: Sequence[np.ndarray],
+    ) -> VoiceClassifier:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
@@ -143,26 +207,75 @@ class VoiceClassifier:
             self.flags_[flag] = LogisticRegression(
                 C=self.C, max_iter=5000, class_weight="balanced"
             ).fit(X[rows], y, sample_weight=weight)
+        self._fit_sentence_heads(examples, sentence_embeddings)
         return self
 
+    def _fit_sentence_heads(self, examples, sentence_embeddings) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        texts = [e.text for e in examples]
+        self.sentence_chars_ = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(1, 3), min_df=2, sublinear_tf=True, preprocessor=normalize
+        ).fit([u for t in texts for u in sentence_units(t)])
+        S, owner = self._sentence_features(texts, sentence_embeddings)
+        labelled = np.array([e.flags is not None for e in examples])[owner]
+        self.sentence_flags_ = {}
+        for flag in FLAGS:
+            flagged = np.array([bool(e.flags) and flag in e.flags for e in examples])
+            y = flagged[owner]
+            first = LogisticRegression(C=self.C, max_iter=5000, class_weight="balanced").fit(
+                S[labelled], y[labelled]
+            )
+            # Keep, per flagged text, only the sentence the first fit found most likely: the
+            # others of that text are unlabelled, not negative.
+            p = first.predict_proba(S)[:, list(first.classes_).index(True)]
+            keep, positive = labelled & ~y, np.zeros(len(y), dtype=bool)
+            for text in np.flatnonzero(flagged):
+                rows = np.flatnonzero(owner == text)
+                best = rows[np.argmax(p[rows])]
+                keep[best] = positive[best] = True
+            self.sentence_flags_[flag] = LogisticRegression(
+                C=self.C, max_iter=5000, class_weight="balanced"
+            ).fit(S[keep], positive[keep])
+
     # -- prediction -------------------------------------------------------------------------
-    def probabilities(self, texts: Sequence[str], embeddings: np.ndarray) -> dict[str, np.ndarray]:
-        """P(label) per text: one column per sentiment, ``complaint`` and each flag."""
+    def probabilities(
+        self,
+        texts: Sequence[str],
+        embeddings: np.ndarray,
+        sentence_embeddings: Sequence[np.ndarray],
+    ) -> dict[str, np.ndarray]:
+        """P(label) per text: one column per sentiment, ``complaint`` and each flag.
+
+        ``sentence_embeddings[i]`` holds the embeddings of `sentence_units` of ``texts[i]``
+        (`sentence_vectors` computes them)."""
         if not len(texts):
             return {}
         X = self._features(texts, embeddings)
+        S, owner = self._sentence_features(texts, sentence_embeddings)
         out = {}
         proba = self.sentiment_.predict_proba(X)
         for j, label in enumerate(self.sentiment_.classes_):
             out[str(label)] = proba[:, j]
         out["complaint"] = self.complaint_.predict_proba(X)[:, list(self.complaint_.classes_).index(True)]
         for flag, head in self.flags_.items():
-            out[flag] = head.predict_proba(X)[:, list(head.classes_).index(True)]
+            whole = head.predict_proba(X)[:, list(head.classes_).index(True)]
+            sentence_head = self.sentence_flags_[flag]
+            per_sentence = sentence_head.predict_proba(S)[:, list(sentence_head.classes_).index(True)]
+            likeliest = np.zeros(len(texts))
+            np.maximum.at(likeliest, owner, per_sentence)
+            out[flag] = (1 - self.sentence_share) * whole + self.sentence_share * likeliest
         return out
 
-    def predict(self, texts: Sequence[str], embeddings: np.ndarray) -> list[Judgement]:
-        """One Judgement per text."""
-        p = self.probabilities(texts, embeddings)
+    def predict(
+        self,
+        texts: Sequence[str],
+        embeddings: np.ndarray,
+        sentence_embeddings: Sequence[np.ndarray],
+    ) -> list[Judgement]:
+        """One Judgement per text (arguments as for `probabilities`)."""
+        p = self.probabilities(texts, embeddings, sentence_embeddings)
         if not p:
             return []
         labels = np.array(SENTIMENT_LABELS)[

@@ -16,11 +16,11 @@ from pathlib import Path
 
 from koe.files import replacing
 from koe.settings import settings
-from nlp.classifier import VoiceClassifier
+from nlp.classifier import VoiceClassifier, sentence_vectors
 from nlp.training import DATA_DIR, load_examples, training_digest
 
 # Bump when the classifier's features or heads change: a stored model of an older build is stale.
-MODEL_VERSION = "1"
+MODEL_VERSION = "2"
 THRESHOLDS = DATA_DIR / "thresholds.json"
 
 _LOADED: dict[Path, VoiceClassifier] = {}
@@ -53,7 +53,7 @@ def build(embedder) -> VoiceClassifier:
     texts = [e.text for e in examples]
     hashes = [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts]
     matrix, _ = embed(texts, hashes, embedder, {})
-    return VoiceClassifier().fit(examples, matrix)
+    return VoiceClassifier().fit(examples, matrix, sentence_vectors(texts, embedder))
 
 
 def load_classifier(embedder, model_key: str) -> VoiceClassifier:

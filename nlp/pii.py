@@ -186,14 +186,16 @@ _ADDRESS = re.compile(
 _ORDER_CONTEXT = re.compile(
     r"(?:ご?注文(?:番号|No\.?|ID|id)|オーダー(?:番号|ID|No\.?)|受注番号|購入番号|伝票番号|追跡番号|"
     r"お問い?合わせ番号|受付番号|予約番号|取引(?:ID|番号|No\.?)|決済(?:ID|番号)|"
+    r"お?申し?込み?番号|契約番号|証券番号|会員番号|お客様番号|"
     r"order\s?(?:id|no\.?|number|#)|transaction\s?(?:id|no\.?))"
-    # Spoken forms put particles and fillers between: 注文番号がですね、えーと、A25-0112-4096.
-    r"[\sぁ-んー、,:#]{0,14}?"
-    r"(?P<id>[A-Za-z0-9][A-Za-z0-9\-]{3,30})",
+    # Spoken forms put particles and fillers between: 注文番号がですね、えーと、A25-0112-4096 /
+    # 注文番号言いますね、SL-3390142857.
+    r"[\sぁ-んー、,:#]{0,14}?(?:言い?ます(?:ね|と)?[、,\s]*)?"
+    r"(?P<id>[A-Za-z0-9][A-Za-z0-9.\-]{3,30}(?<![.\-]))",
     re.I,
 )
 # More ids listed after the first: 取引ID:TX3K8V2206 / TX3K8V2207.
-_ORDER_MORE = re.compile(r"\s*[/、,]\s*(?P<id>[A-Za-z0-9][A-Za-z0-9\-]{3,30})")
+_ORDER_MORE = re.compile(r"\s*(?:[/、,]|と|及び|および)\s*(?P<id>[A-Za-z0-9][A-Za-z0-9\-]{3,30})")
 _ORDER_SHAPES = re.compile(
     r"(?<![A-Za-z0-9\-])(?:(?:ORD|ORDER|ODR)[-_]?\d[A-Za-z0-9\-]{5,}|\d{3}-\d{7}-\d{7})(?![A-Za-z0-9])",
     re.I,

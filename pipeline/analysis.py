@@ -33,7 +33,7 @@ def analyze_new_feedback(path: str | os.PathLike[str] | None = None) -> dict:
         # Vectors first: a crash between the two writes leaves analysis to redo, never an
         # analysed text without its embedding.
         analysis.save_embeddings(con, model_key, new_vectors)
-        results = analyze_texts(items, matrix, load_classifier(embedder, model_key))
+        results = analyze_texts(items, matrix, load_classifier(embedder, model_key), embedder)
         frame = pd.DataFrame(
             {
                 "feedback_id": [r.feedback_id for r in results],

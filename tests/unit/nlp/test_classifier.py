@@ -6,11 +6,13 @@ is worth is measured by ``make eval`` and pinned by tests/unit/eval/test_quality
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 import pytest
 
 from koe.vocabulary import FLAGS
-from nlp.classifier import VoiceClassifier, word_ngrams
+from nlp.classifier import VoiceClassifier, sentence_units, word_ngrams
 from nlp.training import Example
 
 
@@ -35,21 +37,33 @@ def _examples() -> list[Example]:
     return rows * 4  # min_df=2 needs every n-gram twice
 
 
+def _vector(text: str) -> np.ndarray:
+    """A stand-in embedding: seeded by the text, so equal texts get equal rows."""
+    seed = int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "little")
+    return np.random.default_rng(seed).normal(size=16)
+
+
 def _embeddings(texts: list[str]) -> np.ndarray:
-    """Stand-in vectors: a hash of the text, so equal texts get equal rows."""
-    rows = [np.random.default_rng(abs(hash(t)) % 2**32).normal(size=16) for t in texts]
-    return np.vstack(rows)
+    return np.vstack([_vector(t) for t in texts]) if texts else np.zeros((0, 16))
+
+
+def _sentences(texts: list[str]) -> list[np.ndarray]:
+    return [_embeddings(sentence_units(t)) for t in texts]
+
+
+def _inputs(texts: list[str]) -> tuple[np.ndarray, list[np.ndarray]]:
+    return _embeddings(texts), _sentences(texts)
 
 
 @pytest.fixture(scope="module")
 def fitted() -> VoiceClassifier:
     examples = _examples()
-    return VoiceClassifier().fit(examples, _embeddings([e.text for e in examples]))
+    return VoiceClassifier().fit(examples, *_inputs([e.text for e in examples]))
 
 
 def test_each_head_learns_its_training_texts(fitted):
     texts = [e.text for e in _examples()[:6]]
-    judged = fitted.predict(texts, _embeddings(texts))
+    judged = fitted.predict(texts, *_inputs(texts))
     assert [j.sentiment for j in judged] == [
         "negative", "neutral", "positive", "neutral", "negative", "neutral"
     ]
@@ -63,11 +77,11 @@ def test_each_head_learns_its_training_texts(fitted):
 
 def test_thresholds_decide_what_fires(fitted):
     text = ["返金してください。届いた商品が壊れていました"]
-    p = fitted.probabilities(text, _embeddings(text))
+    p = fitted.probabilities(text, *_inputs(text))
     assert set(p) >= {"negative", "neutral", "positive", "complaint", *FLAGS}
     fitted.thresholds = {"refund_request": float(p["refund_request"][0]) + 1e-6}
     try:
-        assert "refund_request" not in fitted.predict(text, _embeddings(text))[0].flags
+        assert "refund_request" not in fitted.predict(text, *_inputs(text))[0].flags
     finally:
         fitted.thresholds = {}
 
@@ -75,16 +89,26 @@ def test_thresholds_decide_what_fires(fitted):
 def test_a_flag_without_positive_texts_cannot_be_trained():
     examples = [e for e in _examples() if "safety" not in e.flags]
     with pytest.raises(ValueError, match="flag 'safety' needs positive and negative"):
-        VoiceClassifier().fit(examples, _embeddings([e.text for e in examples]))
+        VoiceClassifier().fit(examples, *_inputs([e.text for e in examples]))
 
 
 def test_no_texts_no_judgements(fitted):
-    assert fitted.predict([], np.zeros((0, 16))) == []
+    assert fitted.predict([], np.zeros((0, 16)), []) == []
 
 
 def test_mismatched_embeddings_are_refused(fitted):
     with pytest.raises(ValueError, match="2 texts but 1 embeddings"):
-        fitted.predict(["a", "b"], np.zeros((1, 16)))
+        fitted.predict(["a", "b"], np.zeros((1, 16)), _sentences(["a", "b"]))
+
+
+def test_a_flag_stated_in_one_sentence_of_a_long_text_is_found(fitted):
+    text = ["いつもお世話になっております。先日購入した商品について連絡します。責任者を出してください"]
+    assert "escalation_demand" in fitted.predict(text, *_inputs(text))[0].flags
+
+
+def test_sentence_units_cut_at_sentence_ends_and_keep_a_text_without_any():
+    assert sentence_units("届きました。壊れています！\n返金して") == ["届きました。", "壊れています！", "返金して"]
+    assert sentence_units("。") == ["。"]
 
 
 def test_word_ngrams_are_normalized_forms_and_their_bigrams():

@@ -346,8 +346,25 @@ def test_address_forms_are_masked_whole(address):
 
 
 def test_a_phone_glued_to_tel_is_still_a_phone_but_not_when_glued_to_an_id():
+    # A membership number identifies the customer: it is masked, as an id and not as a phone.
     text = "TEL03-1234-5678 会員番号A0312345678"
-    assert [(s.type, text[s.start : s.end]) for s in find_pii(text)] == [("phone", "03-1234-5678")]
+    assert [(s.type, text[s.start : s.end]) for s in find_pii(text)] == [
+        ("phone", "03-1234-5678"),
+        ("order_id", "A0312345678"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "ids"),
+    [
+        ("申込番号：HK-2024-118734 内容：開通", ["HK-2024-118734"]),
+        ("注文番号：GPA.3391-2284-1107-55820 対応希望", ["GPA.3391-2284-1107-55820"]),
+        ("注文番号はCE-30918475とCE-30918502です。", ["CE-30918475", "CE-30918502"]),
+        ("注文番号言いますね、SL-3390142857です", ["SL-3390142857"]),
+    ],
+)
+def test_application_and_listed_order_ids_are_masked(text, ids):
+    assert [text[s.start : s.end] for s in find_pii(text) if s.type == "order_id"] == ids
 
 
 def test_a_known_name_is_found_in_full_width_letters_in_any_order():
