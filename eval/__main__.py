@@ -66,7 +66,10 @@ def _check_calls(argv: list[str]) -> int:
 def _run(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval run")
     parser.add_argument(
-        "--splits", nargs="*", default=["dev", "blind"], choices=["train", "dev", "blind"],
+        "--splits",
+        nargs="*",
+        default=["dev", "blind"],
+        choices=["train", "dev", "blind"],
         help="which splits to score, side by side (default: dev blind)",
     )
     parser.add_argument("--feedback", nargs="*", help="score these text files or folders instead")
@@ -78,18 +81,29 @@ def _run(argv: list[str]) -> int:
     )
     args = parser.parse_args(argv)
 
-    from eval.run import as_json, compare_models, evaluate, format_models, format_report
-    from eval.run import format_targets, verdicts
+    from eval.run import (
+        as_json,
+        compare_models,
+        evaluate,
+        format_models,
+        format_report,
+        format_targets,
+        verdicts,
+    )
 
     if args.feedback is not None or args.calls is not None:
-        sets = {"given": (load_texts(_files(args.feedback, None)), load_calls(_files(args.calls, None)))}
+        sets = {
+            "given": (load_texts(_files(args.feedback, None)), load_calls(_files(args.calls, None)))
+        }
     else:
         sets = {
             split: (load_texts(split_files(split)), load_calls(split_files(split, "calls")))
             for split in args.splits
         }
         sets = {k: v for k, v in sets.items() if v[0]}
-    reports = {k: evaluate(texts, calls, peer=not args.no_peer) for k, (texts, calls) in sets.items()}
+    reports = {
+        k: evaluate(texts, calls, peer=not args.no_peer) for k, (texts, calls) in sets.items()
+    }
     print(format_targets(reports))
     for split, report in reports.items():
         print(f"\n\n######## {split}\n")
@@ -113,7 +127,9 @@ def _run(argv: list[str]) -> int:
 
 def _tune(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval tune")
-    parser.add_argument("--precision", type=float, default=0.92, help="flag precision to hold on dev")
+    parser.add_argument(
+        "--precision", type=float, default=0.90, help="flag precision to hold on dev"
+    )
     args = parser.parse_args(argv)
     from eval.tune import tune
 

@@ -99,9 +99,9 @@ def run(docs: int, seed: int, workdir: Path) -> tuple[list[Stage], Stage]:
     from nlp.analysis import analyze_texts
     from nlp.embed import embed, load_embedder, model_id
     from nlp.feedback import FeedbackText
-    from nlp.models import load_classifier
     from nlp.issues.catalogue import find_issues
     from nlp.masking import mask_read_result
+    from nlp.models import load_classifier
     from pipeline.local import run_all
     from warehouse import analysis, issues
     from warehouse.db import apply_schema, connect
@@ -162,7 +162,7 @@ def run(docs: int, seed: int, workdir: Path) -> tuple[list[Stage], Stage]:
     def per_text():
         return analyze_texts(items, matrix, load_classifier(model, model_id()), model)
 
-    stage, results = _timed("tokenize + sentiment/flags", n, per_text)
+    stage, results = _timed("classify (sentences embedded) + terms", n, per_text)
     stages.append(stage)
     items = [
         replace(item, complaint=r.complaint, terms=r.terms)

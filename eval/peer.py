@@ -85,7 +85,12 @@ def run_bertopic(
             # Too few documents for UMAP's neighbourhood graph: one topic, as a person would see it.
             found = [0] * len(rows)
         else:
-            found = _fit([texts[i] for i in rows], embeddings[rows], k)
+            try:
+                found = _fit([texts[i] for i in rows], embeddings[rows], k)
+            except TypeError:
+                # BERTopic's c-TF-IDF fails when a small group collapses into one topic with a
+                # one-row matrix (scipy's diags gets a scalar): that is one topic.
+                found = [0] * len(rows)
         for i, t in zip(rows, found, strict=True):
             topics[i] = None if t < 0 else offset + t
         offset += max(found, default=0) + 1

@@ -3,9 +3,11 @@
     python -m nlp analyze --input IN.jsonl --output OUT.jsonl
     python -m nlp qa --input CALLS.jsonl --output OUT.jsonl
 
-`analyze` reads lines `{id, text, channel?, product?, created_at?}`, masks PII, scores sentiment
-and risk flags, embeds and clusters the texts into issues, and writes each input line back with
-`issue_id, issue_label, sentiment, sentiment_score, flags, masked_text, pii` added.
+`analyze` reads lines `{id, text, channel?, product?, created_at?}`, masks PII, judges sentiment,
+problem reports and risk flags, embeds and clusters the problem reports into issues, and writes
+each input line back with `issue_id, issue_label, sentiment, sentiment_score, complaint, flags,
+masked_text, pii` added (`complaint`: the text reports a problem, whatever its tone; only problem
+reports have an issue, and one without is labelled 未分類).
 
 `qa` reads calls in the inbox format (see ingest/calls.py), masks them, and writes one review
 per call. Bad input stops either command before anything is written, with one message per bad
@@ -98,9 +100,10 @@ def run_analyze(input_path: Path, output_path: Path) -> str:
             {
                 **record,
                 "issue_id": issue.issue_id if issue else None,
-                "issue_label": issue.label if issue else "未分類",
+                "issue_label": issue.label if issue else ("未分類" if text.complaint else None),
                 "sentiment": text.sentiment,
                 "sentiment_score": round(text.sentiment_score, 4),
+                "complaint": text.complaint,
                 "flags": list(text.flags),
                 "masked_text": masking.text,
                 "pii": [{"type": s.type, "start": s.start, "end": s.end} for s in masking.spans],
@@ -110,10 +113,12 @@ def run_analyze(input_path: Path, output_path: Path) -> str:
 
     sentiments = Counter(line["sentiment"] for line in lines)
     flags = Counter(flag for line in lines for flag in line["flags"])
-    unclassified = sum(1 for line in lines if line["issue_id"] is None)
+    complaints = sum(1 for line in lines if line["complaint"])
+    unclassified = sum(1 for line in lines if line["complaint"] and line["issue_id"] is None)
     summary = [
         f"{len(lines)} texts → {output_path}",
-        f"issues: {len(result.clustering.issues)} (unclassified texts: {unclassified})",
+        f"problem reports: {complaints}; issues: {len(result.clustering.issues)} "
+        f"(problem reports in none: {unclassified})",
     ]
     for issue in sorted(result.clustering.issues, key=lambda i: -i.size)[:10]:
         summary.append(f"  {issue.size:>5}  {issue.label}")

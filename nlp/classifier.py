@@ -37,8 +37,6 @@ from nlp.training import Example
 from nlp.vectors import unit_rows
 
 SENTIMENT_LABELS = (NEGATIVE, NEUTRAL, POSITIVE)
-# Decoys use a flag's words without its intent: the cases a flag head must learn to refuse.
-DECOY_WEIGHT = 2.0
 
 
 def sentence_units(text: str) -> list[str]:
@@ -81,7 +79,7 @@ def word_ngrams(text: str) -> list[str]:
     from nlp.tokenize import tokens
 
     words = [t.normalized for t in tokens(normalize(text)) if t.normalized.strip()]
-    return words + [f"{a} {b}" for a, b in zip(words, words[1:])]
+    return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
 
 
 def rule_features(text: str) -> list[float]:
@@ -104,22 +102,27 @@ class VoiceClassifier:
         Scale of each feature block (each row block is unit length before scaling).
     sentence_share:
         Weight of the likeliest sentence in a flag's probability (the text head has the rest).
+    decoy_weight:
+        Sample weight of a flag's decoys (texts that use its words without its intent) among its
+        negatives: the cases a flag head must learn to refuse.
     thresholds:
         Probability at which each flag fires, and ``"complaint"``; missing entries use 0.5.
     """
 
     def __init__(
         self,
-        C: float = 4.0,
+        C: float = 16.0,
         embedding_weight: float = 1.0,
         word_weight: float = 1.0,
         char_weight: float = 1.0,
         rule_weight: float = 1.0,
         sentence_share: float = 0.5,
+        decoy_weight: float = 2.0,
         thresholds: Mapping[str, float] | None = None,
     ) -> None:
         self.C = C
         self.sentence_share = sentence_share
+        self.decoy_weight = decoy_weight
         self.embedding_weight = embedding_weight
         self.word_weight = word_weight
         self.char_weight = char_weight
@@ -180,11 +183,13 @@ class VoiceClassifier:
 
         texts = [e.text for e in examples]
         self.chars_ = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=(1, 3), min_df=2, sublinear_tf=True, preprocessor=normalize
+            analyzer="char_wb",
+            ngram_range=(1, 3),
+            min_df=2,
+            sublinear_tf=True,
+            preprocessor=normalize,
         ).fit(texts)
-        self.words_ = TfidfVectorizer(
-            analyzer=word_ngrams, min_df=2, sublinear_tf=True
-        ).fit(texts)
+        self.words_ = TfidfVectorizer(analyzer=word_ngrams, min_df=2, sublinear_tf=True).fit(texts)
         X = self._features(texts, embeddings)
 
         rows = [i for i, e in enumerate(examples) if e.sentiment is not None]
@@ -201,9 +206,7 @@ class VoiceClassifier:
             y = [flag in examples[i].flags for i in rows]
             if all(y) or not any(y):
                 raise ValueError(f"flag {flag!r} needs positive and negative training texts")
-            weight = [
-                DECOY_WEIGHT if flag in examples[i].decoys else 1.0 for i in rows
-            ]
+            weight = [self.decoy_weight if flag in examples[i].decoys else 1.0 for i in rows]
             self.flags_[flag] = LogisticRegression(
                 C=self.C, max_iter=5000, class_weight="balanced"
             ).fit(X[rows], y, sample_weight=weight)
@@ -216,7 +219,11 @@ class VoiceClassifier:
 
         texts = [e.text for e in examples]
         self.sentence_chars_ = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=(1, 3), min_df=2, sublinear_tf=True, preprocessor=normalize
+            analyzer="char_wb",
+            ngram_range=(1, 3),
+            min_df=2,
+            sublinear_tf=True,
+            preprocessor=normalize,
         ).fit([u for t in texts for u in sentence_units(t)])
         S, owner = self._sentence_features(texts, sentence_embeddings)
         labelled = np.array([e.flags is not None for e in examples])[owner]
@@ -235,9 +242,11 @@ class VoiceClassifier:
                 rows = np.flatnonzero(owner == text)
                 best = rows[np.argmax(p[rows])]
                 keep[best] = positive[best] = True
+            decoy = np.array([flag in e.decoys for e in examples])[owner]
+            weight = np.where(decoy, self.decoy_weight, 1.0)
             self.sentence_flags_[flag] = LogisticRegression(
                 C=self.C, max_iter=5000, class_weight="balanced"
-            ).fit(S[keep], positive[keep])
+            ).fit(S[keep], positive[keep], sample_weight=weight[keep])
 
     # -- prediction -------------------------------------------------------------------------
     def probabilities(
@@ -258,11 +267,15 @@ class VoiceClassifier:
         proba = self.sentiment_.predict_proba(X)
         for j, label in enumerate(self.sentiment_.classes_):
             out[str(label)] = proba[:, j]
-        out["complaint"] = self.complaint_.predict_proba(X)[:, list(self.complaint_.classes_).index(True)]
+        out["complaint"] = self.complaint_.predict_proba(X)[
+            :, list(self.complaint_.classes_).index(True)
+        ]
         for flag, head in self.flags_.items():
             whole = head.predict_proba(X)[:, list(head.classes_).index(True)]
             sentence_head = self.sentence_flags_[flag]
-            per_sentence = sentence_head.predict_proba(S)[:, list(sentence_head.classes_).index(True)]
+            per_sentence = sentence_head.predict_proba(S)[
+                :, list(sentence_head.classes_).index(True)
+            ]
             likeliest = np.zeros(len(texts))
             np.maximum.at(likeliest, owner, per_sentence)
             out[flag] = (1 - self.sentence_share) * whole + self.sentence_share * likeliest

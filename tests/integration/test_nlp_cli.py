@@ -66,6 +66,14 @@ def analysed(tmp_path_factory):
             rows.append({"id": f"{problem}-{n}", "text": text, "channel": "form"})
     rows.append(
         {
+            "id": "praise-0",
+            "text": "サポートの方がとても親切で助かりました。ありがとうございました！",
+            "channel": "email",
+        }
+    )
+    rows.append({"id": "question-0", "text": "営業時間は何時までですか？", "channel": "form"})
+    rows.append(
+        {
             "id": "pii-1",
             "text": "レンジが温まりません。折り返しは090-3141-5926、メールはhanako.k@example.jp へ。"
             "対応がなければ消費者センターに相談します。",
@@ -86,8 +94,21 @@ def test_analyze_writes_one_enriched_line_per_input(analysed):
         for key in ("issue_id", "issue_label", "sentiment", "sentiment_score", "flags", "pii"):
             assert key in line
         assert line["sentiment"] in {"negative", "neutral", "positive"}
+        assert isinstance(line["complaint"], bool)
+        # Only a problem report has an issue.
+        assert line["complaint"] or line["issue_id"] is None
         assert -1.0 <= line["sentiment_score"] <= 1.0
     assert f"{len(rows)} texts" in summary
+
+
+def test_analyze_tells_problem_reports_from_praise_and_questions(analysed):
+    _, lines, _ = analysed
+    by_id = {line["id"]: line for line in lines}
+    assert not by_id["praise-0"]["complaint"] and not by_id["question-0"]["complaint"]
+    assert by_id["praise-0"]["sentiment"] == "positive"
+    assert by_id["question-0"]["sentiment"] == "neutral"
+    # Calm reports are problem reports too, and so are in issues.
+    assert all(line["complaint"] for line in lines if line["id"].startswith("delivery"))
 
 
 def test_analyze_groups_each_problem_into_its_own_issue(analysed):

@@ -27,15 +27,26 @@ def build_insights_sample(root: Path) -> tuple[Path, dict]:
     return warehouse, truth
 
 
-def planted_by_issue(con, truth) -> dict[str, str]:
-    """Each found issue → the planted issue most of its documents carry."""
+def _members(con, truth) -> dict[str, Counter]:
+    """Each found issue → how many of its documents carry each planted issue."""
     planted = {stable_id(i["channel"], i["source_key"]): i["issue"] for i in truth["items"]}
     members: dict[str, Counter] = defaultdict(Counter)
     for feedback_id, issue_id in con.execute(
         "SELECT feedback_id, issue_id FROM marts.feedback WHERE issue_id NOT LIKE '\\_\\_%' ESCAPE '\\'"
     ).fetchall():
         members[issue_id][planted.get(feedback_id)] += 1
-    return {issue: counts.most_common(1)[0][0] for issue, counts in members.items()}
+    return members
+
+
+def planted_by_issue(con, truth) -> dict[str, str]:
+    """Each found issue → the planted issue most of its documents carry."""
+    return {issue: counts.most_common(1)[0][0] for issue, counts in _members(con, truth).items()}
+
+
+def spike_share(con, truth) -> dict[str, float]:
+    """Each found issue → the share of its documents that belong to the spiking planted issue."""
+    spike = truth["spike"]["issue"]
+    return {issue: c[spike] / sum(c.values()) for issue, c in _members(con, truth).items()}
 
 
 def spike_product(truth) -> str:

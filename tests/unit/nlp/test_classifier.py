@@ -30,7 +30,9 @@ def _examples() -> list[Example]:
         Example(question, "neutral", False, frozenset()),
         Example(legal, "negative", True, frozenset({"legal_threat"})),
         Example(decoy, "neutral", True, frozenset(), decoys=frozenset({"refund_request"})),
-        Example("Xで晒します。二度と買わない", "negative", True, frozenset({"sns_threat", "churn"})),
+        Example(
+            "Xで晒します。二度と買わない", "negative", True, frozenset({"sns_threat", "churn"})
+        ),
         Example("責任者を出してください", "negative", True, frozenset({"escalation_demand"})),
         Example("焦げ臭くて煙が出ました", "negative", True, frozenset({"safety"})),
     ]
@@ -65,7 +67,12 @@ def test_each_head_learns_its_training_texts(fitted):
     texts = [e.text for e in _examples()[:6]]
     judged = fitted.predict(texts, *_inputs(texts))
     assert [j.sentiment for j in judged] == [
-        "negative", "neutral", "positive", "neutral", "negative", "neutral"
+        "negative",
+        "neutral",
+        "positive",
+        "neutral",
+        "negative",
+        "neutral",
     ]
     assert [j.complaint for j in judged] == [True, True, False, False, True, True]
     assert judged[0].flags == ("refund_request",)
@@ -102,12 +109,18 @@ def test_mismatched_embeddings_are_refused(fitted):
 
 
 def test_a_flag_stated_in_one_sentence_of_a_long_text_is_found(fitted):
-    text = ["いつもお世話になっております。先日購入した商品について連絡します。責任者を出してください"]
+    text = [
+        "いつもお世話になっております。先日購入した商品について連絡します。責任者を出してください"
+    ]
     assert "escalation_demand" in fitted.predict(text, *_inputs(text))[0].flags
 
 
 def test_sentence_units_cut_at_sentence_ends_and_keep_a_text_without_any():
-    assert sentence_units("届きました。壊れています！\n返金して") == ["届きました。", "壊れています！", "返金して"]
+    assert sentence_units("届きました。壊れています！\n返金して") == [
+        "届きました。",
+        "壊れています！",
+        "返金して",
+    ]
     assert sentence_units("。") == ["。"]
 
 
