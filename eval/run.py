@@ -515,8 +515,8 @@ def format_report(report: Report, items: bool = True) -> str:
 
 
 def _ratio(a: float, b: float) -> str:
-    if b == 0:
-        return "inf" if a > 0 else "-"
+    if b <= 0:  # ARI can be negative: any positive score beats it
+        return "inf" if a > max(b, 0.0) else "-"
     return f"{a / b:.2f}"
 
 
