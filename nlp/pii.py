@@ -194,6 +194,15 @@ _ORDER_CONTEXT = re.compile(
     r"(?P<id>[A-Za-z0-9][A-Za-z0-9.\-]{3,30}(?<![.\-]))",
     re.I,
 )
+# Any other "…番号：ID" field names a record of the customer's (証券番号, 契約者番号, 受付No.),
+# unless the label names a product, a part, a place or a line: those are not personal.
+_ID_FIELD = re.compile(
+    r"(?P<label>[\u4e00-\u9fff\u30a1-\u30fa\u30fc]{1,6})(?:番号|No\.?|ID)\s*[:：]\s*"
+    r"(?P<id>[A-Za-z0-9][A-Za-z0-9.\-]{3,30}(?<![.\-]))"
+)
+_NOT_PERSONAL_ID = re.compile(
+    r"(?:製造|製品|型式|品|部品|機種|ロット|シリアル|電話|携帯|内線|便|座席|部屋|号車|車両|郵便)$"
+)
 # More ids listed after the first: 取引ID:TX3K8V2206 / TX3K8V2207.
 _ORDER_MORE = re.compile(r"\s*(?:[/、,]|と|及び|および)\s*(?P<id>[A-Za-z0-9][A-Za-z0-9\-]{3,30})")
 _ORDER_SHAPES = re.compile(
@@ -262,6 +271,9 @@ def _rule_spans(view: str) -> list[tuple[str, int, int]]:
             while more and sum(c.isdigit() for c in more["id"]) >= 4:
                 found.append(("order_id", more.start("id"), more.end("id")))
                 more = _ORDER_MORE.match(view, more.end())
+    for m in _ID_FIELD.finditer(view):
+        if sum(c.isdigit() for c in m["id"]) >= 4 and not _NOT_PERSONAL_ID.search(m["label"]):
+            found.append(("order_id", m.start("id"), m.end("id")))
     for m in _ORDER_SHAPES.finditer(view):
         found.append(("order_id", m.start(), m.end()))
     for m in _CARD.finditer(view):

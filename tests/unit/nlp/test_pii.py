@@ -361,6 +361,12 @@ def test_a_phone_glued_to_tel_is_still_a_phone_but_not_when_glued_to_an_id():
         ("注文番号：GPA.3391-2284-1107-55820 対応希望", ["GPA.3391-2284-1107-55820"]),
         ("注文番号はCE-30918475とCE-30918502です。", ["CE-30918475", "CE-30918502"]),
         ("注文番号言いますね、SL-3390142857です", ["SL-3390142857"]),
+        ("証券番号：AK-20931877 の件で", ["AK-20931877"]),
+        ("契約者番号：K0093381", ["K0093381"]),
+        ("口座番号：1234567 に返金してください", ["1234567"]),
+        # A product's serial or a room number names no customer.
+        ("製造番号：SN-20240815 です", []),
+        ("部屋番号：1203", []),
     ],
 )
 def test_application_and_listed_order_ids_are_masked(text, ids):
