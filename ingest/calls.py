@@ -14,6 +14,7 @@ from ingest.fields import (
     excerpt,
     jsonl_objects,
     number_field,
+    shape,
     text_field,
     time_field,
 )
@@ -101,7 +102,7 @@ def _turns(value: object) -> tuple[Turn, ...]:
         speaker = item.get("speaker")
         if speaker not in SPEAKERS:
             raise BadRecord(
-                f"turn {index}: unknown speaker {speaker!r} (expected agent or customer)"
+                f"turn {index}: unknown speaker ({shape(speaker)}; expected agent or customer)"
             )
         try:
             t = number_field(item, "t", required=True)

@@ -7,6 +7,7 @@ ISO-2022-JP, so both labels are decoded with CP932's larger character set.
 from __future__ import annotations
 
 import codecs
+from dataclasses import dataclass
 
 # Labels real mailers use for Shift_JIS; all are decoded as its Microsoft superset, CP932.
 _SHIFT_JIS_LABELS = {
@@ -19,19 +20,45 @@ _ISO_2022_JP_LABELS = {"iso-2022-jp", "iso2022_jp", "csiso2022jp", "iso-2022-jp-
 _NOT_CP932_TEXT = set("\x80\uf8f0\uf8f1\uf8f2\uf8f3")
 
 
-def decode_export(data: bytes) -> tuple[str, str]:
+@dataclass(frozen=True)
+class Export:
+    """A decoded spreadsheet export: its text, the encoding, and the lines that did not decode."""
+
+    text: str
+    encoding: str  # "utf-8" or "cp932"
+    bad_lines: frozenset[int] = frozenset()  # 1-based; their bytes are in ``text`` as U+FFFD
+
+
+def decode_export(data: bytes) -> Export:
     """Decode a spreadsheet export: UTF-8 (with or without BOM), else CP932.
 
-    Returns ``(text, encoding)``; raises ``UnicodeDecodeError`` when neither decodes cleanly.
+    When neither decodes the whole file, the encoding that decodes more lines is used line by
+    line, so one corrupt row costs that row rather than the file. Raises ``UnicodeDecodeError``
+    when no line with non-ASCII bytes decodes in either.
     """
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    text = data.decode("cp932")
-    if _NOT_CP932_TEXT & set(text):
-        raise UnicodeDecodeError("cp932", data, 0, len(data), "bytes outside Japanese text")
-    return text, "cp932"
+    for encoding, decode in (("utf-8", lambda d: d.decode("utf-8-sig")), ("cp932", _cp932)):
+        try:
+            return Export(decode(data), encoding)
+        except UnicodeDecodeError:
+            continue
+    # A line break byte never occurs inside a UTF-8 or CP932 character, so lines decode alone.
+    lines = data.split(b"\n")
+    best = min((_by_line(lines, "utf-8"), _by_line(lines, "cp932")), key=lambda e: len(e.bad_lines))
+    if all(line.isascii() for n, line in enumerate(lines, 1) if n not in best.bad_lines):
+        raise UnicodeDecodeError("cp932", data, 0, len(data), "no line is UTF-8 or CP932 text")
+    return best
+
+
+def _by_line(lines: list[bytes], encoding: str) -> Export:
+    decode = _cp932 if encoding == "cp932" else lambda line: line.decode("utf-8")
+    decoded, bad = [], set()
+    for number, line in enumerate(lines, start=1):
+        try:
+            decoded.append(decode(line))
+        except UnicodeDecodeError:
+            decoded.append(line.decode(encoding, errors="replace"))
+            bad.add(number)
+    return Export("\n".join(decoded).removeprefix("\ufeff"), encoding, frozenset(bad))
 
 
 def decode_labelled(data: bytes, label: str | None) -> str:
@@ -42,9 +69,14 @@ def decode_labelled(data: bytes, label: str | None) -> str:
     """
     for decode in _decoders(label) + _guesses(data):
         try:
-            return decode(data)
-        except UnicodeDecodeError:
+            text = decode(data)
+        except (UnicodeDecodeError, LookupError):
+            # LookupError: the label names a codec that is not a text encoding (base64, rot13).
             continue
+        # An escape byte left in the text is ISO-2022-JP that did not decode (a truncated body):
+        # 7-bit UTF-8 "decodes" it into garbage rather than failing.
+        if "\x1b" not in text:
+            return text
     raise UnicodeDecodeError(label or "unknown", data, 0, len(data), "no Japanese encoding fits")
 
 
@@ -110,8 +142,10 @@ def _iso_2022_jp_as_cp932(data: bytes) -> str:
                 raise UnicodeDecodeError("iso-2022-jp", data, i, i + 3, "unsupported escape")
             i += 3
         elif mode == "kanji" and byte not in (0x0A, 0x0D):
-            if i + 1 >= len(data):
-                raise UnicodeDecodeError("iso-2022-jp", data, i, i + 1, "truncated character")
+            # Both bytes of a JIS character are printable ASCII; anything else means the
+            # character was cut off (a truncated body) or the bytes are not ISO-2022-JP.
+            if i + 1 >= len(data) or not (0x21 <= byte <= 0x7E and 0x21 <= data[i + 1] <= 0x7E):
+                raise UnicodeDecodeError("iso-2022-jp", data, i, i + 2, "truncated character")
             out += _jis_to_shift_jis(byte, data[i + 1])
             i += 2
         else:

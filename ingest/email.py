@@ -9,8 +9,9 @@ linking works across files; ``read_email(path, rel)`` alone links within that on
 
 A message is a support reply when its sender is listed in ``KOE_SUPPORT_ADDRESSES``
 (comma-separated addresses or ``@domain`` entries), or when it belongs to a thread whose root is
-in the batch and was sent by someone else than that root (unless the root itself came from a
-listed support address, i.e. support wrote first and the customer answered).
+in the batch and comes from the domain the root was sent to (To or Cc, other than the root
+sender's own domain), unless the root itself came from a listed support address (support wrote
+first and the customer answered). A second customer writing into the thread is feedback.
 """
 
 from __future__ import annotations
@@ -25,18 +26,20 @@ from email.errors import HeaderParseError
 from email.header import decode_header
 from email.message import Message
 from email.parser import BytesHeaderParser, BytesParser
-from email.utils import parseaddr, parsedate_to_datetime
+from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from functools import cached_property
 from pathlib import Path
 
 from ingest.charsets import decode_labelled
-from ingest.fields import BadRecord, excerpt, unreadable_file
+from ingest.fields import EXCERPT_CHARS, BadRecord, excerpt, shape, unreadable_file
 from ingest.mailtext import customer_words, html_to_text
 from ingest.records import Feedback, Quarantined, ReadResult, stable_id
 from ingest.timeparse import as_aware, parse_timestamp
 
 CHANNEL = "email"
 _MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
+# One or more RFC 2047 encoded words in a row (the whitespace between them is not text).
+_ENCODED_WORDS = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=(?:\s+=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=)*")
 _NAME_AND_ADDRESS = re.compile(r"^(?P<name>.*?)\s*<(?P<address>[^<>\s]+@[^<>\s]+)>\s*$")
 
 # compat32 hands back header values undecoded, so Japanese charsets can be decoded here with
@@ -52,6 +55,7 @@ class Envelope:
     sender: str  # lower-cased address, "" when missing
     sent_at: datetime | None
     parent_id: str | None  # In-Reply-To, else the last References entry
+    recipient_domains: frozenset[str] = frozenset()  # "@domain" of every To and Cc address
 
 
 @dataclass(frozen=True)
@@ -80,9 +84,13 @@ class Threads:
         root = self.root_of(envelope)
         if root is None or root is envelope or root.message_id == envelope.message_id:
             return False
-        if _listed(root.sender, self.support_addresses):
+        if _listed(root.sender, self.support_addresses) or envelope.sender == root.sender:
             return False
-        return envelope.sender != root.sender
+        # The support office answers from where the customer wrote to; anyone else in the
+        # thread (a family member, a colleague in Cc) is another customer voice.
+        sender_domain = "@" + envelope.sender.rsplit("@", 1)[-1]
+        own_domain = "@" + root.sender.rsplit("@", 1)[-1]
+        return sender_domain in root.recipient_domains - {own_domain}
 
     def first_responses(self) -> dict[str, datetime]:
         """Thread-root Message-ID → Date of the earliest support reply in that thread."""
@@ -141,12 +149,14 @@ def read_email(path: Path, rel: str, threads: Threads | None = None) -> ReadResu
         result.quarantine.append(unreadable_file(CHANNEL, rel, error))
         return result
     except mailbox.Error as error:
-        result.quarantine.append(Quarantined(CHANNEL, rel, None, f"cannot read mbox: {error}", ""))
+        result.quarantine.append(
+            Quarantined(CHANNEL, rel, None, f"cannot read mbox ({type(error).__name__})", "")
+        )
         return result
     if not messages and size > 0:
         reason = "no messages found (an mbox must start with a 'From ' line)"
         result.quarantine.append(
-            Quarantined(CHANNEL, rel, None, reason, excerpt(path.read_bytes()))
+            Quarantined(CHANNEL, rel, None, reason, _excerpt(path.read_bytes()))
         )
         return result
     if threads is None:
@@ -160,8 +170,24 @@ def read_email(path: Path, rel: str, threads: Threads | None = None) -> ReadResu
         try:
             result.feedback.append(_feedback(message, envelope, rel, index, responses))
         except BadRecord as bad:
-            result.quarantine.append(Quarantined(CHANNEL, rel, index, str(bad), excerpt(data)))
+            result.quarantine.append(Quarantined(CHANNEL, rel, index, str(bad), _excerpt(data)))
     return result
+
+
+def _excerpt(data: bytes) -> str:
+    """The start of a raw message with its RFC 2047 words decoded, so that masking can see a
+    sender's name in ``From: =?ISO-2022-JP?B?...?=`` as the text it is."""
+    return _ENCODED_WORDS.sub(_decoded_words, excerpt(data[: EXCERPT_CHARS * 4]))
+
+
+def _decoded_words(m: re.Match[str]) -> str:
+    try:
+        return "".join(
+            chunk if isinstance(chunk, str) else decode_labelled(chunk, charset)
+            for chunk, charset in decode_header(m.group())
+        )
+    except (HeaderParseError, UnicodeDecodeError, ValueError, LookupError):
+        return m.group()
 
 
 def _raw_messages(path: Path) -> Iterator[tuple[int | None, bytes]]:
@@ -232,6 +258,21 @@ def _envelope(message: Message) -> Envelope:
         sender=sender.lower(),
         sent_at=sent_at,
         parent_id=parent[0] if parent else None,
+        recipient_domains=_recipient_domains(message),
+    )
+
+
+def _recipient_domains(message: Message) -> frozenset[str]:
+    values = []
+    for name in ("To", "Cc"):
+        try:
+            values.append(_header(message, name) or "")
+        except BadRecord:
+            continue
+    return frozenset(
+        "@" + address.rsplit("@", 1)[-1].lower()
+        for _, address in getaddresses(values)
+        if "@" in address
     )
 
 
@@ -289,7 +330,7 @@ def _date(message: Message) -> datetime:
     try:
         return parse_timestamp(value)
     except ValueError:
-        raise BadRecord(f"unparseable Date header {value!r}") from None
+        raise BadRecord(f"unparseable Date header ({shape(value)})") from None
 
 
 def _body(message: Message) -> str:

@@ -28,6 +28,17 @@ def excerpt(raw: str | bytes) -> str:
     return raw[:EXCERPT_CHARS]
 
 
+def shape(value: object) -> str:
+    """What a bad value looks like, for a quarantine reason that must not quote personal data."""
+    if isinstance(value, str):
+        return f"text of {len(value)} characters"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a negative number" if value < 0 else "a number"
+    return "null" if value is None else f"a JSON {type(value).__name__}"
+
+
 def unreadable_file(channel: str, rel: str, error: OSError) -> Quarantined:
     """The single quarantine row for a file that could not be opened at all."""
     return Quarantined(channel, rel, None, f"cannot read file: {error.strerror or error}", "")
@@ -57,7 +68,7 @@ def time_field(
     try:
         return parse_timestamp(text)
     except ValueError:
-        raise BadRecord(f"unparseable date in '{key}': {text!r}") from None
+        raise BadRecord(f"unparseable date in '{key}' ({shape(text)})") from None
 
 
 def bool_field(record: Mapping[str, object], key: str, *, required: bool = False) -> bool | None:
@@ -68,7 +79,7 @@ def bool_field(record: Mapping[str, object], key: str, *, required: bool = False
             raise BadRecord(f"missing required field '{key}'")
         return None
     if not isinstance(value, bool):
-        raise BadRecord(f"field '{key}' must be true or false, got {value!r}")
+        raise BadRecord(f"field '{key}' must be true or false, got {shape(value)}")
     return value
 
 
@@ -80,9 +91,9 @@ def number_field(record: Mapping[str, object], key: str, *, required: bool = Fal
             raise BadRecord(f"missing required field '{key}'")
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise BadRecord(f"field '{key}' must be a number, got {value!r}")
+        raise BadRecord(f"field '{key}' must be a number, got {shape(value)}")
     if value < 0:
-        raise BadRecord(f"field '{key}' must not be negative, got {value!r}")
+        raise BadRecord(f"field '{key}' must not be negative, got {shape(value)}")
     return float(value)
 
 

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 
-from ingest.charsets import decode_export
+from ingest.charsets import Export, decode_export
 from ingest.fields import BadRecord, excerpt, text_field, time_field, unreadable_file
 from ingest.records import Feedback, Quarantined, ReadResult, stable_id
 
@@ -56,15 +56,21 @@ def read_forms(path: Path, rel: str) -> ReadResult:
         result.quarantine.append(unreadable_file(CHANNEL, rel, error))
         return result
     try:
-        text, encoding = decode_export(data)
+        export = decode_export(data)
     except UnicodeDecodeError:
         reason = "file is neither UTF-8 nor CP932 (Shift_JIS) text"
         result.quarantine.append(Quarantined(CHANNEL, rel, None, reason, excerpt(data)))
         return result
     if path.suffix.lower() == ".json":
-        _read_json(text, rel, result)
+        if export.bad_lines:
+            # A JSON document cannot be read around a broken line: the file is one record here.
+            line = min(export.bad_lines)
+            reason = f"file is not valid {export.encoding} text (line {line})"
+            result.quarantine.append(Quarantined(CHANNEL, rel, None, reason, excerpt(export.text)))
+            return result
+        _read_json(export.text, rel, result)
     else:
-        _read_csv(text, rel, result)
+        _read_csv(export, rel, result)
     return result
 
 
@@ -85,7 +91,8 @@ def _missing_columns(columns: Mapping[str, str]) -> str | None:
     return None
 
 
-def _read_csv(text: str, rel: str, result: ReadResult) -> None:
+def _read_csv(export: Export, rel: str, result: ReadResult) -> None:
+    text = export.text
     # newline="" lets the csv module see quoted line breaks inside a body as part of the cell.
     reader = csv.reader(io.StringIO(text, newline=""))
     headers: list[str] | None = None
@@ -113,7 +120,17 @@ def _read_csv(text: str, rel: str, result: ReadResult) -> None:
                 )
                 return
             continue
-        raw = ",".join(row)
+        # Cells of the name and contact columns are left out of an excerpt: a name cell has no
+        # context for masking to recognise it by (a romanised name, say).
+        raw = ",".join(
+            "［個人情報］" if headers[i : i + 1] and _is_personal(headers[i], columns) else cell
+            for i, cell in enumerate(row)
+        )
+        undecoded = sorted(n for n in export.bad_lines if start <= n <= reader.line_num)
+        if undecoded:
+            reason = f"row is not valid {export.encoding} text (line {undecoded[0]})"
+            result.quarantine.append(Quarantined(CHANNEL, rel, start, reason, excerpt(raw)))
+            continue
         # Spreadsheet tools pad rows with empty trailing cells; only real extra data is an error.
         if len(row) > len(headers) and not any(cell.strip() for cell in row[len(headers) :]):
             row = row[: len(headers)]
@@ -122,6 +139,13 @@ def _read_csv(text: str, rel: str, result: ReadResult) -> None:
             result.quarantine.append(Quarantined(CHANNEL, rel, start, reason, excerpt(raw)))
             continue
         _add_submission(dict(zip(headers, row, strict=True)), columns, rel, start, raw, result)
+
+
+PERSONAL_ROLES = ("name", "email", "phone", "customer_id")
+
+
+def _is_personal(header: str, columns: Mapping[str, str]) -> bool:
+    return any(columns.get(role) == header for role in PERSONAL_ROLES)
 
 
 def _read_json(text: str, rel: str, result: ReadResult) -> None:

@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from ingest.calls import read_calls
+from ingest.checks import check_result
 from ingest.email import Threads, index_threads, read_email
 from ingest.fields import excerpt
 from ingest.forms import read_forms
 from ingest.records import Quarantined, ReadResult
 from ingest.sns import read_sns
+
+logger = logging.getLogger(__name__)
 
 CHANNEL_FOLDERS = {"calls": "call", "email": "email", "forms": "form", "sns": "sns"}
 READERS: dict[tuple[str, str], Callable[[Path, str], ReadResult]] = {
@@ -95,13 +99,24 @@ def read_source(
     reader = READERS.get((source.channel, suffix))
     if reader is None:
         expected = ", ".join(sorted(s for c, s in READERS if c == source.channel))
-        reason = f"unknown file type '{suffix or source.path.name}' (expected {expected})"
+        reason = f"unknown file type '{suffix or '(none)'}' (expected {expected})"
         return ReadResult(
             quarantine=[Quarantined(source.channel, source.rel, None, reason, _head(source.path))]
         )
-    if source.channel == "email":
-        return read_email(source.path, source.rel, threads=_email_threads(inbox, support_addresses))
-    return reader(source.path, source.rel)
+    try:
+        if source.channel == "email":
+            threads = _email_threads(inbox, support_addresses)
+            result = read_email(source.path, source.rel, threads=threads)
+        else:
+            result = reader(source.path, source.rel)
+    except Exception as error:  # noqa: BLE001 - one unreadable file must not stop its channel
+        # The type alone: an exception's message may quote the record it choked on.
+        reason = f"the {source.channel} reader failed on this file ({type(error).__name__})"
+        logger.error("reading %s failed: %s", source.rel, type(error).__name__)
+        result = ReadResult(
+            quarantine=[Quarantined(source.channel, source.rel, None, reason, _head(source.path))]
+        )
+    return check_result(result, source.channel)
 
 
 def _channel_files(folder: Path) -> list[Path]:

@@ -45,10 +45,10 @@ def parse_timestamp(value: str) -> datetime:
         pass
     match = _LOCAL.fullmatch(text)
     if match is None:
-        raise ValueError(f"unparseable date {value!r}")
+        raise ValueError(f"unparseable date ({len(value)} characters)")
     parts = {k: int(v) if v is not None else 0 for k, v in match.groupdict().items()}
     try:
         moment = datetime(parts["y"], parts["mo"], parts["d"], parts["h"], parts["mi"], parts["s"])
     except ValueError:
-        raise ValueError(f"unparseable date {value!r}") from None
+        raise ValueError(f"unparseable date ({len(value)} characters)") from None
     return moment.replace(tzinfo=TOKYO)

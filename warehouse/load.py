@@ -105,6 +105,38 @@ def loaded_versions(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return dict(con.execute(sql("load/loaded_versions")).fetchall())
 
 
+def loaded_files(con: duckdb.DuckDBPyConnection, channel: str) -> set[str]:
+    """The files of ``channel`` in the manifest."""
+    rows = con.execute(sql("load/loaded_files"), {"channel": channel}).fetchall()
+    return {source_file for (source_file,) in rows}
+
+
+def forget_sources(con: duckdb.DuckDBPyConnection, source_files: Iterable[str]) -> None:
+    """Remove everything the given files contributed, manifest entry included, in one transaction
+    (for files deleted from the inbox: the inbox is the source of truth)."""
+    files = pa.table({"source_file": pa.array(sorted(source_files), pa.string())})
+    if files.num_rows == 0:
+        return
+    with transaction(con):
+        con.register("files_batch", files)
+        try:
+            con.execute(sql("load/forget_sources"))
+        finally:
+            con.unregister("files_batch")
+
+
+def record_owners(con: duckdb.DuckDBPyConnection, record_ids: Iterable[str]) -> dict[str, str]:
+    """record id (feedback_id or call_id) → the file it was loaded from, for ids already loaded."""
+    ids = pa.table({"record_id": pa.array(list(record_ids), pa.string())})
+    if ids.num_rows == 0:
+        return {}
+    con.register("ids_batch", ids)
+    try:
+        return dict(con.execute(sql("load/record_owners")).fetchall())
+    finally:
+        con.unregister("ids_batch")
+
+
 # Files are loaded in transactions of about this many records: few enough to hold in memory,
 # many enough that per-statement costs stay small beside the rows.
 BATCH_RECORDS = 2000

@@ -265,6 +265,37 @@ def test_customer_follow_up_in_own_thread_is_feedback_and_unanswered_has_no_resp
     assert [f.first_response_at for f in result.feedback] == [None, None]
 
 
+@pytest.mark.parametrize(
+    "other",
+    ["山田 太郎 <taro@example.ne.jp>", "山田 一郎 <ichiro@example.jp>"],
+    ids=["another provider", "the customer's own domain"],
+)
+def test_a_second_customer_writing_into_the_thread_is_feedback_not_a_support_reply(tmp_path, other):
+    """A family member (another provider, or the customer's own domain) is not the support desk."""
+    asked = datetime(2026, 8, 3, 9, 15, tzinfo=JST)
+    question = mail(
+        "ストーブから焦げ臭いにおいがします。", message_id="<q5@example.jp>", date=asked
+    )
+    relative = mail(
+        "家族です。昨夜は煙も少し出ていました。危なくないのでしょうか。",
+        sender=other,
+        message_id="<q6@example.ne.jp>",
+        in_reply_to="<q5@example.jp>",
+        date=asked + timedelta(hours=2),
+    )
+    reply = mail(
+        "ご不便をおかけしております。すぐに使用を中止してください。",
+        sender=SUPPORT,
+        message_id="<r5@koe-shop.example>",
+        in_reply_to="<q5@example.jp>",
+        date=asked + timedelta(hours=6),
+    )
+    path = write_mbox(tmp_path, "thread.mbox", [question, relative, reply])
+    result = read_email(path, "email/thread.mbox")
+    assert [f.source_key for f in result.feedback] == ["q5@example.jp", "q6@example.ne.jp"]
+    assert result.feedback[0].first_response_at == asked + timedelta(hours=6)
+
+
 # --- malformed messages ------------------------------------------------------------------------
 
 

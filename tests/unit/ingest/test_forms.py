@@ -112,7 +112,7 @@ def test_bad_rows_are_quarantined_with_line_and_reason_and_the_rest_is_read(tmp_
     assert [f.source_line for f in result.feedback] == [2, 7]
     assert [(q.source_line, q.reason) for q in result.quarantine] == [
         (3, "expected 4 columns, found 3"),
-        (4, "unparseable date in '受付日時': 'きのう'"),
+        (4, "unparseable date in '受付日時' (text of 3 characters)"),
         (5, "empty text in '本文'"),
     ]
     assert result.quarantine[0].excerpt == "F-2,2026/08/03 09:10,AP-30"
@@ -130,12 +130,33 @@ def test_an_export_without_a_body_column_is_one_file_level_row(tmp_path):
 
 
 def test_bytes_that_are_neither_utf8_nor_cp932_quarantine_the_file(tmp_path):
-    export = write(tmp_path, "broken.csv", "受付ID,本文\n".encode("cp932") + b"\x85\x40\n")
+    export = write(tmp_path, "broken.csv", b"\x85\x40,\xff\xfe\n\x85\x40\n")
 
     [row] = read_forms(export, "forms/broken.csv").quarantine
 
     assert row.source_line is None
     assert row.reason == "file is neither UTF-8 nor CP932 (Shift_JIS) text"
+
+
+def test_one_undecodable_row_of_a_cp932_export_costs_that_row_only(tmp_path):
+    rows = [
+        "受付ID,受付日時,本文",
+        "F-1,2026/08/03 10:00,電源が入りません",
+        'F-2,2026/08/03 11:00,"改行を含む\n本文です"',
+    ]
+    good = "\r\n".join(rows).encode("cp932")
+    # A byte pair no Japanese text holds, inside the third row's body.
+    broken = "F-3,2026/08/03 12:00,壊れた".encode("cp932") + b"\x85\x40"
+    tail = "F-4,2026/08/03 13:00,蓋が閉まらない".encode("cp932")
+    export = write(tmp_path, "sjis.csv", good + b"\r\n" + broken + b"\r\n" + tail + b"\r\n")
+
+    result = read_forms(export, "forms/sjis.csv")
+
+    assert [f.source_key for f in result.feedback] == ["F-1", "F-2", "F-4"]
+    assert result.feedback[1].text == "改行を含む\n本文です"
+    assert [(q.source_line, q.reason) for q in result.quarantine] == [
+        (5, "row is not valid cp932 text (line 5)")
+    ]
 
 
 def test_a_json_export_is_read_as_submissions(tmp_path):

@@ -209,7 +209,7 @@ def _decoded_corpus(inbox: Path) -> str:
         elif path.suffix == ".eml":
             raws = [path.read_bytes()]
         else:
-            chunks.append(decode_export(path.read_bytes())[0])
+            chunks.append(decode_export(path.read_bytes()).text)
             continue
         for raw in raws:
             message = email.message_from_bytes(raw, policy=policy.default)

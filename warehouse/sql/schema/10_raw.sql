@@ -59,7 +59,7 @@ CREATE TABLE IF NOT EXISTS raw.quarantine (
 
 COMMENT ON TABLE raw.source_files IS 'Manifest of loaded inbox files; a file whose sha256 is unchanged is not reloaded. For mail files sha256 also carries a digest of the support replies found for them (<sha256>+replies:<digest>), so a reply arriving later reloads the customer''s file.';
 COMMENT ON COLUMN raw.source_files.source_file IS 'Path relative to the inbox root, e.g. email/2026-08.mbox.';
-COMMENT ON COLUMN raw.source_files.records IS 'Feedback rows + call rows loaded from the file (after de-duplicating ids inside it).';
+COMMENT ON COLUMN raw.source_files.records IS 'Feedback rows + call rows loaded from the file; a record id seen twice (in the file or already loaded from another) is quarantined instead.';
 COMMENT ON COLUMN raw.source_files.quarantined IS 'Quarantine rows from the file.';
 
 COMMENT ON TABLE raw.feedback IS 'One row per piece of customer voice (call customer turns, email, form entry, SNS post), PII masked.';
