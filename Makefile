@@ -20,6 +20,8 @@ export AIRFLOW_HOME := $(CURDIR)/.airflow
 export AIRFLOW__CORE__DAGS_FOLDER := $(CURDIR)/dags
 export AIRFLOW__CORE__LOAD_EXAMPLES := False
 export AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION := False
+# Airflow's api-server would listen on every interface (0.0.0.0) by default.
+export AIRFLOW__API__HOST := 127.0.0.1
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
@@ -53,6 +55,8 @@ sample: $(STAMP)  ## deterministic sample inbox (DAYS, PER_DAY, SEED)
 
 airflow-db: $(STAMP)
 	@mkdir -p $(AIRFLOW_HOME)
+	@# Airflow writes its full default config only when none exists; ours binds to loopback.
+	@test -f $(AIRFLOW_HOME)/airflow.cfg || printf '[api]\nhost = 127.0.0.1\n' > $(AIRFLOW_HOME)/airflow.cfg
 	$(VENV)/bin/airflow db migrate > $(AIRFLOW_HOME)/db-migrate.log 2>&1 || (cat $(AIRFLOW_HOME)/db-migrate.log; exit 1)
 
 pipeline: sample dags  ## regenerate the sample inbox and run the real DAGs on it
@@ -62,7 +66,13 @@ week: $(STAMP)  ## add one more week of sample traffic after the demo's DAYS, th
 		--seed $$(( $(SEED) + 1 )) --start $$(date -d "$(SAMPLE_START) + $(DAYS) days" +%F)
 	$(MAKE) dags
 
+# The demo masks invented sample data, so the public development pseudonym key is allowed there;
+# a real deployment sets KOE_PSEUDONYM_KEY, which always wins.
+dags eval bench: export KOE_ALLOW_DEV_PSEUDONYM_KEY ?= 1
 dags: airflow-db  ## run the real DAGs once, in order, on the inbox as it is
+	@if [ -z "$$KOE_PSEUDONYM_KEY" ]; then \
+		echo "== KOE_PSEUDONYM_KEY is not set: masking with the public development key (KOE_ALLOW_DEV_PSEUDONYM_KEY=1), fine for sample data only"; \
+	fi
 	@n=0; for d in koe_ingest koe_analysis koe_marts koe_reports; do \
 		n=$$((n + 1)); started=$$(date +%s); \
 		echo "== [$$n/4] airflow dags test $$d (log: $(AIRFLOW_HOME)/$$d.log)"; \

@@ -12,8 +12,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+class SettingsError(ValueError):
+    """A setting koe cannot run with; the message names the variable and what it must be."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,7 @@ class Settings:
     embedding_model: str | None = None
     model_dir_override: Path | None = None
     pseudonym_key: str | None = None
+    dev_pseudonym_key_allowed: bool = False  # KOE_ALLOW_DEV_PSEUDONYM_KEY=1: demo and tests only
     support_addresses: tuple[str, ...] = ()
     alert_webhook: str | None = None
     smtp: Smtp | None = None
@@ -89,13 +95,19 @@ def from_environ(environ: Mapping[str, str]) -> Settings:
         value = environ.get(name)
         return Path(value) if value else None
 
+    def header(name: str) -> str | None:
+        value = environ.get(name) or None
+        if value is not None and any(c in value for c in "\r\n"):
+            raise SettingsError(f"{name} must be one line: a mail header cannot hold a line break")
+        return value
+
     smtp = None
     if environ.get("KOE_SMTP_HOST"):
         smtp = Smtp(
             host=environ["KOE_SMTP_HOST"],
             port=int(environ.get("KOE_SMTP_PORT") or 25),
-            mail_to=environ.get("KOE_ALERT_MAIL_TO") or None,
-            mail_from=environ.get("KOE_ALERT_MAIL_FROM") or "koe@localhost",
+            mail_to=header("KOE_ALERT_MAIL_TO"),
+            mail_from=header("KOE_ALERT_MAIL_FROM") or "koe@localhost",
             user=environ.get("KOE_SMTP_USER") or None,
             password=environ.get("KOE_SMTP_PASSWORD", ""),
             starttls=bool(environ.get("KOE_SMTP_STARTTLS")),
@@ -112,12 +124,26 @@ def from_environ(environ: Mapping[str, str]) -> Settings:
         embedding_model=environ.get("KOE_EMBEDDING_MODEL") or None,
         model_dir_override=path("KOE_MODEL_DIR"),
         pseudonym_key=environ.get("KOE_PSEUDONYM_KEY") or None,
+        dev_pseudonym_key_allowed=environ.get("KOE_ALLOW_DEV_PSEUDONYM_KEY") == "1",
         support_addresses=tuple(
             entry.strip().lower() for entry in listed.split(",") if entry.strip()
         ),
-        alert_webhook=environ.get("KOE_ALERT_WEBHOOK") or None,
+        alert_webhook=_webhook(environ.get("KOE_ALERT_WEBHOOK") or None),
         smtp=smtp,
     )
+
+
+def _webhook(url: str | None) -> str | None:
+    """The webhook URL, which must be http(s): urllib would open file:// or ftp:// as well."""
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise SettingsError(
+            "KOE_ALERT_WEBHOOK must be an http:// or https:// URL with a host"
+            f" (got scheme '{parts.scheme or 'none'}')"
+        )
+    return url
 
 
 @cache

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from ingest.records import Call, Feedback, Quarantined, ReadResult
-from koe.settings import settings
+from koe.settings import SettingsError, settings
 from nlp.pii import find_pii, mask
 
 # Only for development and tests: a deployment sets its own key (see the module docstring).
@@ -42,8 +42,23 @@ _HEADER_PERSONAL = re.compile(
 )
 
 
-def _key() -> bytes:
-    return (settings().pseudonym_key or _DEV_KEY).encode("utf-8")
+def pseudonym_key() -> bytes:
+    """The key of the pseudonym HMAC: ``$KOE_PSEUDONYM_KEY``.
+
+    Raises ``SettingsError`` when it is unset, unless ``KOE_ALLOW_DEV_PSEUDONYM_KEY=1`` allows
+    the public development key: with a key anyone knows, a pseudonym is reversed by hashing a
+    guessed name or address.
+    """
+    config = settings()
+    if config.pseudonym_key:
+        return config.pseudonym_key.encode("utf-8")
+    if config.dev_pseudonym_key_allowed:
+        return _DEV_KEY.encode("utf-8")
+    raise SettingsError(
+        "KOE_PSEUDONYM_KEY is not set. Set it to a secret of your deployment (for example"
+        " `python -c 'import secrets; print(secrets.token_hex(32))'`), or set"
+        " KOE_ALLOW_DEV_PSEUDONYM_KEY=1 to use the public development key on sample data."
+    )
 
 
 def pseudonym(value: str, prefix: str) -> str:
@@ -53,7 +68,7 @@ def pseudonym(value: str, prefix: str) -> str:
     """
     if _PSEUDONYM.fullmatch(value):
         return value
-    digest = hmac.new(_key(), _identity(value).encode("utf-8"), hashlib.sha256).hexdigest()
+    digest = hmac.new(pseudonym_key(), _identity(value).encode("utf-8"), hashlib.sha256).hexdigest()
     return f"{prefix}-{digest[:12]}"
 
 
@@ -81,6 +96,10 @@ def _author_names(author: str | None) -> list[str]:
     address = _ADDRESS.search(author)
     if display and not _ADDRESS.fullmatch(display):
         names.append(display)
+        # "Taro Yamada" or "山田 花子" in the name field: the text may use either part alone.
+        parts = display.split()
+        if len(parts) > 1:
+            names.extend(part for part in parts if len(part) >= 2)
     if address:
         local = address.group().split("@", 1)[0]
         names.append(local)
@@ -118,6 +137,9 @@ def _mask_feedback(feedback: Feedback) -> Feedback:
     masked = _Collector(names)
     text = masked(feedback.text)
     subject = masked(feedback.subject)
+    # The product field is typed by the customer on forms; it becomes a team, a report title
+    # and a file name, so it is masked like any text.
+    product = masked(feedback.product)
     attributes = {k: masked(v) if isinstance(v, str) else v for k, v in feedback.attributes.items()}
     customer_id = _opaque_id(feedback.customer_id, "customer")
     return replace(
@@ -125,6 +147,7 @@ def _mask_feedback(feedback: Feedback) -> Feedback:
         source_key=_source_key(feedback, names),
         text=text,
         subject=subject,
+        product=product,
         author=pseudonym(feedback.author, "author") if feedback.author else None,
         customer_id=customer_id,
         attributes=attributes,
@@ -154,6 +177,8 @@ def _mask_call(call: Call) -> Call:
     return replace(
         call,
         turns=turns,
+        product=masked(call.product),
+        team=masked(call.team),
         customer_id=_opaque_id(call.customer_id, "customer"),
         agent_id=_opaque_id(call.agent_id, "agent"),
     )
@@ -184,7 +209,12 @@ def _unescape(m: re.Match[str]) -> str:
 
 
 def _mask_quarantined(q: Quarantined) -> Quarantined:
-    return replace(q, excerpt=_mask_excerpt(q.excerpt) if q.excerpt else q.excerpt)
+    # Readers never quote a value in a reason; masking it too keeps that true for any reader.
+    return replace(
+        q,
+        reason=mask(q.reason).text,
+        excerpt=_mask_excerpt(q.excerpt) if q.excerpt else q.excerpt,
+    )
 
 
 def mask_read_result(result: ReadResult) -> ReadResult:

@@ -112,7 +112,8 @@ def _fold(text: str) -> tuple[str, list[int]]:
 # --- rules on the folded view ------------------------------------------------------------------
 
 # TEL03-1234-5678 is common; any other letter or digit glued in front means an id, not a phone.
-_NOT_BEFORE = r"(?:(?<=TEL)|(?<=Tel)|(?<=tel)|(?<=FAX)|(?<![0-9A-Za-z+\-./_]))"
+# An underscore after Japanese text separates words (連絡先_090-…), one after an id joins it.
+_NOT_BEFORE = r"(?:(?<=TEL)|(?<=Tel)|(?<=tel)|(?<=FAX)|(?<=[^\x00-\x7F]_)|(?<![0-9A-Za-z+\-./_]))"
 _NOT_AFTER = r"(?![0-9A-Za-z_]|[-.]\d)"
 
 _EMAIL = re.compile(
@@ -271,9 +272,6 @@ def _rule_spans(view: str) -> list[tuple[str, int, int]]:
             while more and sum(c.isdigit() for c in more["id"]) >= 4:
                 found.append(("order_id", more.start("id"), more.end("id")))
                 more = _ORDER_MORE.match(view, more.end())
-    for m in _ID_FIELD.finditer(view):
-        if sum(c.isdigit() for c in m["id"]) >= 4 and not _NOT_PERSONAL_ID.search(m["label"]):
-            found.append(("order_id", m.start("id"), m.end("id")))
     for m in _ORDER_SHAPES.finditer(view):
         found.append(("order_id", m.start(), m.end()))
     for m in _CARD.finditer(view):
@@ -294,6 +292,16 @@ def _rule_spans(view: str) -> list[tuple[str, int, int]]:
         found.append(("address", m.start(), m.end()))
     for m in _NAME_LABEL.finditer(view):
         found.append(("person", m.start("name"), m.end("name")))
+    # The generic "…番号：ID" field only fills gaps: a card, phone or postal code after its own
+    # label (カード番号：…) keeps the type its specific rule gave it.
+    for m in _ID_FIELD.finditer(view):
+        start, end = m.start("id"), m.end("id")
+        if (
+            sum(c.isdigit() for c in m["id"]) >= 4
+            and not _NOT_PERSONAL_ID.search(m["label"])
+            and not any(a < end and start < b for _, a, b in found)
+        ):
+            found.append(("order_id", start, end))
     return found
 
 

@@ -26,6 +26,9 @@ os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# Tests mask invented data: the public development pseudonym key is allowed (tests of the
+# refusal take it away with monkeypatch).
+os.environ.setdefault("KOE_ALLOW_DEV_PSEUDONYM_KEY", "1")
 # Tests must never touch the developer's demo warehouse.
 os.environ["KOE_WAREHOUSE"] = str(_AIRFLOW_HOME / "unused.duckdb")
 

@@ -364,6 +364,7 @@ def test_a_phone_glued_to_tel_is_still_a_phone_but_not_when_glued_to_an_id():
         ("証券番号：AK-20931877 の件で", ["AK-20931877"]),
         ("契約者番号：K0093381", ["K0093381"]),
         ("口座番号：1234567 に返金してください", ["1234567"]),
+        ("会員番号：M-20931877", ["M-20931877"]),
         # A product's serial or a room number names no customer.
         ("製造番号：SN-20240815 です", []),
         ("部屋番号：1203", []),
@@ -383,3 +384,16 @@ def test_words_in_a_display_name_that_are_not_names_are_not_masked_elsewhere():
     text = "Apple Supportに問い合わせたらサポートの佐藤さんが対応してくれました"
     masked = mask(text, known_names=["Apple Support", "サポート 窓口"])
     assert masked.text == "［氏名］に問い合わせたらサポートの［氏名］さんが対応してくれました"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("カード番号：4980-1234-5678-9012", "card"),
+        ("クレジットカード番号: 4980123456789012", "card"),
+        ("電話番号：03-1234-5678", "phone"),
+        ("連絡先_090-1234-5678", "phone"),
+    ],
+)
+def test_a_specific_rule_keeps_its_type_after_a_number_label(text, kind):
+    assert [s.type for s in find_pii(text)] == [kind]

@@ -120,3 +120,22 @@ def test_issue_ids_survive_new_data_and_a_full_reclustering_with_lineage(tmp_pat
     assert runs[0][2] is None and runs[1][2] == 1.0
     assert created == first["issues"]
     assert untraced == 0
+
+
+def test_ingest_refuses_to_run_with_the_public_pseudonym_key_unless_allowed(tmp_path, monkeypatch):
+    """With a key anyone knows, a pseudonym is reversed by hashing a guessed address."""
+    from koe.settings import SettingsError
+    from koe.settings import reload as reload_settings
+
+    inbox = tmp_path / "inbox"
+    (inbox / "sns").mkdir(parents=True)
+    monkeypatch.delenv("KOE_PSEUDONYM_KEY", raising=False)
+    monkeypatch.delenv("KOE_ALLOW_DEV_PSEUDONYM_KEY", raising=False)
+    reload_settings()
+    with pytest.raises(SettingsError, match="KOE_PSEUDONYM_KEY is not set"):
+        ingest_channel("sns", inbox, tmp_path / "koe.duckdb")
+    assert not (tmp_path / "koe.duckdb").exists()
+
+    monkeypatch.setenv("KOE_PSEUDONYM_KEY", "a-secret-of-this-deployment")
+    reload_settings()
+    assert ingest_channel("sns", inbox, tmp_path / "koe.duckdb")["files"] == 0
