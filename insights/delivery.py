@@ -7,14 +7,19 @@
 - Neither: each alert is written to ``<alerts dir>/<day>_<kind>_<alert_id>.json``.
 
 Only alerts about the last ``RECENT_DAYS`` days of data are sent; older ones are history, shown in
-the app. Each delivery is recorded in ``insights.alert_deliveries`` as soon as it succeeds, so a
-rerun (or an Airflow retry after a failure) never sends an alert twice to the same place.
+the app. Each alert is sent on its own: a delivery is recorded in ``insights.alert_deliveries``
+as soon as it succeeds, so a rerun (or an Airflow retry after a failure) never sends an alert
+twice to the same place, and a failure in ``insights.alert_delivery_failures`` with its reason,
+so one alert the mail server refuses never holds back the others.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import smtplib
+import unicodedata
+import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +33,8 @@ from koe.files import write_atomically
 from koe.settings import Settings, Smtp
 
 RECENT_DAYS = 7
+HEADER_CHARS = 200
+logger = logging.getLogger(__name__)
 
 
 def _payload(row) -> dict:
@@ -59,9 +66,17 @@ def _send_webhook(url: str, payload: dict) -> None:
             raise OSError(f"webhook answered {response.status}")
 
 
+def header_text(value: str, limit: int = HEADER_CHARS) -> str:
+    """``value`` made safe for a mail header: control characters and line breaks (which a
+    customer can type into a product name) become spaces, runs of space collapse, and the
+    result is cut to ``limit`` characters."""
+    cleaned = "".join(" " if unicodedata.category(c) in {"Cc", "Zl", "Zp"} else c for c in value)
+    return " ".join(cleaned.split())[:limit]
+
+
 def _send_mail(smtp: Smtp, payload: dict) -> None:
     message = EmailMessage()
-    message["Subject"] = f"[koe] {payload['title']}"
+    message["Subject"] = header_text(f"[koe] {payload['title']}")
     message["From"] = smtp.mail_from
     message["To"] = smtp.mail_to
     lines = [
@@ -115,29 +130,60 @@ def recent(alerts: pd.DataFrame, latest_day) -> pd.DataFrame:
     return alerts[days >= latest_day - timedelta(days=RECENT_DAYS - 1)]
 
 
-def deliver(
-    alerts: pd.DataFrame, to: Route, config: Settings, record: Callable[[str], None]
-) -> dict:
-    """Send each alert along ``to``; ``record(alert_id)`` is called as soon as one is sent.
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one alert: sent (``failure`` is None) or not, and why."""
 
-    Raises after trying them all when any send failed, so the Airflow task is retried; what was
-    sent before the failure is recorded and not sent again. Returns how many went where.
+    alert_id: str
+    failure: str | None = None
+    transient: bool = False
+
+
+def deliver(
+    alerts: pd.DataFrame, to: Route, config: Settings, record: Callable[[Outcome], None]
+) -> dict:
+    """Send each alert along ``to`` on its own; ``record`` gets each one's outcome at once.
+
+    One alert that cannot be sent never holds back the others. Raises after trying them all
+    when a send failed for a reason a retry may cure (network, SMTP, files), so the Airflow task
+    is retried; what was sent is recorded and not sent again. Returns how many went where.
     """
-    sent, failed = 0, []
+    sent, failed, transient = 0, 0, []
     for row in alerts.itertuples(index=False):
-        payload = _payload(row)
         try:
+            payload = _payload(row)
             if to.channel == "webhook":
                 _send_webhook(to.target, payload)
             elif to.channel == "smtp":
                 _send_mail(config.smtp, payload)
             else:
                 _write_file(Path(to.target), payload)
-        except OSError as error:  # network, SMTP and file errors alike
-            failed.append(f"{row.alert_id}: {error}")
+        except Exception as error:  # noqa: BLE001 - each alert is delivered or recorded alone
+            outcome = _failure(row.alert_id, error)
+            logger.warning("alert %s not delivered: %s", row.alert_id, outcome.failure)
+            record(outcome)
+            failed += 1
+            if outcome.transient:
+                transient.append(f"{row.alert_id}: {outcome.failure}")
             continue
-        record(row.alert_id)
+        record(Outcome(row.alert_id))
         sent += 1
-    if failed:
-        raise RuntimeError(f"{len(failed)} alert(s) not delivered by {to.channel}: {failed[:3]}")
-    return {"channel": to.channel, "sent": sent}
+    if transient:
+        raise RuntimeError(
+            f"{len(transient)} alert(s) not delivered by {to.channel}: {transient[:3]}"
+        )
+    return {"channel": to.channel, "sent": sent, "failed": failed}
+
+
+def _failure(alert_id: str, error: Exception) -> Outcome:
+    # Network and SMTP messages describe the connection; other errors may quote the alert's
+    # text (personal data), so only their type is kept. A refusal (HTTP 4xx, SMTP 5xx) would
+    # come back the same on a retry.
+    refused = (isinstance(error, urllib.error.HTTPError) and 400 <= error.code < 500) or (
+        isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+    )
+    transient = isinstance(error, OSError) and not refused
+    reason = type(error).__name__
+    if isinstance(error, OSError):
+        reason = f"{reason}: {error}"[:300]
+    return Outcome(alert_id, reason, transient)

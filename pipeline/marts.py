@@ -72,7 +72,17 @@ def send_recent_alerts(con, config: Settings, latest_day) -> dict:
     route = delivery.route(config)
     pending = delivery.recent(insights.undelivered(con, route.channel, route.target), latest_day)
 
-    def record(alert_id: str) -> None:
-        insights.record_delivery(con, alert_id, route.channel, route.target)
+    def record(outcome: delivery.Outcome) -> None:
+        if outcome.failure is None:
+            insights.record_delivery(con, outcome.alert_id, route.channel, route.target)
+        else:
+            insights.record_delivery_failure(
+                con,
+                outcome.alert_id,
+                route.channel,
+                route.target,
+                outcome.failure,
+                outcome.transient,
+            )
 
     return delivery.deliver(pending, route, config, record)

@@ -138,6 +138,26 @@ def record_delivery(
     )
 
 
+def record_delivery_failure(
+    con: duckdb.DuckDBPyConnection,
+    alert_id: str,
+    channel: str,
+    target: str,
+    reason: str,
+    transient: bool,
+) -> None:
+    con.execute(
+        sql("insights/record_delivery_failure"),
+        {
+            "alert_id": alert_id,
+            "channel": channel,
+            "target": target,
+            "reason": reason,
+            "transient": transient,
+        },
+    )
+
+
 def _as_list(value) -> list:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return []

@@ -27,6 +27,15 @@ CREATE TABLE IF NOT EXISTS insights.alert_deliveries (
     PRIMARY KEY (alert_id, channel, target)
 );
 
+CREATE TABLE IF NOT EXISTS insights.alert_delivery_failures (
+    alert_id  VARCHAR NOT NULL,
+    channel   VARCHAR NOT NULL,
+    target    VARCHAR NOT NULL,
+    failed_at TIMESTAMPTZ NOT NULL,
+    reason    VARCHAR NOT NULL,
+    transient BOOLEAN NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS insights.root_causes (
     issue_id        VARCHAR NOT NULL,
     rank            INTEGER NOT NULL,
@@ -71,6 +80,8 @@ COMMENT ON COLUMN insights.alerts.p_value IS 'One-sided p of the test (beta-bino
 COMMENT ON COLUMN insights.alerts.evidence IS 'The figures behind the alert (baseline counts, dispersion, ratio; or the masked excerpt of a flagged item).';
 COMMENT ON COLUMN insights.alerts.detected_at IS 'When koe first found the alert; kept when alerts are computed again.';
 COMMENT ON TABLE insights.alert_deliveries IS 'Each alert sent, once per channel (webhook, smtp, file) and target; an alert is never sent twice to one target.';
+COMMENT ON TABLE insights.alert_delivery_failures IS 'Every failed attempt to send an alert, with its reason (the error type, and for network errors the message; never alert text). An alert that later succeeds also has a row in alert_deliveries.';
+COMMENT ON COLUMN insights.alert_delivery_failures.transient IS 'A network, SMTP or file error that a retry may cure; the task fails so Airflow retries. Other errors (a header the mail server refuses) would fail the same way again.';
 COMMENT ON TABLE insights.root_causes IS 'Attribute values (product, lot, firmware, app_version, channel, region, week) and key phrases (attribute = phrase) over-represented in an issue against the other complaints about its product. Ranked per issue by q_value, then lift.';
 COMMENT ON COLUMN insights.root_causes.lift IS 'Share of the issue''s documents with the value ÷ the same share in the reference; NULL when the reference never has it.';
 COMMENT ON COLUMN insights.root_causes.p_value IS 'One-sided Fisher exact test of the 2×2 table (issue / reference × value / not).';
