@@ -1,8 +1,15 @@
 """Files that readers never see half-written: write a temporary file beside the target, flush it
-to disk, then rename it over the target (an atomic replace on one file system)."""
+to disk, then rename it over the target (an atomic replace on one file system).
+
+A writer holds an exclusive ``flock`` on its temporary file until the rename. A temporary file
+nobody holds a lock on was left by a writer that died (kill -9, a full disk, a power cut); the
+next write of the same target removes it, so interrupted publishes never pile up full-size
+copies.
+"""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import tempfile
 from collections.abc import Iterator
@@ -14,22 +21,51 @@ from typing import BinaryIO
 @contextmanager
 def replacing(target: Path) -> Iterator[BinaryIO]:
     """A binary file to write ``target``'s new content into; it replaces ``target`` when the
-    block ends, and is removed instead when the block raises. ``.name`` is its temporary path."""
+    block ends, and is removed instead when the block raises. ``.name`` is its temporary path.
+
+    The new file gets the permissions a plain ``open()`` would give it (0666 less the umask),
+    not ``mkstemp``'s 0600: the app may run as another user than the pipeline.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(target)
     fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(fd)  # reopened by name, so that ``out.name`` is the path
+    fcntl.flock(fd, fcntl.LOCK_EX)  # held until the rename: this file is not stale
     try:
-        with open(temp, "wb") as out:
+        with open(temp, "wb") as out:  # reopened by name, so that ``out.name`` is the path
             yield out
             out.flush()
             os.fsync(out.fileno())
+        os.chmod(temp, 0o666 & ~_umask())
         os.replace(temp, target)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+    finally:
+        os.close(fd)
+
+
+def remove_stale_temporaries(target: Path) -> list[Path]:
+    """Remove the temporary files of ``target`` that no live writer holds; returns them."""
+    removed = []
+    for temp in target.parent.glob(f".{target.name}.*.tmp"):
+        try:
+            with open(temp, "rb") as stream:
+                fcntl.flock(stream.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                temp.unlink()
+                removed.append(temp)
+        except (BlockingIOError, FileNotFoundError):
+            continue  # a writer is still at work, or another cleaner was faster
+    return removed
 
 
 def write_atomically(target: Path, text: str, encoding: str = "utf-8") -> None:
     """Write ``text`` to ``target`` so that a reader sees the old file or the new, never half."""
     with replacing(target) as out:
         out.write(text.encode(encoding))
+
+
+def _umask() -> int:
+    # The only portable way to read the umask is to set it; set it straight back.
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

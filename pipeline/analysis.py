@@ -18,12 +18,14 @@ def analyze_new_feedback(path: str | os.PathLike[str] | None = None) -> dict:
     from nlp.embed import load_embedder, model_id
     from nlp.models import load_classifier
     from warehouse import analysis
-    from warehouse.db import apply_schema, connect
+    from warehouse.db import apply_schema, connect, transaction
 
     model_key = model_id()
     version = analysis_version(model_key)
     with connect(path) as con:
         apply_schema(con)
+        with transaction(con):
+            analysis.delete_orphans(con)
         items = analysis.feedback_texts(analysis.pending_feedback(con, version))
         if not items:
             return {"analysed": 0, "embedded": 0}

@@ -61,6 +61,11 @@ _OPTIONAL = {
 # --- feedback -----------------------------------------------------------------------------------
 
 
+def delete_orphans(con: duckdb.DuckDBPyConnection) -> None:
+    """Delete the analysis, assignments, embeddings and QA of records no longer in raw.*."""
+    con.execute(sql("analysis/delete_orphans"))
+
+
 def pending_feedback(con: duckdb.DuckDBPyConnection, analysis_version: str) -> pd.DataFrame:
     """Originals whose current text has no analysis by ``analysis_version`` yet.
 
