@@ -20,7 +20,7 @@ if _REPO not in sys.path:
 import duckdb  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from app import data, filters  # noqa: E402
+from app import data, filters, labels  # noqa: E402
 from app.views import (  # noqa: E402
     agent_qa,
     alerts,
@@ -67,7 +67,9 @@ def main() -> None:
             "ウェアハウスのスナップショットを読み込めませんでした。"
             "`make pipeline` をもう一度実行して、スナップショットを作り直してください。"
         )
-        st.caption(f"{queries.snapshot_file()}: {type(error).__name__}: {error}")
+        st.caption(
+            labels.markdown_text(f"{queries.snapshot_file()}: {type(error).__name__}: {error}")
+        )
 
 
 def empty_state() -> None:

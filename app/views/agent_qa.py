@@ -217,7 +217,7 @@ def _turn(value) -> int | None:
 
 def _transcript(call_id: str, turn: int | None) -> None:
     """The call's masked transcript, the flagged turn and its neighbours first."""
-    st.subheader(f"通話記録（{call_id}、個人情報マスク済み）")
+    st.subheader(f"通話記録（{labels.markdown_text(call_id)}、個人情報マスク済み）")
     turns = data.load(queries.call_transcript, call_id)
     if turns.empty:
         st.warning("この通話の記録は見つかりませんでした。")

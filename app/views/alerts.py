@@ -137,7 +137,9 @@ def _save_changes(before: pd.DataFrame, after: pd.DataFrame, closer: str) -> Non
 def _emerging_card(row, closer: str) -> None:
     with st.container(border=True):
         status = "✅ 対応済み・" if row.closed else ""
-        st.markdown(f"{status}**{labels.day(row.day)}** ・ {row.title}")  # the title names the kind
+        st.markdown(
+            f"{status}**{labels.day(row.day)}** ・ {labels.markdown_text(row.title)}"
+        )  # the title names the kind
         evidence = _evidence(row.evidence)
         details = []
         if not labels.is_missing(row.p_value):
@@ -145,16 +147,21 @@ def _emerging_card(row, closer: str) -> None:
         if "ratio" in evidence:
             details.append(f"通常の{evidence['ratio']}倍")
         if row.product:
-            details.append(f"製品: {row.product}")
+            details.append(f"製品: {labels.markdown_text(row.product)}")
         st.caption("・".join(details))
         parts = evidence.get("issues") or []
         if parts:
-            st.caption("内訳: " + "、".join(f"{p['label']}（{p['documents']}件）" for p in parts))
+            st.caption(
+                "内訳: "
+                + "、".join(
+                    f"{labels.markdown_text(str(p['label']))}（{p['documents']}件）" for p in parts
+                )
+            )
         left, right = st.columns([3, 1])
         if isinstance(row.issue_id, str):
             left.page_link(
                 issue_detail.page(),
-                label=f"課題の詳細: {row.issue_label or row.issue_id}",
+                label=f"課題の詳細: {labels.markdown_text(row.issue_label or row.issue_id)}",
                 query_params={"issue": row.issue_id},
             )
         if row.closed:

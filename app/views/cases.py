@@ -82,19 +82,23 @@ def _downloads(table: pd.DataFrame, period) -> None:
 def _cards(table: pd.DataFrame) -> None:
     """Each issue's examples as numbered cards under the issue's name."""
     for label, group in table.groupby("label", sort=False):
-        st.subheader(label)
+        st.subheader(labels.markdown_text(label))
         for number, row in enumerate(group.itertuples(), start=1):
             with st.container(border=True):
                 risk = f"・⚠ {row.flags}" if row.flags else ""
                 st.caption(
-                    f"事例{number}・{row.channel}・{labels.day(row.created_date)}・{row.product}"
-                    f"・{'感情未判定' if labels.is_missing(row.sentiment) else row.sentiment}{risk}"
+                    labels.markdown_text(
+                        f"事例{number}・{row.channel}・{labels.day(row.created_date)}・{row.product}"
+                        f"・{'感情未判定' if labels.is_missing(row.sentiment) else row.sentiment}"
+                        f"{risk}"
+                    )
                 )
                 st.text(row.text_masked)
 
 
 def handout(table: pd.DataFrame, period) -> str:
-    """The chosen examples as a Markdown handout for a role-play session."""
+    """The chosen examples as a Markdown handout for a role-play session; text from data is
+    escaped, so a viewer shows it as written rather than as links or images."""
     lines = [
         "# お客様の声 事例集（研修用）",
         "",
@@ -102,13 +106,18 @@ def handout(table: pd.DataFrame, period) -> str:
         "個人情報（氏名・電話番号・住所など）はマスク済みです。",
     ]
     for label, group in table.groupby("label", sort=False):
-        lines += ["", f"## {label}"]
+        lines += ["", f"## {labels.markdown_text(label)}"]
         for number, row in enumerate(group.itertuples(), start=1):
             risk = f"（注意: {row.flags}）" if row.flags else ""
             lines += [
                 "",
-                f"### 事例{number}: {row.channel}・{labels.day(row.created_date)}・{row.product}{risk}",
+                f"### 事例{number}: {row.channel}・{labels.day(row.created_date)}・"
+                + labels.markdown_text(f"{row.product}{risk}"),
                 "",
-                *(f"> {line}" for line in str(row.text_masked).splitlines() if line.strip()),
+                *(
+                    f"> {labels.markdown_text(line)}"
+                    for line in str(row.text_masked).splitlines()
+                    if line.strip()
+                ),
             ]
     return "\n".join(lines) + "\n"

@@ -37,7 +37,7 @@ def render() -> None:
         return
     lines = data.load(queries.concordance, term, start, end, channels, products, width)
     if lines.empty:
-        st.info(f"「{term}」はこの条件のお客様の声に見つかりませんでした。")
+        st.info(f"「{labels.markdown_text(term)}」はこの条件のお客様の声に見つかりませんでした。")
         return
 
     _counts(lines)

@@ -137,7 +137,7 @@ def _top_issues(issues: pd.DataFrame) -> None:
         for issue in classified.itertuples():
             st.page_link(
                 issue_detail.page(),
-                label=f"{issue.label}（{issue.feedback_count}件・ネガティブ {issue.negative_share:.0%}）",
+                label=f"{labels.markdown_text(issue.label)}（{issue.feedback_count}件・ネガティブ {issue.negative_share:.0%}）",
                 query_params={"issue": issue.issue_id},
             )
     if len(unclassified):
@@ -181,7 +181,7 @@ def _risks(alerts: pd.DataFrame, week) -> None:
         f"（直近7日: {week[0]:%Y/%m/%d} 〜 {week[1]:%Y/%m/%d}）。"
     )
     for row in risks.head(LATEST_RISKS).itertuples():
-        st.markdown(f"- {labels.day(row.day)} {row.title}")
+        st.markdown(f"- {labels.day(row.day)} {labels.markdown_text(row.title)}")
     st.page_link(alerts_page.page(), label="アラートを確認して対応済みにする")
 
 

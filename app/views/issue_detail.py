@@ -47,7 +47,7 @@ def render() -> None:
 
 def _summary(issue: pd.Series) -> None:
     """The issue's label, what kind it is, keywords, headline figures and main product."""
-    st.header(issue["label"])
+    st.header(labels.markdown_text(issue["label"]))
     if issue["kind"] == "unclassified":
         st.caption("どの課題にも当てはまらなかった苦情です。似た声が増えると新しい課題になります。")
     elif issue["kind"] == "not_complaint":
@@ -56,7 +56,7 @@ def _summary(issue: pd.Series) -> None:
         )
     keywords = labels.words(issue["keywords"])
     if keywords:
-        st.markdown(f"**キーワード:** {keywords}")
+        st.markdown(f"**キーワード:** {labels.markdown_text(keywords)}")
 
     first, second, third = st.columns(3)
     first.metric("件数（全期間）", f"{int(issue['feedback_count']):,}件", border=True)
@@ -137,7 +137,7 @@ def _examples(examples: pd.DataFrame) -> None:
                 f"・{labels.sentiment(example.sentiment)}" + (f"・⚠ {flags}" if flags else "")
             )
             if isinstance(example.subject_masked, str) and example.subject_masked:
-                st.markdown(f"**{_plain(example.subject_masked)}**")
+                st.markdown(f"**{labels.markdown_text(example.subject_masked)}**")
             st.text(example.text_masked)
 
 
@@ -215,8 +215,10 @@ def _related(related: pd.DataFrame) -> None:
             reasons.append("共通のキーワード: " + labels.words(row.shared_keywords))
         st.page_link(
             page(),
-            label=f"{row.label}（{row.feedback_count}件・{labels.product(row.top_product)}）"
-            f" — {'・'.join(reasons)}",
+            label=labels.markdown_text(
+                f"{row.label}（{row.feedback_count}件・{labels.product(row.top_product)}）"
+                f" — {'・'.join(reasons)}"
+            ),
             query_params={"issue": row.issue_id},
         )
 
@@ -296,9 +298,7 @@ def _lineage(lineage: pd.DataFrame, issue_id: str) -> None:
             )
         else:
             what = "廃止（該当するお問い合わせがなくなった）"
-        st.markdown(f"- {row.run_at:%Y/%m/%d %H:%M}（{_MODES.get(row.mode, row.mode)}）: {what}")
-
-
-def _plain(text: str) -> str:
-    """Customer text is shown as text, never interpreted as Markdown."""
-    return text.replace("\\", "\\\\").translate({ord(c): f"\\{c}" for c in "*_`#[]<>|~"})
+        st.markdown(
+            f"- {row.run_at:%Y/%m/%d %H:%M}（{_MODES.get(row.mode, row.mode)}）: "
+            + labels.markdown_text(what)
+        )

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.support.browser import (
+    EXCEPTION,
     StreamlitServer,
     _charts,
     _finish,
@@ -378,3 +381,69 @@ def test_a_deep_link_as_the_first_request_runs_through_the_router(page, fresh_se
     _see(page, "データのある期間: 2026/08/03 〜 2026/08/16")  # the router's sidebar ran too
     assert page.get_by_text("Page not found").count() == 0
     _finish(page, "deep-link-first")
+
+
+class _Collector(BaseHTTPRequestHandler):
+    """Counts every request: a browser that renders data as Markdown or HTML fetches from here."""
+
+    requests: list[str] = []
+
+    def do_GET(self):  # noqa: N802 - http.server's naming
+        type(self).requests.append(self.path)
+        self.send_response(404)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def hostile(tmp_path) -> Iterator[tuple[StreamlitServer, str]]:
+    """Issue labels, alert titles and products that carry links, an image and raw HTML."""
+    import duckdb
+
+    _Collector.requests = []
+    collector = HTTPServer(("127.0.0.1", 0), _Collector)
+    threading.Thread(target=collector.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{collector.server_port}"
+    payload = (
+        f' <a href="{origin}/a">A</a> ![i]({origin}/i.png) [L]({origin}/l)'
+        f" <img src={origin}/raw.png> {origin}/bare"
+    )
+    snapshot = build_fixture_warehouse(tmp_path / "koe.snapshot.duckdb")
+    con = duckdb.connect(str(snapshot))
+    con.execute("UPDATE marts.issues SET label = label || ?", [payload])
+    con.execute(
+        "UPDATE insights.alerts SET title = title || ?, product = product || ?", [payload] * 2
+    )
+    con.execute("UPDATE marts.feedback SET product = product || ?", [payload])
+    con.close()
+    try:
+        for server in _serve(snapshot, "hostile"):
+            yield server, origin
+    finally:
+        collector.shutdown()
+
+
+@pytest.mark.parametrize(
+    "path, heading",
+    [
+        ("", "経営ダッシュボード"),
+        ("/alerts", "アラート"),
+        ("/cases", "事例集（研修用）"),
+        ("/issue?issue=iss-delivery", None),
+    ],
+)
+def test_text_from_data_is_shown_as_text_never_as_links_images_or_html(
+    page, hostile, path, heading
+):
+    server, origin = hostile
+    page.goto(server.url + path)
+    if heading:
+        page.get_by_role("heading", name=heading, exact=True).wait_for()
+    _see(page, f"![i]({origin}/i.png)")  # the payload itself is on the page, as written
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden")
+    assert page.locator(f'a[href^="{origin}"]').count() == 0
+    assert page.locator(f'img[src^="{origin}"]').count() == 0
+    assert _Collector.requests == []
+    assert page.locator(EXCEPTION).count() == 0
