@@ -66,8 +66,14 @@ def kpi_target(kpi: str, target: float, direction: str) -> str:
 
 
 def markdown_text(text: str | None) -> str:
-    """Customer or agent words safe inside st.markdown: Markdown's special characters escaped."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|>~<:$])", r"\\\1", text or "")
+    """Customer or agent words safe inside st.markdown: Markdown's special characters escaped,
+    and a zero-width space after "http", "ftp" or "www", because GitHub-flavoured Markdown turns
+    a bare URL into a live link whatever is escaped."""
+    escaped = re.sub(r"([\\`*_{}\[\]()#+\-.!|>~<:$])", r"\\\1", text or "")
+    return _AUTOLINK.sub("\\1\u200b", escaped)
+
+
+_AUTOLINK = re.compile(r"(https?|ftp|www)(?=\\[:.])", re.IGNORECASE)
 
 
 def words(value: object) -> str:

@@ -128,9 +128,11 @@ def _recent_findings(findings: pd.DataFrame) -> None:
         with st.container(border=True):
             phrase = f"・該当表現「{finding.phrase}」" if isinstance(finding.phrase, str) else ""
             st.caption(
-                f"{finding.started_at:%Y/%m/%d %H:%M}・{finding.team or 'チーム不明'}"
-                f"・{finding.agent_id or '—'}・{labels.qa_check(finding.check_name)}"
-                f"・発話 {finding.turn}{phrase}"
+                labels.markdown_text(
+                    f"{finding.started_at:%Y/%m/%d %H:%M}・{finding.team or 'チーム不明'}"
+                    f"・{finding.agent_id or '—'}・{labels.qa_check(finding.check_name)}"
+                    f"・発話 {finding.turn}{phrase}"
+                )
             )
             st.text(finding.text_masked)
             st.page_link(

@@ -204,7 +204,8 @@ def _movers(this_week: pd.DataFrame, last_week: pd.DataFrame, week) -> None:
     for row in table.itertuples():
         arrow = "▲" if row.change > 0 else "▼" if row.change < 0 else "→"
         st.markdown(
-            f"- **{row.label}**: {row.this_week}件（前週 {row.last_week}件、{arrow} {row.change:+d}）"
+            f"- **{labels.markdown_text(row.label)}**: {row.this_week}件"
+            f"（前週 {row.last_week}件、{arrow} {row.change:+d}）"
         )
     components.csv_download(table, "issue_movers", week, key="movers-csv")
 

@@ -70,7 +70,7 @@ def _summary(issue: pd.Series) -> None:
         border=True,
     )
     st.caption(
-        f"主な製品: {labels.product(issue['top_product'])}"
+        f"主な製品: {labels.markdown_text(labels.product(issue['top_product']))}"
         f"・主なチャネル: {labels.channel(issue['top_channel'])}"
     )
 
@@ -133,7 +133,7 @@ def _examples(examples: pd.DataFrame) -> None:
             flags = labels.flag_names(example.flags)
             st.caption(
                 f"{badge}{example.created_at:%Y/%m/%d %H:%M}・{labels.channel(example.channel)}"
-                f"・{labels.product(example.product)}"
+                f"・{labels.markdown_text(labels.product(example.product))}"
                 f"・{labels.sentiment(example.sentiment)}" + (f"・⚠ {flags}" if flags else "")
             )
             if isinstance(example.subject_masked, str) and example.subject_masked:
@@ -230,9 +230,10 @@ def _root_causes(causes: pd.DataFrame, key: str) -> None:
     top = causes.iloc[0]
     lift = "—" if labels.is_missing(top["lift"]) else f"{top['lift']:.1f}"
     if top["attribute"] == "phrase":
-        lead = f"最も偏って多い表現: {top['value']}"
+        lead = f"最も偏って多い表現: {labels.markdown_text(str(top['value']))}"
     else:
-        lead = f"第1候補: {labels.root_cause_attribute(top['attribute'])} = {top['value']}"
+        attribute = labels.root_cause_attribute(top["attribute"])
+        lead = f"第1候補: {attribute} = {labels.markdown_text(str(top['value']))}"
     st.markdown(
         f"**{lead}**"
         f"（この課題の{top['count'] / top['issue_docs']:.0%}・"

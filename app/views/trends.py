@@ -176,7 +176,8 @@ def _clicked_point(point, chart, names, chosen, weekly) -> tuple[date, date, lis
     last = first + timedelta(days=6 if weekly else 0)
     issue_ids = [by_label[label]] if label in by_label else chosen
     st.caption(
-        f"グラフで選んだ点: {label}・{first:%Y/%m/%d}" + (f"〜{last:%m/%d}" if weekly else "")
+        f"グラフで選んだ点: {labels.markdown_text(label)}・{first:%Y/%m/%d}"
+        + (f"〜{last:%m/%d}" if weekly else "")
     )
     return first, last, issue_ids
 
