@@ -82,7 +82,11 @@ dags: airflow-db  ## run the real DAGs once, in order, on the inbox as it is
 	done
 	$(PY) -m warehouse describe
 
+# The demo's dashboard runs in development mode: no login, every role, loopback only. A
+# deployment configures OpenID Connect in .streamlit/secrets.toml instead (README).
+app: export KOE_DEV_NO_LOGIN ?= 1
 app: $(STAMP)  ## serve the dashboard on http://127.0.0.1:$(PORT)
+	@if [ "$$KOE_DEV_NO_LOGIN" = 1 ]; then echo "== development mode: no login, every role, on 127.0.0.1 only (KOE_DEV_NO_LOGIN=1)"; fi
 	$(VENV)/bin/streamlit run app/streamlit_app.py --server.headless true \
 		--server.address 127.0.0.1 --server.port $(PORT) --browser.gatherUsageStats false
 

@@ -7,6 +7,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from app import data
+
 
 def csv_download(
     frame: pd.DataFrame,
@@ -19,12 +21,19 @@ def csv_download(
 
     Draws where it is called: inside `with column:` it lands in that column.
     """
+    download(label, _csv_bytes(frame), _csv_name(stem, period), "text/csv", key)
+
+
+def download(label: str, payload: bytes, file_name: str, mime: str, key: str | None) -> None:
+    """A download button whose every click is recorded in the audit log (who, what, when)."""
     st.download_button(
         label,
-        _csv_bytes(frame),
-        file_name=_csv_name(stem, period),
-        mime="text/csv",
+        payload,
+        file_name=file_name,
+        mime=mime,
         key=key,
+        on_click=data.record_export,
+        args=(file_name, None),
     )
 
 

@@ -9,7 +9,11 @@ from typing import Any
 
 import streamlit as st
 
+from app.auth import Viewer
+from koe.settings import settings
+from koe.teams import product_teams
 from warehouse import alert_status, queries
+from warehouse.queries import ProductScope
 
 
 def snapshot_version() -> tuple[int, int] | None:
@@ -17,27 +21,54 @@ def snapshot_version() -> tuple[int, int] | None:
     return queries.app_snapshot_version()
 
 
-# One connection per snapshot version: after a publish the new version opens the new file.
-# Two are kept so that queries still running on the previous file finish before it is closed.
-@st.cache_resource(max_entries=2, show_spinner=False)
-def _reader(version: tuple[int, int]) -> queries.SnapshotReader:
-    return queries.SnapshotReader()
+VIEWER_KEY = "koe_viewer"
+
+
+def use_viewer(viewer: Viewer) -> None:
+    """Remember who this session is; the router calls it before a page runs."""
+    st.session_state[VIEWER_KEY] = viewer
+
+
+def viewer() -> Viewer:
+    """The session's viewer. A page that runs before the router has set one reads nothing."""
+    current = st.session_state.get(VIEWER_KEY)
+    if not isinstance(current, Viewer):
+        raise PermissionError("no logged-in viewer in this session")
+    return current
+
+
+# One connection per snapshot version and scope: after a publish the new version opens the new
+# file; a product team reads through its own row-level views (warehouse.scope).
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _reader(version: tuple[int, int], scope: ProductScope | None) -> queries.SnapshotReader:
+    return queries.SnapshotReader(scope=scope)
 
 
 # The first run of a query on a new snapshot can take a few seconds on a large warehouse: say so.
 # Keyed by the query's name, not the function: a name is stable across reruns and reloads.
 @st.cache_data(max_entries=256, show_spinner="ウェアハウスを集計しています…", show_time=True)
-def _cached(name: str, version: tuple[int, int], args: tuple[Any, ...]) -> Any:
+def _cached(
+    name: str, version: tuple[int, int], scope: ProductScope | None, args: tuple[Any, ...]
+) -> Any:
     # One cursor per call: Streamlit runs each browser session in its own thread.
-    cursor = _reader(version).cursor()
+    cursor = _reader(version, scope).cursor()
     try:
         return getattr(queries, name)(cursor, *args)
     finally:
         cursor.close()
 
 
+def _scope(version: tuple[int, int]) -> ProductScope | None:
+    current = viewer()
+    if not current.product_scoped:
+        return None
+    products = _cached("filter_values", version, None, ())["product"]
+    return current.scope(products, product_teams(products, settings().product_teams))
+
+
 def load(query: Callable[..., Any], *args: Any) -> Any:
-    """`query(con, *args)` on the current snapshot, cached until it changes.
+    """`query(con, *args)` on the current snapshot as this session's viewer may see it, cached
+    until the snapshot changes.
 
     `query` is a function of `warehouse.queries` itself, e.g. `load(queries.issue_totals, start,
     end, channels, products)`, so finding the usages of a query finds the pages that show it.
@@ -50,18 +81,34 @@ def load(query: Callable[..., Any], *args: Any) -> Any:
     if version is None:
         raise FileNotFoundError(f"no snapshot at {queries.snapshot_file()}")
     frozen = tuple(tuple(sorted(a)) if isinstance(a, list | tuple) else a for a in args)
-    return _cached(name, version, frozen)  # st.cache_data hands out a fresh copy each call
+    # st.cache_data hands out a fresh copy each call.
+    return _cached(name, version, _scope(version), frozen)
 
 
-# Alert status is the app's own state, changed by people while the app runs: never cached.
+# Alert status and the audit log are the app's own state, changed by people while the app runs:
+# never cached. Every change records the logged-in identity.
 def closed_alert_ids() -> set[str]:
     """Ids of the alerts someone has closed (dealt with)."""
     return set(alert_status.closed_alerts()["alert_id"])
 
 
-def close_alerts(alert_ids: list[str], closed_by: str) -> None:
-    alert_status.close(alert_ids, closed_by)
+def close_alerts(alert_ids: list[str], note: str | None = None) -> None:
+    current = viewer()
+    alert_status.close(alert_ids, current.identity, note, role=current.role_names)
 
 
 def reopen_alerts(alert_ids: list[str]) -> None:
-    alert_status.reopen(alert_ids)
+    current = viewer()
+    alert_status.reopen(alert_ids, current.identity, role=current.role_names)
+
+
+def record_export(table: str, detail: str | None) -> None:
+    """Audit one CSV export: which table, for which period, by whom."""
+    current = viewer()
+    alert_status.record(
+        alert_status.CSV_EXPORT, [table], current.identity, current.role_names, detail
+    )
+
+
+def audit_log(limit: int = 500):
+    return alert_status.audit_log(limit)

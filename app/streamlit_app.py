@@ -20,7 +20,7 @@ if _REPO not in sys.path:
 import duckdb  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from app import data, filters, labels  # noqa: E402
+from app import auth, data, filters, labels  # noqa: E402
 from app.views import (  # noqa: E402
     agent_qa,
     alerts,
@@ -28,6 +28,7 @@ from app.views import (  # noqa: E402
     concordance,
     executive,
     issue_detail,
+    operations,
     quarantine,
     reports,
     trends,
@@ -39,25 +40,38 @@ EMPTY_STATE_TITLE = "まだ表示できるデータがありません"
 
 def main() -> None:
     st.set_page_config(page_title="koe 声 — お客様の声ダッシュボード", page_icon="🗣️", layout="wide")
+    viewer = auth.current_viewer()
+    if viewer is None:  # the login, or why there is none, is on the screen
+        return
+    data.use_viewer(viewer)
     if data.snapshot_version() is None:
         st.navigation([st.Page(empty_state, title="はじめに", url_path="welcome")]).run()
         return
 
+    # Only the pages of the viewer's roles exist in this session: another page's URL falls back
+    # to the first allowed page, and a product team's queries read its own rows only.
+    views = (
+        executive,
+        alerts,
+        trends,
+        concordance,
+        cases,
+        issue_detail,
+        reports,
+        agent_qa,
+        quarantine,
+        operations,
+    )
     page = st.navigation(
-        [
-            executive.page(),
-            alerts.page(),
-            trends.page(),
-            concordance.page(),
-            cases.page(),
-            issue_detail.page(),
-            reports.page(),
-            agent_qa.page(),
-            quarantine.page(),
-        ]
+        [view.page() for view in views if view.__name__.rsplit(".", 1)[-1] in viewer.pages]
     )
     with st.sidebar:
         st.markdown("### koe 声")
+        st.caption(labels.markdown_text(f"{viewer.identity}（{viewer.role_names}）"))
+        if viewer.dev:
+            st.caption("開発モード: ログインなし・127.0.0.1 のみ")
+        else:
+            st.button("ログアウト", on_click=st.logout, key="logout")
     try:
         filters.render_period()
         page.run()

@@ -53,6 +53,11 @@ class Settings:
     support_addresses: tuple[str, ...] = ()
     alert_webhook: str | None = None
     smtp: Smtp | None = None
+    dev_no_login: bool = False  # KOE_DEV_NO_LOGIN=1: the app without login, on loopback only
+    role_claim: str = (
+        "koe_roles"  # the ID-token claim listing a user's roles (koe.vocabulary.ROLES)
+    )
+    team_claim: str = "koe_team"  # the ID-token claim naming a product team's team
 
     @property
     def snapshot(self) -> Path:
@@ -130,6 +135,9 @@ def from_environ(environ: Mapping[str, str]) -> Settings:
         ),
         alert_webhook=_webhook(environ.get("KOE_ALERT_WEBHOOK") or None),
         smtp=smtp,
+        dev_no_login=environ.get("KOE_DEV_NO_LOGIN") == "1",
+        role_claim=environ.get("KOE_ROLE_CLAIM") or "koe_roles",
+        team_claim=environ.get("KOE_TEAM_CLAIM") or "koe_team",
     )
 
 

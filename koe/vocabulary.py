@@ -43,6 +43,14 @@ ALERT_KINDS = {
 }
 
 # Where an alert is routed: the team that acts on it.
+# Who may use the dashboard for what (app/auth.py): the value of the ID token's role claim.
+ROLES = {
+    "executive": "経営",
+    "quality": "品質",
+    "product": "製品チーム",
+    "operations": "運用",
+}
+
 SUPPORT_OFFICE = "お客様相談室"
 QUALITY_TEAM = "品質保証"
 

@@ -24,6 +24,7 @@ def write_weekly_reports(
     """Render every pending (week, team) report to ``reports_dir`` (default `$KOE_REPORTS_DIR`)
     with teams from ``mapping`` (default `$KOE_PRODUCT_TEAMS`)."""
     from koe.files import write_atomically
+    from koe.teams import product_teams
     from reports import weekly
     from reports.html import render
     from warehouse import reports as store
@@ -34,7 +35,7 @@ def write_weekly_reports(
     mapping = Path(mapping) if mapping else config.product_teams
     with connect(path) as con:
         apply_schema(con)
-        teams = weekly.product_teams(store.products(con), mapping)
+        teams = product_teams(store.products(con), mapping)
         weeks, last_day = store.weeks(con)
         pending = weekly.weeks_to_render(weeks, last_day, store.rendered(con), teams)
         rows = []

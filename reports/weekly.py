@@ -18,16 +18,15 @@ This module shapes a report from frames the pipeline reads (`warehouse.reports`)
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from pathlib import Path
 
 import pandas as pd
 
+from koe.teams import ProductTeam
 from koe.vocabulary import IMMEDIATE_FLAGS, ROOT_CAUSE_ATTRIBUTES, name_of
 
 TREND_WEEKS = 8
@@ -50,12 +49,6 @@ CSV_COLUMNS = {
     "status": "状態",
     "top_cause": "原因の第1候補",
 }
-
-
-@dataclass(frozen=True)
-class ProductTeam:
-    name: str
-    products: tuple[str, ...]
 
 
 @dataclass
@@ -94,34 +87,6 @@ class WeeklyReport:
     @property
     def file_stem(self) -> str:
         return f"{self.week_start:%G-W%V}/{_file_name(self.team.name)}"
-
-
-def product_teams(products: Sequence[str], mapping: Path | None = None) -> list[ProductTeam]:
-    """The product teams and their products, from the CSV file `mapping` (`$KOE_PRODUCT_TEAMS`);
-    a product it does not name, or every product without one, is its own team."""
-    owner = _read_mapping(mapping) if mapping else {}
-    teams: dict[str, list[str]] = {}
-    for product in products:
-        teams.setdefault(owner.get(product, product), []).append(product)
-    return [ProductTeam(name, tuple(owned)) for name, owned in sorted(teams.items())]
-
-
-def _read_mapping(path: Path) -> dict[str, str]:
-    if not path.is_file():
-        raise FileNotFoundError(f"product-team mapping {path} does not exist (KOE_PRODUCT_TEAMS)")
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if not reader.fieldnames or not {"product", "team"} <= set(reader.fieldnames):
-            raise ValueError(f"{path}: needs the columns product,team; has {reader.fieldnames}")
-        owner: dict[str, str] = {}
-        for line, row in enumerate(reader, start=2):
-            product, team = (row["product"] or "").strip(), (row["team"] or "").strip()
-            if not product or not team:
-                raise ValueError(f"{path}:{line}: empty product or team")
-            if owner.get(product, team) != team:
-                raise ValueError(f"{path}:{line}: {product} is given to two teams")
-            owner[product] = team
-    return owner
 
 
 def weeks_to_render(

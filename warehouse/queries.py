@@ -20,6 +20,7 @@ import pandas as pd
 from koe.settings import settings
 from koe.vocabulary import QA_CHECKS
 from warehouse.db import sql
+from warehouse.scope import ProductScope, open_scoped
 from warehouse.snapshot import open_snapshot, snapshot_version
 
 
@@ -29,15 +30,19 @@ def snapshot_file() -> Path:
 
 
 class SnapshotReader:
-    """One read-only snapshot connection shared by threads, each query on its own cursor.
+    """One read-only snapshot connection shared by threads, each query on its own cursor;
+    with a ``scope``, only that product team's rows (see `warehouse.scope`).
 
     A DuckDB cursor is a fresh session: it starts in the in-memory catalog with the default
     time zone, so `cursor()` repeats what `open_snapshot()` set up on the parent connection.
     """
 
-    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str] | None = None, scope: ProductScope | None = None
+    ) -> None:
         self.path = Path(path) if path is not None else snapshot_file()
-        self._con = open_snapshot(self.path)
+        # A product team reads through row-level views (warehouse/scope.py); everyone else, all.
+        self._con = open_snapshot(self.path) if scope is None else open_scoped(self.path, scope)
         self._database, self._time_zone = self._con.execute(sql("app/session")).fetchone()
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
@@ -390,6 +395,11 @@ def weekly_report(
 
 
 # --- quarantine -----------------------------------------------------------------------------
+
+
+def alert_delivery_state(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Each alert: delivered (where, when), failed (why, how often) or pending."""
+    return _frame(con, "alert_delivery_state")
 
 
 def quarantine(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -35,12 +35,15 @@ def render() -> None:
 
     left, right = st.columns([1, 2])
     only_open = left.toggle("未対応のみ表示", value=True, key="alerts-only-open")
-    closer = right.text_input(
-        "対応者（対応済みにするときに記録します）", key="alert-closer", width=320
+    note = right.text_input(
+        "メモ（対応済みにするときに一緒に記録します）", key="alert-note", width=420
+    )
+    right.caption(
+        "対応者として " + labels.markdown_text(data.viewer().identity) + " を監査ログに記録します。"
     )
     shown = open_alerts if only_open else alerts
-    _emerging(shown[~shown["kind"].isin(IMMEDIATE_FLAGS)], closer)
-    _immediate(shown[shown["kind"].isin(IMMEDIATE_FLAGS)], closer)
+    _emerging(shown[~shown["kind"].isin(IMMEDIATE_FLAGS)], note)
+    _immediate(shown[shown["kind"].isin(IMMEDIATE_FLAGS)], note)
 
     components.csv_download(
         shown.drop(columns=["evidence"]),
@@ -68,7 +71,7 @@ def _open_counts(alerts: pd.DataFrame, open_alerts: pd.DataFrame) -> None:
     )
 
 
-def _emerging(emerging: pd.DataFrame, closer: str) -> None:
+def _emerging(emerging: pd.DataFrame, note: str) -> None:
     """Rises, new issues and sentiment drops for quality assurance, one card each."""
     st.subheader("新しい課題・急増（品質保証）")
     st.caption(
@@ -79,14 +82,14 @@ def _emerging(emerging: pd.DataFrame, closer: str) -> None:
         st.info("この期間に急増した課題はありません。")
     else:
         for row in emerging.itertuples():
-            _emerging_card(row, closer)
+            _emerging_card(row, note)
 
 
 def _immediate_kinds(conjunction: str) -> str:
     return conjunction.join(ALERT_KINDS[k] for k in IMMEDIATE_FLAGS)
 
 
-def _immediate(immediate: pd.DataFrame, closer: str) -> None:
+def _immediate(immediate: pd.DataFrame, note: str) -> None:
     """Safety and SNS-threat items for the support office, closed by ticking them in a table."""
     st.subheader("即時対応（お客様相談室）")
     st.caption(f"{_immediate_kinds('と')}は、件数にかかわらず1件ごとに通知します。")
@@ -113,7 +116,7 @@ def _immediate(immediate: pd.DataFrame, closer: str) -> None:
             "issue_label": "課題",
         },
     )
-    _save_changes(table, edited, closer)
+    _save_changes(table, edited, note)
 
 
 def _digest(table: pd.DataFrame) -> str:
@@ -121,20 +124,16 @@ def _digest(table: pd.DataFrame) -> str:
     return hashlib.sha1(state.encode()).hexdigest()[:12]
 
 
-def _save_changes(before: pd.DataFrame, after: pd.DataFrame, closer: str) -> None:
+def _save_changes(before: pd.DataFrame, after: pd.DataFrame, note: str) -> None:
     changed = after[after["closed"] != before["closed"]]
     if changed.empty:
         return
-    closing = changed.loc[changed["closed"], "alert_id"].tolist()
-    if closing and not closer.strip():
-        st.warning("対応済みにするには、上の「対応者」に名前を入力してください。")
-        return
-    data.close_alerts(closing, closer)
+    data.close_alerts(changed.loc[changed["closed"], "alert_id"].tolist(), note)
     data.reopen_alerts(changed.loc[~changed["closed"], "alert_id"].tolist())
     st.rerun()
 
 
-def _emerging_card(row, closer: str) -> None:
+def _emerging_card(row, note: str) -> None:
     with st.container(border=True):
         status = "✅ 対応済み・" if row.closed else ""
         st.markdown(
@@ -169,11 +168,8 @@ def _emerging_card(row, closer: str) -> None:
                 data.reopen_alerts([row.alert_id])
                 st.rerun()
         elif right.button("対応済みにする", key=f"close-{row.alert_id}"):
-            if not closer.strip():
-                st.warning("対応済みにするには、上の「対応者」に名前を入力してください。")
-            else:
-                data.close_alerts([row.alert_id], closer)
-                st.rerun()
+            data.close_alerts([row.alert_id], note)
+            st.rerun()
 
 
 def _immediate_table(frame: pd.DataFrame) -> pd.DataFrame:

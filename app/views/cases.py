@@ -70,13 +70,14 @@ def _downloads(table: pd.DataFrame, period) -> None:
         components.csv_download(
             table, "case_examples", period, label="事例をCSVでダウンロード", key="cases-csv"
         )
-    right.download_button(
-        "研修用の資料をダウンロード（Markdown）",
-        handout(table, period).encode("utf-8"),
-        file_name=f"koe_case_examples_{period[0]:%Y%m%d}-{period[1]:%Y%m%d}.md",
-        mime="text/markdown",
-        key="cases-md",
-    )
+    with right:
+        components.download(
+            "研修用の資料をダウンロード（Markdown）",
+            handout(table, period).encode("utf-8"),
+            f"koe_case_examples_{period[0]:%Y%m%d}-{period[1]:%Y%m%d}.md",
+            "text/markdown",
+            "cases-md",
+        )
 
 
 def _cards(table: pd.DataFrame) -> None:

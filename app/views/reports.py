@@ -93,21 +93,23 @@ def _team_report(teams: pd.DataFrame, week: date) -> None:
     html, table = found
     stem = teams.loc[teams["team"] == team, "file_stem"].iloc[0].replace("/", "_")
     left, right = st.columns(2)
-    left.download_button(
-        "レポートをダウンロード（HTML）",
-        html.encode("utf-8"),
-        file_name=f"koe_report_{stem}.html",
-        mime="text/html",
-        key="report-html",
-    )
+    with left:
+        components.download(
+            "レポートをダウンロード（HTML）",
+            html.encode("utf-8"),
+            f"koe_report_{stem}.html",
+            "text/html",
+            "report-html",
+        )
     # The CSV the reports DAG wrote for this team and week, as it was sent: not a frame.
-    right.download_button(
-        "課題一覧をダウンロード（CSV）",
-        table.encode("utf-8-sig"),
-        file_name=f"koe_report_{stem}.csv",
-        mime="text/csv",
-        key="report-csv",
-    )
+    with right:
+        components.download(
+            "課題一覧をダウンロード（CSV）",
+            table.encode("utf-8-sig"),
+            f"koe_report_{stem}.csv",
+            "text/csv",
+            "report-csv",
+        )
     with st.container(border=True):
         st.html(html)
 

@@ -216,10 +216,9 @@ def test_an_alert_closed_on_the_alerts_page_leaves_the_open_list(page, fresh_ser
     _open(page, f"{fresh_server.url}/alerts", "アラート")
     _see(page, "課題の急増: アプリにログインできない")
     assert "1件" in emerging_open()
-    page.get_by_role("button", name="対応済みにする").click()
-    _see(page, "対応済みにするには、上の「対応者」に名前を入力してください。")
-    page.get_by_label("対応者（対応済みにするときに記録します）").fill("品質保証 佐藤")
-    page.get_by_label("対応者（対応済みにするときに記録します）").press("Enter")
+    _see(page, "対応者として 開発モード（ログインなし） を監査ログに記録します。")
+    page.get_by_label("メモ（対応済みにするときに一緒に記録します）").fill("折り返し済み")
+    page.get_by_label("メモ（対応済みにするときに一緒に記録します）").press("Enter")
     page.get_by_role("button", name="対応済みにする").click()
     _see(page, "この期間に急増した課題はありません。")
     assert "0件" in emerging_open()
@@ -229,6 +228,27 @@ def test_an_alert_closed_on_the_alerts_page_leaves_the_open_list(page, fresh_ser
     page.get_by_role("button", name="対応済みにする").wait_for()
     assert "1件" in emerging_open()
     _finish(page, "alerts-close")
+    # Both actions are in the append-only audit log, with who and the note.
+    _open(page, f"{fresh_server.url}/operations", "運用・監査")
+    _see(page, "監査ログ")
+    log = page.locator('[data-testid="stDataFrame"]').last
+    log.wait_for()
+    _finish(page, "audit-log")
+    rows = fresh_server_audit(fresh_server)
+    assert [r[:3] for r in rows] == [
+        ("開発モード（ログインなし）", "alert_reopen", rows[0][2]),
+        ("開発モード（ログインなし）", "alert_close", rows[0][2]),
+    ]
+    assert rows[1][3] == "折り返し済み"
+
+
+def fresh_server_audit(server) -> list[tuple]:
+    """The server's audit log, newest first: (actor, action, target, detail)."""
+    from warehouse import alert_status
+
+    path = server.snapshot.with_name("koe.alert_status.duckdb")
+    log = alert_status.audit_log(path=path)
+    return [tuple(r) for r in log[["actor", "action", "target", "detail"]].itertuples(index=False)]
 
 
 def test_issue_picker_switches_the_issue_and_the_url(page, app_server):

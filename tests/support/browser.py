@@ -38,11 +38,19 @@ def _free_port() -> int:
 class StreamlitServer:
     """`streamlit run app/streamlit_app.py` on a free loopback port, reading `snapshot`."""
 
-    def __init__(self, snapshot: Path, log: Path) -> None:
+    def __init__(
+        self,
+        snapshot: Path,
+        log: Path,
+        env: dict[str, str] | None = None,
+        port: int | None = None,
+        args: tuple[str, ...] = (),
+    ) -> None:
         self.snapshot = snapshot
-        self.port = _free_port()
+        self.port = port or _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = os.environ.copy()
+        # Without other settings, the development mode: every role, no login (loopback only).
+        env = {**os.environ, "KOE_DEV_NO_LOGIN": "1", **(env or {})}
         env["KOE_SNAPSHOT"] = str(snapshot)
         self._log = log.open("wb")
         self.process = subprocess.Popen(
@@ -60,6 +68,7 @@ class StreamlitServer:
                 "true",
                 "--browser.gatherUsageStats",
                 "false",
+                *args,
             ],
             cwd=REPO,
             env=env,

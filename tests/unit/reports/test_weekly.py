@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from koe.teams import product_teams
 from pipeline.reports import write_weekly_reports
 from reports import weekly
 from tests.support.planted import planted_by_issue, product_name, spike_product
@@ -154,7 +155,7 @@ def test_a_partial_week_is_rendered_again_when_days_arrive_and_a_finished_week_i
             " WHERE week_start = ?",
             [latest],
         )
-        teams = weekly.product_teams(store.products(con))
+        teams = product_teams(store.products(con))
         pending = _pending(con, teams)
     assert {(w, t.name) for w, t in pending} == {(latest, t.name) for t in teams}
     assert write_weekly_reports(warehouse, warehouse.parent / "reports")["rendered"] == len(teams)
@@ -176,7 +177,7 @@ def test_a_mapping_file_groups_products_into_one_team(copy, tmp_path):
     before = _rows(warehouse)
     with connect(warehouse) as con:
         products = store.products(con)
-    teams = {t.name: t.products for t in weekly.product_teams(products, mapping)}
+    teams = {t.name: t.products for t in product_teams(products, mapping)}
     assert teams["第一製品チーム"] == (names[0], names[1])
     assert all(teams[name] == (name,) for name in names[2:])
     write_weekly_reports(warehouse, tmp_path / "out", mapping)
@@ -200,9 +201,9 @@ def test_a_bad_mapping_file_is_a_clear_error(tmp_path, text, message):
     mapping = tmp_path / "teams.csv"
     mapping.write_text(text, encoding="utf-8")
     with pytest.raises(ValueError, match=message):
-        weekly.product_teams(["A", "B"], mapping)
+        product_teams(["A", "B"], mapping)
     with pytest.raises(FileNotFoundError):
-        weekly.product_teams(["A", "B"], Path(tmp_path / "missing.csv"))
+        product_teams(["A", "B"], Path(tmp_path / "missing.csv"))
 
 
 def test_a_cause_absent_from_the_other_complaints_has_no_lift_to_print():

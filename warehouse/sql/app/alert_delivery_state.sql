@@ -1,0 +1,21 @@
+-- Every alert with where it was sent, or why it was not: delivered (first delivery per target)
+-- or failing (the latest failure, when the alert was never delivered to that target). Newest first.
+WITH delivered AS (
+    SELECT alert_id, channel, target, min(delivered_at) AS delivered_at
+    FROM insights.alert_deliveries
+    GROUP BY ALL
+), failed AS (
+    SELECT alert_id, channel, target, max(failed_at) AS failed_at, count(*) AS attempts,
+        arg_max(reason, failed_at) AS reason, arg_max(transient, failed_at) AS transient
+    FROM insights.alert_delivery_failures
+    GROUP BY ALL
+)
+SELECT a.alert_id, a.day, a.kind, a.title, coalesce(d.channel, f.channel) AS channel,
+    coalesce(d.target, f.target) AS target,
+    CASE WHEN d.alert_id IS NOT NULL THEN 'delivered'
+         WHEN f.alert_id IS NOT NULL THEN 'failed' ELSE 'pending' END AS state,
+    d.delivered_at, f.failed_at, f.attempts, f.reason, f.transient
+FROM insights.alerts AS a
+LEFT JOIN delivered AS d USING (alert_id)
+LEFT JOIN failed AS f ON f.alert_id = a.alert_id AND d.alert_id IS NULL
+ORDER BY a.day DESC, a.alert_id;
