@@ -163,7 +163,8 @@ def load_sources(con: duckdb.DuckDBPyConnection, loads: Sequence[SourceLoad]) ->
 
     Results must already be masked: Feedback.text/author/subject, call turns and quarantine
     excerpts are stored as the *_masked columns as they are. The outcome is that of loading the
-    files one by one in the given order: a record id found in two files is owned by the later one.
+    files one by one in the given order. (The pipeline quarantines a record another file already
+    holds before it gets here; see `ingest.checks.without_copies`.)
     Loading the same results twice leaves the same rows. If anything fails, the transaction rolls
     back and every file's previous rows (if any) stay as they were.
     """
