@@ -4,8 +4,9 @@
 [--models M...] [--json F]``
     run koe's analysis on the dev and blind-test splits (or the files given), print the targets
     side by side and each split's tables (exit 1 when a target is missed on the last split);
-``python -m eval tune [--precision P]``
-    set the flag and problem-report thresholds on dev, write ``nlp/data/thresholds.json``;
+``python -m eval tune [--precision P] [--folds K]``
+    set the flag and problem-report thresholds on dev and out-of-author training predictions,
+    write ``nlp/data/thresholds.json``;
 ``python -m eval check [FILE...]`` / ``python -m eval check-calls [FILE...]``
     validate evaluation files and print their label counts.
 """
@@ -128,12 +129,19 @@ def _run(argv: list[str]) -> int:
 def _tune(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval tune")
     parser.add_argument(
-        "--precision", type=float, default=0.90, help="flag precision to hold on dev"
+        "--precision", type=float, default=0.90, help="flag precision to hold out of author"
+    )
+    parser.add_argument(
+        "--folds",
+        type=int,
+        default=5,
+        help="author folds for out-of-author training predictions (0: dev alone)",
     )
     args = parser.parse_args(argv)
     from eval.tune import tune
 
-    print(tune(load_texts(split_files("dev")), min_precision=args.precision))
+    dev = load_texts(split_files("dev"))
+    print(tune(dev, min_precision=args.precision, folds=args.folds))
     return 0
 
 

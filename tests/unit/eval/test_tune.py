@@ -27,3 +27,18 @@ def test_f1_threshold_separates_the_classes():
     p = np.array([0.95, 0.7, 0.65, 0.2, 0.1])
     truth = np.array([True, True, True, False, False])
     assert 0.2 < f1_threshold(p, truth) <= 0.65
+
+
+def test_training_files_group_by_author_and_each_author_is_held_out_once():
+    from eval.tune import author_of
+    from nlp.training import training_files
+
+    authors = {author_of(path) for path in training_files()}
+    # koe's earlier set and the sentiment-only files are one author each, never split.
+    assert "own" in authors and "sentiment" in authors
+    assert not any(a.startswith(("own-", "sentiment_train")) for a in authors)
+    # No author of the dev or blind split trains: out-of-author predictions stay honest.
+    from eval.dataset import split_files
+
+    held = {path.stem for split in ("dev", "blind") for path in split_files(split)}
+    assert not (authors & held)
