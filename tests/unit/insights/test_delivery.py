@@ -246,3 +246,17 @@ def test_a_webhook_that_is_not_http_is_refused_at_start_up(url):
 def test_a_mail_header_setting_with_a_line_break_is_refused():
     with pytest.raises(SettingsError, match="KOE_ALERT_MAIL_TO must be one line"):
         from_environ({"KOE_SMTP_HOST": "h", "KOE_ALERT_MAIL_TO": "a@x.jp\r\nBcc: b@y.jp"})
+
+
+def test_a_day_after_today_does_not_move_the_latest_day(tmp_path):
+    """A post dated 2099 once emptied the recent window: no alert was sent at all."""
+    connection = connect(tmp_path / "w.duckdb")
+    connection.execute("CREATE SCHEMA IF NOT EXISTS marts")
+    connection.execute("CREATE TABLE marts.feedback (created_date DATE)")
+    connection.execute(
+        "INSERT INTO marts.feedback VALUES ('2026-10-30'), ('2026-10-31'), ('2099-01-01')"
+    )
+    try:
+        assert insights.latest_day(connection) == LATEST
+    finally:
+        connection.close()
