@@ -20,6 +20,8 @@ export AIRFLOW_HOME := $(CURDIR)/.airflow
 export AIRFLOW__CORE__DAGS_FOLDER := $(CURDIR)/dags
 export AIRFLOW__CORE__LOAD_EXAMPLES := False
 export AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION := False
+# Only mail from configured support addresses is a reply: the sample maker's domain (sample/catalog.py).
+export KOE_SUPPORT_ADDRESSES ?= @kotoha-denki.example.jp
 # Airflow's api-server would listen on every interface (0.0.0.0) by default.
 export AIRFLOW__API__HOST := 127.0.0.1
 export HF_HUB_OFFLINE := 1

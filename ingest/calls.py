@@ -27,7 +27,7 @@ SPEAKERS = ("agent", "customer")
 def read_calls(path: Path, rel: str) -> ReadResult:
     """Read one call-log file; malformed lines are quarantined and the rest still read."""
     result = ReadResult()
-    for number, raw, record in jsonl_objects(path, rel, CHANNEL, result.quarantine):
+    for number, raw, record in jsonl_objects(path, rel, CHANNEL, result):
         try:
             call = _call(record, rel, number)
         except BadRecord as bad:

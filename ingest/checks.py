@@ -5,7 +5,7 @@ from, so they run once on each file's ``ReadResult`` (``ingest.inbox.read_source
 
 - text that cannot be stored (a lone surrogate such as ``"\\ud800"`` from a JSON escape, or a
   byte the mail parser kept as a surrogate) would crash masking and Arrow further on;
-- a date in the future or before any plausible export moves "the latest day" the alerts and
+- a date in the future or before ``$KOE_EARLIEST_DATE`` moves "the latest day" the alerts and
   reports are computed for, so one bad clock would stop every alert;
 - a record id seen twice in one file would collapse into one row and be lost without a trace.
 
@@ -20,49 +20,47 @@ from datetime import UTC, datetime, timedelta
 
 from ingest.fields import excerpt
 from ingest.records import Call, Feedback, Quarantined, ReadResult
+from koe.settings import settings
 
-# No support export predates this; an earlier date is a broken clock or a misread field.
-EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 # Clocks of mail servers and export tools drift; a day ahead of ours is still believable.
 FUTURE_TOLERANCE = timedelta(days=1)
 
 
 @dataclass(frozen=True)
 class Record:
-    """One record of a ``ReadResult`` with what identifies it in its file."""
+    """One record of a ``ReadResult``: a piece of feedback, or a call with its customer's words
+    (the feedback a call reader derives from it shares its fate)."""
 
-    record: Feedback | Call
-    record_id: str
+    parts: tuple[Feedback | Call, ...]
+    record_id: str  # feedback_id, or call_id
     moment: datetime
+
+    @property
+    def first(self) -> Feedback | Call:
+        return self.parts[0]
 
 
 def check_result(result: ReadResult, channel: str, now: datetime | None = None) -> ReadResult:
     """``result`` with every record that fails a check moved to its quarantine.
 
-    ``now`` is the reference for "in the future" (the current time unless given).
+    ``now`` is the reference for "in the future" (the current time unless given); ``earliest``
+    is ``$KOE_EARLIEST_DATE`` (default 2000-01-01).
     """
     now = now or datetime.now(UTC)
-    kept = ReadResult(quarantine=[_storable_quarantine(q) for q in result.quarantine])
+    earliest = settings().earliest_date
+    kept = _empty_like(result, [_storable_quarantine(q) for q in result.quarantine])
     seen: dict[str, int | None] = {}
     for item in _records(result):
-        reason = _unstorable(item.record) or _implausible(item.moment, now)
+        reason = _unstorable(item.parts) or _implausible(item.moment, now, earliest)
         if reason is None and item.record_id in seen:
             first = seen[item.record_id]
             where = f"line {first}" if first is not None else "an earlier record"
-            reason = f"duplicate id: the same record as {where} of this file"
+            reason = f"duplicate id {item.record_id}: the same record as {where} of this file"
         if reason is not None:
-            record = item.record
-            kept.quarantine.append(
-                Quarantined(
-                    channel, record.source_file, record.source_line, reason, _excerpt_of(record)
-                )
-            )
+            kept.quarantine.append(_quarantined(item, channel, reason))
             continue
-        seen[item.record_id] = item.record.source_line
-        if isinstance(item.record, Feedback):
-            kept.feedback.append(item.record)
-        else:
-            kept.calls.append(item.record)
+        seen[item.record_id] = item.first.source_line
+        _keep(kept, item)
     return kept
 
 
@@ -72,38 +70,55 @@ def without_copies(result: ReadResult, channel: str, owners: Mapping[str, str]) 
     ``owners`` maps record ids to the file that holds them (loaded earlier, or earlier in this
     run). The first file keeps a record; a later file's copy is accounted for, not merged.
     """
-    kept = ReadResult(quarantine=list(result.quarantine))
+    kept = _empty_like(result, list(result.quarantine))
     for item in _records(result):
         owner = owners.get(item.record_id)
-        record = item.record
-        if owner is not None and owner != record.source_file:
-            reason = f"duplicate id: the same record was already loaded from {owner}"
-            kept.quarantine.append(
-                Quarantined(
-                    channel, record.source_file, record.source_line, reason, _excerpt_of(record)
-                )
+        if owner is not None and owner != item.first.source_file:
+            reason = (
+                f"duplicate id {item.record_id}: the same record was already loaded from {owner}"
             )
-        elif isinstance(record, Feedback):
-            kept.feedback.append(record)
+            kept.quarantine.append(_quarantined(item, channel, reason))
         else:
-            kept.calls.append(record)
+            _keep(kept, item)
     return kept
 
 
 def record_ids(result: ReadResult) -> list[str]:
-    """The ids of a result's records (feedback_id or call_id), in file order."""
+    """The ids of a result's records (feedback_id, or call_id for a call), in file order."""
     return [item.record_id for item in _records(result)]
 
 
 def _records(result: ReadResult) -> list[Record]:
-    records = [Record(f, f.feedback_id, f.created_at) for f in result.feedback]
-    records += [Record(c, c.call_id, c.started_at) for c in result.calls]
+    voices = {(f.source_key, f.source_line): f for f in result.feedback if f.channel == "call"}
+    records = [
+        Record((c, voices[(c.call_id, c.source_line)]) if (c.call_id, c.source_line) in voices
+               else (c,), c.call_id, c.started_at)
+        for c in result.calls
+    ]  # fmt: skip
+    claimed = {id(part) for record in records for part in record.parts}
+    records += [
+        Record((f,), f.feedback_id, f.created_at) for f in result.feedback if id(f) not in claimed
+    ]
     return records
 
 
-def _unstorable(record: object) -> str | None:
+def _empty_like(result: ReadResult, quarantine: list[Quarantined]) -> ReadResult:
+    return ReadResult(quarantine=quarantine, read=result.read, merged=result.merged)
+
+
+def _keep(result: ReadResult, item: Record) -> None:
+    for part in item.parts:
+        (result.feedback if isinstance(part, Feedback) else result.calls).append(part)
+
+
+def _quarantined(item: Record, channel: str, reason: str) -> Quarantined:
+    first = item.first
+    return Quarantined(channel, first.source_file, first.source_line, reason, _excerpt_of(first))
+
+
+def _unstorable(parts: tuple[object, ...]) -> str | None:
     """The first field holding text that is not valid Unicode, as a reason; None when all are."""
-    for name, value in _text_values(record):
+    for name, value in (pair for part in parts for pair in _text_values(part)):
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
@@ -130,11 +145,11 @@ def _text_values(value: object, name: str = "") -> list[tuple[str, str]]:
     return []
 
 
-def _implausible(moment: datetime, now: datetime) -> str | None:
+def _implausible(moment: datetime, now: datetime, earliest: datetime) -> str | None:
     if moment > now + FUTURE_TOLERANCE:
         return "date is in the future (more than a day after the load)"
-    if moment < EARLIEST:
-        return f"date is before {EARLIEST:%Y}"
+    if moment < earliest:
+        return f"date is before {earliest:%Y-%m-%d} (KOE_EARLIEST_DATE)"
     return None
 
 

@@ -7,11 +7,10 @@ support reply from the feedback and stamps the earliest one's Date on its thread
 ``first_response_at``. ``ingest.inbox.read_source`` indexes the whole ``email/`` folder, so
 linking works across files; ``read_email(path, rel)`` alone links within that one file.
 
-A message is a support reply when its sender is listed in ``KOE_SUPPORT_ADDRESSES``
-(comma-separated addresses or ``@domain`` entries), or when it belongs to a thread whose root is
-in the batch and comes from the domain the root was sent to (To or Cc, other than the root
-sender's own domain), unless the root itself came from a listed support address (support wrote
-first and the customer answered). A second customer writing into the thread is feedback.
+A message is a support reply when, and only when, its sender is listed in
+``KOE_SUPPORT_ADDRESSES`` (comma-separated addresses or ``@domain`` entries); its Date, if it is
+the earliest such reply in a thread, is the thread root's first response. Every other sender's
+mail is a customer voice, also in a thread (a follow-up, a family member in Cc).
 """
 
 from __future__ import annotations
@@ -26,7 +25,7 @@ from email.errors import HeaderParseError
 from email.header import decode_header
 from email.message import Message
 from email.parser import BytesHeaderParser, BytesParser
-from email.utils import getaddresses, parseaddr, parsedate_to_datetime
+from email.utils import parseaddr, parsedate_to_datetime
 from functools import cached_property
 from pathlib import Path
 
@@ -35,6 +34,7 @@ from ingest.fields import EXCERPT_CHARS, BadRecord, excerpt, shape, unreadable_f
 from ingest.mailtext import customer_words, html_to_text
 from ingest.records import Feedback, Quarantined, ReadResult, stable_id
 from ingest.timeparse import as_aware, parse_timestamp
+from koe.settings import settings
 
 CHANNEL = "email"
 _MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
@@ -55,7 +55,6 @@ class Envelope:
     sender: str  # lower-cased address, "" when missing
     sent_at: datetime | None
     parent_id: str | None  # In-Reply-To, else the last References entry
-    recipient_domains: frozenset[str] = frozenset()  # "@domain" of every To and Cc address
 
 
 @dataclass(frozen=True)
@@ -79,18 +78,9 @@ class Threads:
         return current
 
     def is_support(self, envelope: Envelope) -> bool:
-        if _listed(envelope.sender, self.support_addresses):
-            return True
-        root = self.root_of(envelope)
-        if root is None or root is envelope or root.message_id == envelope.message_id:
-            return False
-        if _listed(root.sender, self.support_addresses) or envelope.sender == root.sender:
-            return False
-        # The support office answers from where the customer wrote to; anyone else in the
-        # thread (a family member, a colleague in Cc) is another customer voice.
-        sender_domain = "@" + envelope.sender.rsplit("@", 1)[-1]
-        own_domain = "@" + root.sender.rsplit("@", 1)[-1]
-        return sender_domain in root.recipient_domains - {own_domain}
+        """Sent by the support office: only a configured address counts. Anyone else writing
+        into a thread (the customer again, a family member in Cc) is a customer voice."""
+        return _listed(envelope.sender, self.support_addresses)
 
     def first_responses(self) -> dict[str, datetime]:
         """Thread-root Message-ID → Date of the earliest support reply in that thread."""
@@ -133,7 +123,7 @@ def index_threads(paths: Iterable[Path], support_addresses: Iterable[str] = ()) 
 
 def first_responses(paths: Iterable[Path]) -> dict[str, datetime]:
     """Thread-root Message-ID (the email ``source_key``) → earliest support reply in ``paths``."""
-    return index_threads(paths).first_responses()
+    return index_threads(paths, settings().support_addresses).first_responses()
 
 
 def read_email(path: Path, rel: str, threads: Threads | None = None) -> ReadResult:
@@ -146,27 +136,32 @@ def read_email(path: Path, rel: str, threads: Threads | None = None) -> ReadResu
         messages = list(_raw_messages(path))
         size = path.stat().st_size
     except OSError as error:
+        result.read += 1
         result.quarantine.append(unreadable_file(CHANNEL, rel, error))
         return result
     except mailbox.Error as error:
+        result.read += 1
         result.quarantine.append(
             Quarantined(CHANNEL, rel, None, f"cannot read mbox ({type(error).__name__})", "")
         )
         return result
     if not messages and size > 0:
+        result.read += 1
         reason = "no messages found (an mbox must start with a 'From ' line)"
         result.quarantine.append(
             Quarantined(CHANNEL, rel, None, reason, _excerpt(path.read_bytes()))
         )
         return result
     if threads is None:
-        threads = index_threads([path])
+        threads = index_threads([path], settings().support_addresses)
     responses = threads.first_responses()
+    result.read += len(messages)
     for index, data in messages:
         message = BytesParser(policy=_PARSE_POLICY).parsebytes(data)
         envelope = _envelope(message)
         if threads.is_support(envelope):
-            continue  # answered by us: it only counts towards the root's first_response_at
+            result.merged += 1  # answered by us: it only counts towards the root's response time
+            continue
         try:
             result.feedback.append(_feedback(message, envelope, rel, index, responses))
         except BadRecord as bad:
@@ -258,21 +253,6 @@ def _envelope(message: Message) -> Envelope:
         sender=sender.lower(),
         sent_at=sent_at,
         parent_id=parent[0] if parent else None,
-        recipient_domains=_recipient_domains(message),
-    )
-
-
-def _recipient_domains(message: Message) -> frozenset[str]:
-    values = []
-    for name in ("To", "Cc"):
-        try:
-            values.append(_header(message, name) or "")
-        except BadRecord:
-            continue
-    return frozenset(
-        "@" + address.rsplit("@", 1)[-1].lower()
-        for _, address in getaddresses(values)
-        if "@" in address
     )
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 
-from ingest.records import Quarantined
+from ingest.records import Quarantined, ReadResult
 from ingest.timeparse import parse_timestamp
 
 EXCERPT_CHARS = 500
@@ -98,16 +98,19 @@ def number_field(record: Mapping[str, object], key: str, *, required: bool = Fal
 
 
 def jsonl_objects(
-    path: Path, rel: str, channel: str, quarantine: list[Quarantined]
+    path: Path, rel: str, channel: str, result: ReadResult
 ) -> Iterator[tuple[int, str, dict[str, object]]]:
     """Yield ``(line_number, raw_line, object)`` per JSON object line of a ``.jsonl`` file.
 
-    Lines that are not UTF-8, not JSON or not an object go to ``quarantine``; blank lines are
-    skipped; an unreadable file adds one row with ``source_line=None``.
+    Each non-blank line counts in ``result.read``; lines that are not UTF-8, not JSON or not an
+    object go to its quarantine; an unreadable file is one record, quarantined with
+    ``source_line=None``.
     """
+    quarantine = result.quarantine
     try:
         data = path.read_bytes()
     except OSError as error:
+        result.read += 1
         quarantine.append(unreadable_file(channel, rel, error))
         return
     # Decode per line so one corrupt line costs one record, not the file.
@@ -115,11 +118,13 @@ def jsonl_objects(
         try:
             raw = raw_bytes.decode("utf-8-sig" if number == 1 else "utf-8").strip()
         except UnicodeDecodeError as error:
+            result.read += 1
             reason = f"line is not valid UTF-8 (byte {error.start})"
             quarantine.append(Quarantined(channel, rel, number, reason, excerpt(raw_bytes)))
             continue
         if not raw:
             continue
+        result.read += 1
         try:
             value = json.loads(raw)
         except json.JSONDecodeError as error:

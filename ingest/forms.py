@@ -53,11 +53,13 @@ def read_forms(path: Path, rel: str) -> ReadResult:
     try:
         data = path.read_bytes()
     except OSError as error:
+        result.read += 1
         result.quarantine.append(unreadable_file(CHANNEL, rel, error))
         return result
     try:
         export = decode_export(data)
     except UnicodeDecodeError:
+        result.read += 1
         reason = "file is neither UTF-8 nor CP932 (Shift_JIS) text"
         result.quarantine.append(Quarantined(CHANNEL, rel, None, reason, excerpt(data)))
         return result
@@ -65,6 +67,7 @@ def read_forms(path: Path, rel: str) -> ReadResult:
         if export.bad_lines:
             # A JSON document cannot be read around a broken line: the file is one record here.
             line = min(export.bad_lines)
+            result.read += 1
             reason = f"file is not valid {export.encoding} text (line {line})"
             result.quarantine.append(Quarantined(CHANNEL, rel, None, reason, excerpt(export.text)))
             return result
@@ -104,6 +107,7 @@ def _read_csv(export: Export, rel: str, result: ReadResult) -> None:
         except StopIteration:
             break
         except csv.Error as error:
+            result.read += 1
             raw = text.splitlines()[start - 1] if start <= len(text.splitlines()) else ""
             reason = f"malformed CSV: {error}"
             result.quarantine.append(Quarantined(CHANNEL, rel, start, reason, excerpt(raw)))
@@ -115,11 +119,13 @@ def _read_csv(export: Export, rel: str, result: ReadResult) -> None:
             columns = _columns(headers)
             missing = _missing_columns(columns)
             if missing:
+                result.read += 1  # the file, unreadable without its columns
                 result.quarantine.append(
                     Quarantined(CHANNEL, rel, None, missing, excerpt(",".join(row)))
                 )
                 return
             continue
+        result.read += 1
         # Cells of the name and contact columns are left out of an excerpt: a name cell has no
         # context for masking to recognise it by (a romanised name, say).
         raw = ",".join(
@@ -152,16 +158,19 @@ def _read_json(text: str, rel: str, result: ReadResult) -> None:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
+        result.read += 1
         reason = f"broken JSON: {error.msg} (line {error.lineno}, column {error.colno})"
         result.quarantine.append(Quarantined(CHANNEL, rel, None, reason, excerpt(text)))
         return
     if isinstance(document, dict) and isinstance(document.get("submissions"), list):
         document = document["submissions"]
     if not isinstance(document, list):
+        result.read += 1
         reason = 'expected a JSON list of submissions or {"submissions": [...]}'
         result.quarantine.append(Quarantined(CHANNEL, rel, None, reason, excerpt(text)))
         return
     # source_line is the submission's 1-based position in the list.
+    result.read += len(document)
     for number, record in enumerate(document, start=1):
         raw = json.dumps(record, ensure_ascii=False)
         if not isinstance(record, dict):

@@ -101,7 +101,8 @@ def read_source(
         expected = ", ".join(sorted(s for c, s in READERS if c == source.channel))
         reason = f"unknown file type '{suffix or '(none)'}' (expected {expected})"
         return ReadResult(
-            quarantine=[Quarantined(source.channel, source.rel, None, reason, _head(source.path))]
+            quarantine=[Quarantined(source.channel, source.rel, None, reason, _head(source.path))],
+            read=1,
         )
     try:
         if source.channel == "email":
@@ -114,7 +115,8 @@ def read_source(
         reason = f"the {source.channel} reader failed on this file ({type(error).__name__})"
         logger.error("reading %s failed: %s", source.rel, type(error).__name__)
         result = ReadResult(
-            quarantine=[Quarantined(source.channel, source.rel, None, reason, _head(source.path))]
+            quarantine=[Quarantined(source.channel, source.rel, None, reason, _head(source.path))],
+            read=1,
         )
     return check_result(result, source.channel)
 

@@ -92,8 +92,25 @@ class Quarantined:
 
 @dataclass
 class ReadResult:
-    """What reading one inbox file yields."""
+    """What reading one inbox file yields, and how many records it held.
+
+    Every record read ends up loaded, quarantined or merged: ``read == loaded + quarantined +
+    merged``. A call and its customer's words are one record; a support reply is merged into
+    the first-response time of the message it answers; a file that cannot be read at all is one
+    record, quarantined.
+    """
 
     feedback: list[Feedback] = field(default_factory=list)
     calls: list[Call] = field(default_factory=list)
     quarantine: list[Quarantined] = field(default_factory=list)
+    read: int = 0  # records the reader found in the file
+    merged: int = 0  # records folded into another on purpose (support replies)
+
+    @property
+    def loaded(self) -> int:
+        """Records to load: each call (with its voice), and each other piece of feedback."""
+        return len(self.calls) + sum(1 for f in self.feedback if f.channel != "call")
+
+    @property
+    def balanced(self) -> bool:
+        return self.read == self.loaded + len(self.quarantine) + self.merged

@@ -18,7 +18,7 @@ ATTRIBUTES = ("url", "likes", "reposts")
 def read_sns(path: Path, rel: str) -> ReadResult:
     """Read one SNS export; malformed lines are quarantined and the rest still read."""
     result = ReadResult()
-    for number, raw, record in jsonl_objects(path, rel, CHANNEL, result.quarantine):
+    for number, raw, record in jsonl_objects(path, rel, CHANNEL, result):
         try:
             result.feedback.append(_post(record, rel, number))
         except BadRecord as bad:

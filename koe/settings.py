@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -53,6 +54,8 @@ class Settings:
     support_addresses: tuple[str, ...] = ()
     alert_webhook: str | None = None
     smtp: Smtp | None = None
+    # KOE_EARLIEST_DATE: records dated before it are quarantined (a broken clock or a misread field).
+    earliest_date: datetime = datetime(2000, 1, 1, tzinfo=UTC)
     dev_no_login: bool = False  # KOE_DEV_NO_LOGIN=1: the app without login, on loopback only
     role_claim: str = (
         "koe_roles"  # the ID-token claim listing a user's roles (koe.vocabulary.ROLES)
@@ -135,10 +138,23 @@ def from_environ(environ: Mapping[str, str]) -> Settings:
         ),
         alert_webhook=_webhook(environ.get("KOE_ALERT_WEBHOOK") or None),
         smtp=smtp,
+        earliest_date=_earliest(environ.get("KOE_EARLIEST_DATE")),
         dev_no_login=environ.get("KOE_DEV_NO_LOGIN") == "1",
         role_claim=environ.get("KOE_ROLE_CLAIM") or "koe_roles",
         team_claim=environ.get("KOE_TEAM_CLAIM") or "koe_team",
     )
+
+
+def _earliest(value: str | None) -> datetime:
+    if not value:
+        return datetime(2000, 1, 1, tzinfo=UTC)
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise SettingsError(
+            f"KOE_EARLIEST_DATE must be a date like 2015-01-01, got {value!r}"
+        ) from None
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
 def _webhook(url: str | None) -> str | None:

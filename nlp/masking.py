@@ -219,7 +219,8 @@ def _mask_quarantined(q: Quarantined) -> Quarantined:
 
 def mask_read_result(result: ReadResult) -> ReadResult:
     """A copy of ``result`` with no personal data left in any field the warehouse stores."""
-    return ReadResult(
+    return replace(
+        result,
         feedback=[_mask_feedback(f) for f in result.feedback],
         calls=[_mask_call(c) for c in result.calls],
         quarantine=[_mask_quarantined(q) for q in result.quarantine],

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
 from koe.settings import settings
+
+logger = logging.getLogger(__name__)
 
 
 def ingest_channel(
@@ -32,7 +35,15 @@ def ingest_channel(
     pseudonym_key()  # refuse to start, rather than fail mid-load, without a deployment key
     inbox = Path(inbox) if inbox is not None else settings().inbox
     support = settings().support_addresses
-    counts = {"files": 0, "skipped": 0, "feedback": 0, "calls": 0, "quarantined": 0}
+    counts = {
+        "files": 0,
+        "skipped": 0,
+        "read": 0,
+        "feedback": 0,
+        "calls": 0,
+        "quarantined": 0,
+        "merged": 0,
+    }
     with connect(path) as con:
         apply_schema(con)
         loaded = loaded_versions(con)
@@ -60,9 +71,22 @@ def ingest_channel(
                 result = mask_read_result(without_copies(result, channel, owners))
                 claimed.update((i, source.rel) for i in record_ids(result))
                 counts["files"] += 1
+                counts["read"] += result.read
                 counts["feedback"] += len(result.feedback)
                 counts["calls"] += len(result.calls)
                 counts["quarantined"] += len(result.quarantine)
+                counts["merged"] += result.merged
+                # The count identity, per file, in the task's log: nothing lost silently.
+                log = logger.info if result.balanced else logger.error
+                log(
+                    "%s: read %d = loaded %d + quarantined %d + merged %d%s",
+                    source.rel,
+                    result.read,
+                    result.loaded,
+                    len(result.quarantine),
+                    result.merged,
+                    "" if result.balanced else " (DOES NOT ADD UP)",
+                )
                 yield SourceLoad(source.rel, source.channel, version, source.size_bytes, result)
 
         load_in_batches(con, changed_files())

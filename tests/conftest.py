@@ -29,6 +29,8 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 # Tests mask invented data: the public development pseudonym key is allowed (tests of the
 # refusal take it away with monkeypatch).
 os.environ.setdefault("KOE_ALLOW_DEV_PSEUDONYM_KEY", "1")
+# The sample maker's support office answers from its own domain (sample/catalog.py).
+os.environ.setdefault("KOE_SUPPORT_ADDRESSES", "@kotoha-denki.example.jp")
 # Tests must never touch the developer's demo warehouse.
 os.environ["KOE_WAREHOUSE"] = str(_AIRFLOW_HOME / "unused.duckdb")
 

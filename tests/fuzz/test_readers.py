@@ -68,7 +68,10 @@ def _source(inbox: Path, path: Path, channel: str) -> SourceFile:
 def _check_read(inbox: Path, path: Path, channel: str) -> None:
     """Reading and masking never raise, every stored string is storable, no record is lost."""
     result = read_source(_source(inbox, path, channel), inbox)
+    # The count identity: every record found is loaded, quarantined or merged.
+    assert result.balanced, (result.read, result.loaded, len(result.quarantine), result.merged)
     masked = mask_read_result(result)
+    assert masked.balanced
     json.dumps(
         [f.text for f in masked.feedback] + [q.excerpt + q.reason for q in masked.quarantine],
         ensure_ascii=False,
@@ -88,8 +91,10 @@ def _check_read(inbox: Path, path: Path, channel: str) -> None:
 
 
 def _check_task(inbox: Path, channel: str, warehouse: Path) -> None:
-    """The ingest task never raises, and stores exactly what it reports."""
+    """The ingest task never raises, stores exactly what it reports, and its counts close."""
     counts = ingest_channel(channel, inbox, warehouse)
+    loaded = counts["calls"] + (counts["feedback"] if channel != "call" else 0)
+    assert counts["read"] == loaded + counts["quarantined"] + counts["merged"], counts
     with connect(warehouse, read_only=True) as con:
         stored = {
             table: con.execute(f"SELECT count(*) FROM raw.{table}").fetchone()[0]

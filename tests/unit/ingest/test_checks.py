@@ -9,7 +9,7 @@ import pytest
 
 from ingest.checks import check_result
 from ingest.inbox import list_sources, read_source
-from ingest.records import Feedback, ReadResult
+from ingest.records import Feedback, ReadResult, stable_id
 from pipeline.ingest import ingest_channel
 from warehouse.db import connect
 
@@ -26,8 +26,16 @@ def _sns_inbox(tmp_path, *files: tuple[str, list[str]]):
     return inbox
 
 
+P1, P2 = stable_id("sns", "p1"), stable_id("sns", "p2")
+
+
 def _read_all(inbox) -> list[ReadResult]:
-    return [read_source(source, inbox) for source in list_sources(inbox)]
+    results = [read_source(source, inbox) for source in list_sources(inbox)]
+    # Whatever happened, every record the reader found is loaded, quarantined or merged.
+    assert all(r.balanced for r in results), [
+        (r.read, r.loaded, len(r.quarantine)) for r in results
+    ]
+    return results
 
 
 def test_a_lone_surrogate_escape_quarantines_its_line_and_the_rest_of_the_file_loads(tmp_path):
@@ -61,7 +69,7 @@ def test_a_surrogate_in_an_attribute_key_is_caught_too():
     ("posted_at", "reason"),
     [
         ("2099-01-01T09:00:00+09:00", "date is in the future (more than a day after the load)"),
-        ("1970-01-01T09:00:00+09:00", "date is before 2000"),
+        ("1970-01-01T09:00:00+09:00", "date is before 2000-01-01 (KOE_EARLIEST_DATE)"),
     ],
 )
 def test_an_implausible_date_is_quarantined_not_loaded(tmp_path, posted_at, reason):
@@ -94,7 +102,7 @@ def test_a_duplicate_id_in_one_file_is_quarantined_naming_the_first_line(tmp_pat
     [result] = _read_all(inbox)
     assert [f.text for f in result.feedback] == ["一つ目", "二つ目"]
     assert [(q.source_line, q.reason) for q in result.quarantine] == [
-        (3, "duplicate id: the same record as line 1 of this file")
+        (3, f"duplicate id {stable_id('sns', 'p1')}: the same record as line 1 of this file")
     ]
 
 
@@ -208,8 +216,16 @@ def test_a_record_in_two_files_is_loaded_once_and_the_copy_is_quarantined(tmp_pa
         ).fetchall()
     assert rows == [("p1", "一"), ("p2", "二"), ("p3", "三"), ("p5", "五")]
     assert reasons == [
-        ("sns/b.jsonl", 1, "duplicate id: the same record was already loaded from sns/a.jsonl"),
-        ("sns/c.jsonl", 1, "duplicate id: the same record was already loaded from sns/a.jsonl"),
+        (
+            "sns/b.jsonl",
+            1,
+            f"duplicate id {P2}: the same record was already loaded from sns/a.jsonl",
+        ),
+        (
+            "sns/c.jsonl",
+            1,
+            f"duplicate id {P1}: the same record was already loaded from sns/a.jsonl",
+        ),
     ]
 
 
@@ -256,3 +272,32 @@ def test_a_file_deleted_from_the_inbox_takes_its_rows_and_their_analysis_with_it
         "nlp.feedback_analysis": 1,
         "nlp.embeddings": 1,
     }
+
+
+def test_the_earliest_plausible_date_is_a_setting(tmp_path, monkeypatch):
+    from koe.settings import reload as reload_settings
+
+    monkeypatch.setenv("KOE_EARLIEST_DATE", "2026-08-01")
+    reload_settings()
+    inbox = _sns_inbox(
+        tmp_path,
+        ("a.jsonl", [_post("p1", "新しい", "2026-08-03T10:00:00+09:00"),
+                     _post("p2", "古い", "2026-07-20T10:00:00+09:00")]),
+    )  # fmt: skip
+    [result] = _read_all(inbox)
+    assert [(q.source_line, q.reason) for q in result.quarantine] == [
+        (2, "date is before 2026-08-01 (KOE_EARLIEST_DATE)")
+    ]
+
+
+def test_each_task_counts_read_loaded_quarantined_and_merged_and_they_close(tmp_path, caplog):
+    inbox = _sns_inbox(tmp_path, ("a.jsonl", [_post("p1", "一"), "{broken", _post("p1", "再送")]))
+    with caplog.at_level("INFO", logger="pipeline.ingest"):
+        counts = ingest_channel("sns", inbox, tmp_path / "koe.duckdb")
+    assert (counts["read"], counts["feedback"], counts["quarantined"], counts["merged"]) == (
+        3,
+        1,
+        2,
+        0,
+    )
+    assert "sns/a.jsonl: read 3 = loaded 1 + quarantined 2 + merged 0" in caplog.text

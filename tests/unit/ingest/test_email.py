@@ -20,6 +20,7 @@ import pytest
 
 from ingest.email import read_email
 from ingest.records import stable_id
+from koe.settings import reload as reload_settings
 
 JST = timezone(timedelta(hours=9))
 CUSTOMER = "山田 花子 <hanako.yamada@example.jp>"
@@ -27,9 +28,10 @@ SUPPORT = "サポートセンター <support@koe-shop.example>"
 
 
 @pytest.fixture(autouse=True)
-def _no_support_list(monkeypatch):
-    # Threading alone must tell replies apart; a developer's environment must not change that.
-    monkeypatch.delenv("KOE_SUPPORT_ADDRESSES", raising=False)
+def _support_list(monkeypatch):
+    # The support office's address is configured; a developer's environment must not change it.
+    monkeypatch.setenv("KOE_SUPPORT_ADDRESSES", "support@koe-shop.example")
+    reload_settings()
 
 
 def mail(
@@ -294,6 +296,23 @@ def test_a_second_customer_writing_into_the_thread_is_feedback_not_a_support_rep
     result = read_email(path, "email/thread.mbox")
     assert [f.source_key for f in result.feedback] == ["q5@example.jp", "q6@example.ne.jp"]
     assert result.feedback[0].first_response_at == asked + timedelta(hours=6)
+
+
+def test_without_a_configured_support_address_every_mail_is_a_customer_voice(tmp_path, monkeypatch):
+    """Only configured addresses answer for the support office: guessing would turn a
+    customer's follow-up into a 'reply' and lose it (and its first-response time)."""
+    monkeypatch.delenv("KOE_SUPPORT_ADDRESSES")
+    reload_settings()
+    question = mail("注文した商品がまだ届きません。", message_id="<q7@example.jp>")
+    answer = mail(
+        "本日発送いたしました。",
+        sender=SUPPORT,
+        message_id="<r7@koe-shop.example>",
+        in_reply_to="<q7@example.jp>",
+    )
+    result = read_email(write_mbox(tmp_path, "t.mbox", [question, answer]), "email/t.mbox")
+    assert [f.source_key for f in result.feedback] == ["q7@example.jp", "r7@koe-shop.example"]
+    assert result.feedback[0].first_response_at is None and result.merged == 0
 
 
 # --- malformed messages ------------------------------------------------------------------------

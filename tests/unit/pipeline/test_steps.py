@@ -24,7 +24,10 @@ def _first_responses(path):
 
 
 def test_a_support_reply_in_a_later_file_reloads_the_customers_file(tmp_path, monkeypatch):
-    monkeypatch.delenv("KOE_SUPPORT_ADDRESSES", raising=False)
+    from koe.settings import reload as reload_settings
+
+    monkeypatch.setenv("KOE_SUPPORT_ADDRESSES", "support@koe-shop.example")
+    reload_settings()
     inbox, warehouse = tmp_path / "inbox", tmp_path / "koe.duckdb"
     (inbox / "email").mkdir(parents=True)
     asked = datetime(2026, 8, 3, 9, 15, tzinfo=JST)
