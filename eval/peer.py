@@ -87,9 +87,10 @@ def run_bertopic(
         else:
             try:
                 found = _fit([texts[i] for i in rows], embeddings[rows], k)
-            except TypeError:
+            except (TypeError, ValueError):
                 # BERTopic's c-TF-IDF fails when a small group collapses into one topic with a
-                # one-row matrix (scipy's diags gets a scalar): that is one topic.
+                # one-row matrix (scipy's diags gets a scalar), or when no text of the group has
+                # a term its vectorizer keeps (an empty vocabulary): that is one topic.
                 found = [0] * len(rows)
         for i, t in zip(rows, found, strict=True):
             topics[i] = None if t < 0 else offset + t
