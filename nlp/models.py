@@ -33,9 +33,21 @@ def thresholds() -> dict[str, float]:
     return {k: float(v) for k, v in json.loads(THRESHOLDS.read_text(encoding="utf-8")).items()}
 
 
+# The code that turns the training files into the classifier's inputs: masking, normalization,
+# tokenization, the rule features and the classifier itself. A change to any of them changes the
+# model even when the training files do not, so their source is part of the digest.
+_INPUT_CODE = (
+    "classifier.py", "training.py", "pii.py", "normalize.py", "tokenize.py", "stopwords.py",
+    "flags.py", "sentiment.py", "vectors.py",
+)  # fmt: skip
+
+
 def model_digest(model_key: str) -> str:
-    """What a stored model depends on: the training files, the build version and the embedder."""
-    return training_digest(extra=f"{MODEL_VERSION}\0{model_key}".encode())
+    """What a stored model depends on: the training files, the code that reads them, the build
+    version and the embedder."""
+    here = Path(__file__).resolve().parent
+    code = b"".join((here / name).read_bytes() for name in _INPUT_CODE)
+    return training_digest(extra=f"{MODEL_VERSION}\0{model_key}\0".encode() + code)
 
 
 def model_path(model_key: str) -> Path:

@@ -15,23 +15,23 @@ from eval.dataset import load_calls, load_texts, split_files
 # Blind-test figures when set, minus about 0.03 (the noise of one rebuild is far smaller: the
 # classifier and the embeddings are deterministic).
 FLOORS = {
-    "issues.with_product.nmi": 0.78,
-    "issues.with_product.ari": 0.75,
-    "issues.with_product.within_product_nmi": 0.61,
-    "issues.text_only.nmi": 0.70,
+    "issues.with_product.nmi": 0.77,
+    "issues.with_product.ari": 0.73,
+    "issues.with_product.within_product_nmi": 0.60,
+    "issues.text_only.nmi": 0.72,
     "sentiment.macro_f1": 0.86,
     "sentiment.sns_polarity_accuracy": 0.90,
-    "complaint.f1": 0.92,
-    "flags.sns_threat.precision": 0.85,
+    "complaint.f1": 0.91,
+    "flags.sns_threat.precision": 0.87,
     "flags.sns_threat.recall": 0.87,
-    "flags.escalation_demand.precision": 0.86,
+    "flags.escalation_demand.precision": 0.89,
     "flags.escalation_demand.recall": 0.93,
-    "flags.legal_threat.precision": 0.93,
+    "flags.legal_threat.precision": 0.89,
     "flags.legal_threat.recall": 0.89,
     "flags.safety.precision": 0.75,
     "flags.safety.recall": 0.83,
     "flags.churn.precision": 0.92,
-    "flags.churn.recall": 0.73,
+    "flags.churn.recall": 0.77,
     "flags.refund_request.precision": 0.95,
     "flags.refund_request.recall": 0.87,
     "pii.min_recall_structured": 0.84,
@@ -41,7 +41,7 @@ FLOORS = {
     "peer.min_quality_ratio": 1.3,
 }
 CEILINGS = {
-    "issues.with_product.unclassified": 0.07,
+    "issues.with_product.unclassified": 0.08,
     "flags.decoys_flagged": 14,
     "pii.false_positive_texts": 0.03,
 }
