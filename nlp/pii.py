@@ -186,13 +186,14 @@ _ADDRESS = re.compile(
 
 _ORDER_CONTEXT = re.compile(
     r"(?:ご?注文(?:番号|No\.?|ID|id)|オーダー(?:番号|ID|No\.?)|受注番号|購入番号|伝票番号|追跡番号|"
-    r"お問い?合わせ番号|受付番号|予約番号|取引(?:ID|番号|No\.?)|決済(?:ID|番号)|"
-    r"お?申し?込み?番号|契約番号|証券番号|会員番号|お客様番号|"
+    r"お?問い?合わ?せ番号|受付番号|予約番号|取引(?:ID|番号|No\.?|(?=\s?:))|決済(?:ID|番号)|"
+    r"お?申し?込み?番号|契約番号|証券番号|会員番号|お客様番号|見積(?:番号|書?\s?\(?No\.?)|"
     r"order\s?(?:id|no\.?|number|#)|transaction\s?(?:id|no\.?))"
     # Spoken forms put particles and fillers between: 注文番号がですね、えーと、A25-0112-4096 /
-    # 注文番号言いますね、SL-3390142857.
-    r"[\sぁ-んー、,:#]{0,14}?(?:言い?ます(?:ね|と)?[、,\s]*)?"
-    r"(?P<id>[A-Za-z0-9][A-Za-z0-9.\-]{3,30}(?<![.\-]))",
+    # 注文番号言いますね、SL-3390142857 / 伝票番号、読み上げます、7712-0038-5561.
+    r"[\sぁ-んー、,:#]{0,14}?(?:(?:言い?|読み上げ)ます(?:ね|と)?[、,\s]*)?"
+    # A number that runs into a date or an amount (予約番号を2024年に…) is not an id.
+    r"(?P<id>[A-Za-z0-9][A-Za-z0-9.\-]{3,30}(?<![.\-]))(?![A-Za-z0-9]|[年月日円])",
     re.I,
 )
 # Any other "…番号：ID" field names a record of the customer's (証券番号, 契約者番号, 受付No.),
@@ -223,6 +224,14 @@ _NAME_BEFORE_INTRO = re.compile(
     rf"(?<![{_NAME_CHARS}])(?P<name>[{_NAME_CHARS}]{{1,5}}(?:[ \u3000][{_NAME_CHARS}]{{1,5}})?)"
     r"(?:と申し(?:ます|まして)|と言います|といいます)"
 )
+
+
+def _looks_like_id(s: str) -> bool:
+    """After a label that names a record (注文番号, 予約番号): four digits or more, or a code of six
+    characters or more that mixes letters with at least two digits (SKL4H8P2, SK7Q2M); a word or a
+    year after the label (予約番号を2024…) is not one."""
+    digits = sum(c.isdigit() for c in s)
+    return digits >= 4 or (digits >= 2 and len(s) >= 6 and any(c.isalpha() for c in s))
 
 
 def _digits(s: str) -> str:
@@ -266,10 +275,10 @@ def _rule_spans(view: str) -> list[tuple[str, int, int]]:
     for m in _EMAIL.finditer(view):
         found.append(("email", m.start(), m.end()))
     for m in _ORDER_CONTEXT.finditer(view):
-        if sum(c.isdigit() for c in m["id"]) >= 4:
+        if _looks_like_id(m["id"]):
             found.append(("order_id", m.start("id"), m.end("id")))
             more = _ORDER_MORE.match(view, m.end())
-            while more and sum(c.isdigit() for c in more["id"]) >= 4:
+            while more and _looks_like_id(more["id"]):
                 found.append(("order_id", more.start("id"), more.end("id")))
                 more = _ORDER_MORE.match(view, more.end())
     for m in _ORDER_SHAPES.finditer(view):
@@ -415,6 +424,21 @@ def _glued_noun(t: Token | None, at: int) -> bool:
     )
 
 
+def _glued_kana(t: Token | None, at: int) -> bool:
+    """A kana word written directly before position ``at``."""
+    return t is not None and t.end == at and bool(_KANA_WORD.fullmatch(t.surface))
+
+
+_KANA_WORD = re.compile(r"[\u3041-\u309f\u30a1-\u30fa\u30fc]+")
+_ROUTE = "→⇒⇔↔～〜~—―－-"
+
+
+def _on_route(text: str, start: int, end: int) -> bool:
+    before = text[start - 1 : start].strip()
+    after = text[end : end + 1].strip()
+    return bool(before and before in _ROUTE) or bool(after and after in _ROUTE)
+
+
 def _name_spans(text: str) -> list[tuple[int, int]]:
     """Person-name runs (surname, given name, or both) that context says are people."""
     toks = tokens(text)
@@ -459,7 +483,8 @@ def _name_spans(text: str) -> list[tuple[int, int]]:
         after = text[end : end + 8]
         strong = (
             len(names) >= 2
-            or (nxt is not None and nxt.surface in _HONORIFICS)
+            # たびまどさん, ミルプラスさん: a name tag glued to a kana word is a shop or a service.
+            or (nxt is not None and nxt.surface in _HONORIFICS and not _glued_kana(prev, start))
             or after.startswith(_SELF_INTRO)
             or _after_role(text, start)
             or _introduces_self(text, toks, i, j)
@@ -472,6 +497,10 @@ def _name_spans(text: str) -> list[tuple[int, int]]:
             and not _glued_noun(prev, start)
             and not _glued_noun(nxt, end)
             and not (nxt is not None and nxt.surface in _PLACE_SUFFIXES)
+            # In context only: 見方 in わたしの見方が is tagged a surname, alone it is a noun.
+            and _can_be_name(names[0].surface)
+            # 福岡→羽田, 高知—羽田: a route's ends are places.
+            and not _on_route(text, start, end)
         )
         if strong or lone_surname:
             spans.append((start, end))

@@ -185,7 +185,23 @@ def test_digit_runs_with_the_wrong_length_for_a_phone_are_not_phones(digits):
 
 
 def test_a_long_number_failing_luhn_is_not_a_card_without_card_context():
-    assert find_pii("問い合わせ番号 4111 1111 1111 1112 で登録されています") == []
+    assert find_pii("本体の裏に 4111 1111 1111 1112 と印字されています") == []
+
+
+def test_an_id_after_a_record_label_may_mix_letters_and_digits():
+    text = "予約番号SKL4H8P2で伊丹から、問い合わせ番号：7741-2058-3396、見積書（No.HK-3140-0093）"
+    found = [(s.type, text[s.start : s.end]) for s in find_pii(text)]
+    assert found == [
+        ("order_id", "SKL4H8P2"),
+        ("order_id", "7741-2058-3396"),
+        ("order_id", "HK-3140-0093"),
+    ]
+
+
+def test_a_year_or_a_word_after_a_record_label_is_not_an_id():
+    assert find_pii("予約番号を2024年に変えた") == []
+    assert find_pii("取引は2024年から") == []
+    assert find_pii("予約番号 ABCDEF を") == []
 
 
 def test_a_long_number_failing_luhn_is_a_card_when_the_customer_says_it_is_a_card():
@@ -397,3 +413,21 @@ def test_words_in_a_display_name_that_are_not_names_are_not_masked_elsewhere():
 )
 def test_a_specific_rule_keeps_its_type_after_a_number_label(text, kind):
     assert [s.type for s in find_pii(text)] == [kind]
+
+
+def test_a_word_tagged_a_surname_only_in_context_is_not_masked():
+    # Sudachi tags 見方 a surname here; alone it is a common noun, so the lone surname is weak.
+    assert find_pii("わたしの見方が悪いんじゃろうか") == []
+    text = "昨日、田中が対応しました"
+    assert [(s.type, text[s.start : s.end]) for s in find_pii(text)] == [("person", "田中")]
+
+
+def test_the_ends_of_a_route_are_places():
+    assert find_pii("便名：SL312 福岡→羽田 欠航") == []
+    assert find_pii("高知—羽田の夕方便") == []
+
+
+def test_a_name_tag_glued_to_a_kana_word_before_san_is_a_service():
+    assert find_pii("たびまどさんで旅館を予約した者です") == []
+    text = "営業の田中さんに伺いました"
+    assert [(s.type, text[s.start : s.end]) for s in find_pii(text)] == [("person", "田中")]
