@@ -159,7 +159,8 @@ def _tune(argv: list[str]) -> int:
     from eval.tune import tune
 
     dev = load_texts(split_files("dev"))
-    print(tune(dev, min_precision=args.precision, folds=args.folds))
+    calls = load_calls(split_files("dev", "calls"))
+    print(tune(dev, min_precision=args.precision, folds=args.folds, calls=calls))
     return 0
 
 

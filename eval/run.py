@@ -311,7 +311,7 @@ def _peer_runs(masked, matrix, texts, truth, products) -> dict[str, ClusterRun]:
 
 def _qa(calls: Sequence[LabelledCall], catalog: Catalog) -> list[Detection]:
     from ingest.calls import read_calls
-    from nlp.agent_qa import review_call
+    from nlp.agent_qa import review_calls_with_classifier
     from nlp.masking import mask_read_result
 
     if not calls:
@@ -325,10 +325,10 @@ def _qa(calls: Sequence[LabelledCall], catalog: Catalog) -> list[Detection]:
         result = mask_read_result(read_calls(path, "calls.jsonl"))
     if result.quarantine:
         raise ValueError(f"koe's reader quarantined eval calls: {result.quarantine[0].reason}")
-    found = {}
-    for call in result.calls:
-        review = review_call(call)
-        found[call.call_id] = review.checks_failed
+    found = {
+        review.call_id: review.checks_failed
+        for review in review_calls_with_classifier(result.calls)
+    }
     return detections(
         catalog.qa_checks,
         [c.checks for c in calls],

@@ -22,9 +22,10 @@ from pathlib import Path
 
 import numpy as np
 
-from eval.dataset import LabelledText
+from eval.dataset import LabelledCall, LabelledText
 
 MIN_SUPPORT = 5  # a flag with fewer dev positives keeps its default threshold
+COMPLAINT_F1_TOLERANCE = 0.002  # how far from the best F1 a threshold still counts as on par
 
 
 def flag_threshold(p: np.ndarray, truth: np.ndarray, min_precision: float) -> float | None:
@@ -40,15 +41,31 @@ def flag_threshold(p: np.ndarray, truth: np.ndarray, min_precision: float) -> fl
     return best
 
 
-def f1_threshold(p: np.ndarray, truth: np.ndarray) -> float:
-    best, best_f1 = 0.5, -1.0
-    for t in np.unique(np.round(p, 3)):
+def f1_threshold(p: np.ndarray, truth: np.ndarray, tolerance: float = 0.0) -> float:
+    """The middle of the thresholds whose F1 is within ``tolerance`` of the best F1.
+
+    Near the best, F1 is flat over a range of thresholds, and which of them is "best" turns on a
+    handful of texts; an edge of that plateau moves with the next model, its middle does not.
+    With no tolerance it is the best F1's own threshold."""
+    cuts = np.unique(np.round(p, 3))
+    scores = []
+    for t in cuts:
         found = p >= t
         tp = float(np.sum(found & truth))
-        f1 = 2 * tp / (found.sum() + truth.sum()) if found.sum() + truth.sum() else 0.0
-        if f1 > best_f1:
-            best, best_f1 = float(t), f1
-    return best
+        scores.append(2 * tp / (found.sum() + truth.sum()) if found.sum() + truth.sum() else 0.0)
+    if not scores:
+        return 0.5
+    scores = np.array(scores)
+    if tolerance == 0.0:
+        return float(cuts[int(np.argmax(scores))])
+    near = cuts[scores >= scores.max() - tolerance]
+    return float(near[(len(near) - 1) // 2])
+
+
+def f1_at(p: np.ndarray, truth: np.ndarray, threshold: float) -> float:
+    found = p >= threshold
+    total = found.sum() + truth.sum()
+    return float(2 * np.sum(found & truth) / total) if total else 0.0
 
 
 @dataclass
@@ -66,11 +83,62 @@ class Scored:
             self.p.setdefault(label, []).extend(float(v) for v in values)
 
 
-def tune(texts: Sequence[LabelledText], min_precision: float = 0.90, folds: int = 5) -> str:
+def superior_threshold(calls: Sequence[LabelledCall]) -> tuple[float, float]:
+    """The escalation-demand probability at which a customer's turn counts as asking for
+    someone higher up in agent QA: the lowest with the best F1 of the check on ``calls`` (dev),
+    and that F1. A call is a longer, spoken context than the texts the flag threshold is set on, and a
+    customer who says they will *not* ask for the manager must not fail the check."""
+    import tempfile
+
+    from ingest.calls import read_calls
+    from nlp.agent_qa import review_calls
+    from nlp.classifier import sentence_vectors
+    from nlp.embed import embed, load_embedder, model_id
+    from nlp.masking import mask_read_result
+    from nlp.models import load_classifier
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "calls.jsonl"
+        path.write_text(
+            "".join(json.dumps(c.record, ensure_ascii=False) + "\n" for c in calls), "utf-8"
+        )
+        read = mask_read_result(read_calls(path, path.name)).calls
+    embedder = load_embedder()
+    classifier = load_classifier(embedder, model_id())
+    p: dict[str, float] = {}
+
+    def probability(turns: Sequence[str]) -> list[float]:
+        new = [s for s in dict.fromkeys(turns) if s not in p]
+        if new:
+            matrix, _ = embed(
+                new, [hashlib.sha256(s.encode()).hexdigest() for s in new], embedder, {}
+            )
+            scores = classifier.probabilities(new, matrix, sentence_vectors(new, embedder))
+            p.update(zip(new, scores["escalation_demand"].tolist(), strict=True))
+        return [p[s] for s in turns]
+
+    truth = ["escalation_request" in c.checks for c in calls]
+    best, best_f1 = 0.5, -1.0
+    for threshold in np.round(np.arange(0.40, 0.991, 0.01), 2):
+        reviews = review_calls(read, lambda s, t=threshold: [x >= t for x in probability(s)])
+        said = ["escalation_request" in r.checks_failed for r in reviews]
+        tp = sum(a and b for a, b in zip(said, truth, strict=True))
+        f1 = 2 * tp / (sum(said) + sum(truth)) if sum(said) + sum(truth) else 0.0
+        if f1 > best_f1:
+            best, best_f1 = float(threshold), f1
+    return best, best_f1
+
+
+def tune(
+    texts: Sequence[LabelledText],
+    min_precision: float = 0.90,
+    folds: int = 5,
+    calls: Sequence[LabelledCall] = (),
+) -> str:
     from koe.vocabulary import FLAGS
     from nlp.classifier import sentence_vectors
     from nlp.embed import embed, load_embedder, model_id
-    from nlp.models import THRESHOLDS, load_classifier
+    from nlp.models import THRESHOLDS, load_classifier, thresholds
     from nlp.pii import mask
 
     masked = [mask(t.text).text for t in texts]
@@ -105,8 +173,29 @@ def tune(texts: Sequence[LabelledText], min_precision: float = 0.90, folds: int 
             f"  {flag:20} {chosen[flag]:.4f}  recall {recall:.3f} ({int(truth.sum())} positives)"
         )
     truth = np.array(scored.complaint)
-    chosen["complaint"] = round(f1_threshold(pooled["complaint"], truth), 4)
-    lines.append(f"  {'complaint':20} {chosen['complaint']:.4f}  (best F1)")
+    # Which texts count as problem reports decides what is clustered, so a new threshold moves
+    # issue ids: the shipped one stays while its F1 is on par with the best.
+    shipped = thresholds().get("complaint")
+    best = f1_at(pooled["complaint"], truth, f1_threshold(pooled["complaint"], truth))
+    if shipped is not None and f1_at(pooled["complaint"], truth, shipped) >= (
+        best - COMPLAINT_F1_TOLERANCE
+    ):
+        chosen["complaint"], why = shipped, "kept: its F1 is within"
+    else:
+        chosen["complaint"] = round(
+            f1_threshold(pooled["complaint"], truth, tolerance=COMPLAINT_F1_TOLERANCE), 4
+        )
+        why = "middle of the thresholds within"
+    lines.append(
+        f"  {'complaint':20} {chosen['complaint']:.4f}  ({why} {COMPLAINT_F1_TOLERANCE} of the "
+        f"best F1, {best:.4f})"
+    )
+    if calls:
+        chosen["escalation_request"], f1 = superior_threshold(calls)
+        lines.append(
+            f"  {'escalation_request':20} {chosen['escalation_request']:.4f}  (agent QA, a "
+            f"customer turn; best F1 {f1:.3f} on {len(calls)} dev calls)"
+        )
     THRESHOLDS.write_text(json.dumps(chosen, indent=1) + "\n", encoding="utf-8")
     lines.append(f"written to {THRESHOLDS}")
     return "\n".join(lines)

@@ -2,11 +2,18 @@
 
 Checks agent turns for prohibited phrases and disclosed internal contacts, customer turns for
 escalation demands, and hold segments over 45 s without an intermediate report.
+
+The agent-side checks are rules: the phrases a centre prohibits and the shapes of a phone number
+are explicit. Whether a customer asks for someone higher up is not: 「上の方、いらっしゃる？
+代わってちょうだい」「決めた方と直接話をさせてください」 name no fixed word. So `review_calls`
+also asks the trained classifier's escalation-demand judgement of every customer turn
+(`nlp.models.flag_judge`); the rules still name the phrase where they find one.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
 from ingest.records import Call
@@ -15,6 +22,9 @@ from nlp.flags import flag_hits
 from nlp.normalize import normalize
 
 LONG_HOLD_S = 45.0
+
+# Whether each of some texts states an intent (here: asks for someone higher up).
+SentenceJudge = Callable[[Sequence[str]], Sequence[bool]]
 
 # Quoted words (the customer's, repeated back) are not the agent's own phrasing.
 _QUOTED = re.compile(r"「[^「」]*」|『[^『』]*』")
@@ -207,8 +217,39 @@ def _seconds(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
 
-def review_call(call: Call) -> CallReview:
-    """Review one call's transcript and holds."""
+def review_calls(
+    calls: Sequence[Call], asks_for_superior: SentenceJudge | None = None
+) -> list[CallReview]:
+    """Review calls; ``asks_for_superior`` judges every customer turn of all of them in one batch
+    (without it, the escalation rules alone decide). A whole turn is judged, not its sentences:
+    「上の方、いらっしゃる？ 代わってちょうだい。」 asks only as a whole, and 「責任者を出せなんて
+    言うつもりはありません。」 declines only as a whole."""
+    turns = [
+        [i for i, turn in enumerate(call.turns) if turn.speaker == "customer"] for call in calls
+    ]
+    flat = [call.turns[i].text for call, group in zip(calls, turns, strict=True) for i in group]
+    said = iter(asks_for_superior(flat) if asks_for_superior and flat else [False] * len(flat))
+    return [
+        review_call(call, [i for i in group if next(said)])
+        for call, group in zip(calls, turns, strict=True)
+    ]
+
+
+def review_calls_with_classifier(calls: Sequence[Call]) -> list[CallReview]:
+    """`review_calls` with the shipped classifier judging the customer's sentences (the model is
+    loaded only when there are calls)."""
+    if not calls:
+        return []
+    from nlp.embed import load_embedder, model_id
+    from nlp.models import flag_judge
+
+    judge = flag_judge(load_embedder(), model_id(), "escalation_demand", "escalation_request")
+    return review_calls(calls, judge)
+
+
+def review_call(call: Call, superior_asked: Collection[int] = ()) -> CallReview:
+    """Review one call's transcript and holds. ``superior_asked`` holds the customer turns the
+    classifier judged a request for someone higher up (see `review_calls`)."""
     texts = [_blank_quotes(normalize(turn.text)) for turn in call.turns]
     agent_turns = [i for i, turn in enumerate(call.turns) if turn.speaker == "agent"]
     findings: list[Finding] = []
@@ -220,10 +261,12 @@ def review_call(call: Call) -> CallReview:
     for i, turn in enumerate(call.turns):
         if turn.speaker != "customer":
             continue
-        for hit in flag_hits(turn.text):
-            if hit.flag == "escalation_demand":
-                findings.append(Finding("escalation_request", i, hit.phrase, turn.text))
-                break
+        phrase = next(
+            (h.phrase for h in flag_hits(turn.text) if h.flag == "escalation_demand"), None
+        )
+        phrase = phrase or (turn.text if i in superior_asked else None)
+        if phrase:
+            findings.append(Finding("escalation_request", i, phrase, turn.text))
     for hold in call.hold_segments:
         if hold.duration_s > LONG_HOLD_S and not hold.intermediate_report:
             i = _hold_turn(call, hold.start_s)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from koe.files import replacing
@@ -88,3 +89,30 @@ def load_classifier(embedder, model_key: str) -> VoiceClassifier:
         _LOADED[path] = classifier
     classifier.thresholds = thresholds()
     return classifier
+
+
+def flag_judge(
+    embedder, model_key: str, flag: str, threshold: str | None = None
+) -> Callable[[Sequence[str]], list[bool]]:
+    """Whether each of some texts states ``flag``, by the classifier at the tuned threshold named
+    ``threshold`` (default: the flag's own).
+
+    Agent QA asks it of a call's customer sentences (`nlp.agent_qa.review_calls`), at the
+    threshold `python -m eval tune` sets for that check on dev calls."""
+    import hashlib
+
+    from nlp.embed import embed
+
+    classifier = load_classifier(embedder, model_key)
+
+    def judge(texts: Sequence[str]) -> list[bool]:
+        if not texts:
+            return []
+        texts = list(texts)
+        hashes = [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts]
+        matrix, _ = embed(texts, hashes, embedder, {})
+        p = classifier.probabilities(texts, matrix, sentence_vectors(texts, embedder))[flag]
+        cut = classifier.thresholds.get(threshold or flag, 0.5)
+        return [bool(x >= cut) for x in p]
+
+    return judge

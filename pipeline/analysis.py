@@ -116,13 +116,13 @@ def update_issues(path: str | os.PathLike[str] | None = None, full: bool | None 
 
 def review_calls(path: str | os.PathLike[str] | None = None) -> dict:
     """Agent QA for calls not reviewed yet (or whose turns or holds changed)."""
-    from nlp.agent_qa import review_call
+    from nlp.agent_qa import review_calls_with_classifier
     from warehouse import analysis
     from warehouse.db import apply_schema, connect
 
     with connect(path) as con:
         apply_schema(con)
         calls = analysis.calls_to_records(analysis.pending_calls(con))
-        reviews = [review_call(call) for call in calls]
+        reviews = review_calls_with_classifier(calls)
         analysis.save_call_qa(con, reviews)
     return {"reviewed": len(calls), "findings": sum(len(r.findings) for r in reviews)}

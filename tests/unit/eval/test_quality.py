@@ -15,10 +15,10 @@ from eval.dataset import load_calls, load_texts, split_files
 # Blind-test figures when set, minus about 0.03 (the noise of one rebuild is far smaller: the
 # classifier and the embeddings are deterministic).
 FLOORS = {
-    "issues.with_product.nmi": 0.79,
+    "issues.with_product.nmi": 0.78,
     "issues.with_product.ari": 0.75,
-    "issues.with_product.within_product_nmi": 0.62,
-    "issues.text_only.nmi": 0.76,
+    "issues.with_product.within_product_nmi": 0.60,
+    "issues.text_only.nmi": 0.75,
     "sentiment.macro_f1": 0.85,
     "sentiment.sns_polarity_accuracy": 0.87,
     "complaint.f1": 0.91,
@@ -37,7 +37,8 @@ FLOORS = {
     "pii.min_recall_structured": 0.9,
     "pii.recall.person": 0.84,
     "qa.internal_contact.f1": 0.89,
-    "qa.min_f1": 0.84,
+    "qa.escalation_request.f1": 0.90,
+    "qa.min_f1": 0.86,
     "peer.min_quality_ratio": 1.3,
 }
 CEILINGS = {

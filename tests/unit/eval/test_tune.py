@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from eval.tune import f1_threshold, flag_threshold
 
@@ -42,3 +43,23 @@ def test_training_files_group_by_author_and_each_author_is_held_out_once():
 
     held = {path.stem for split in ("dev", "blind") for path in split_files(split)}
     assert not (authors & held)
+
+
+def test_f1_threshold_with_a_tolerance_takes_the_middle_of_the_near_best_cuts():
+    p = np.array([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9])
+    truth = np.array([False] + [True] * 8)
+    assert f1_threshold(p, truth) == 0.2  # F1 1.0
+    assert f1_threshold(p, truth, tolerance=0.01) == 0.2  # nothing else is that good
+    # 0.1 … 0.5 have F1 0.94, 1.0, 0.93, 0.86, 0.77: within 0.24 of the best, the middle is 0.3.
+    assert f1_threshold(p, truth, tolerance=0.24) == 0.3
+
+
+@pytest.mark.slow
+def test_the_qa_threshold_is_chosen_on_dev_calls_where_the_check_does_well():
+    from eval.dataset import load_calls, split_files
+    from eval.tune import superior_threshold
+
+    calls = load_calls([p for p in split_files("dev", "calls") if p.stem in ("c01", "c03")])
+    threshold, f1 = superior_threshold(calls)
+    assert 0.40 <= threshold <= 0.99
+    assert f1 >= 0.90

@@ -443,3 +443,46 @@ def test_hold_before_any_turn_has_no_turn():
     assert [(r["check_name"], r["turn"]) for r in review_call(call).findings_rows()] == [
         ("long_hold_without_report", None)
     ]
+
+
+def test_the_judge_finds_a_request_for_someone_higher_up_the_rules_do_not_name():
+    from nlp.agent_qa import review_calls
+
+    asks = "そういう言い方はないと思います。配信をやめると決めた方と直接話をさせてください。"
+    call = make_call("c-judge", [(A, "お待たせいたしました。"), (C, asks), (A, "承知しました。")])
+    seen: list[str] = []
+
+    def judge(turns):
+        seen.extend(turns)
+        return [t == asks for t in turns]
+
+    assert "escalation_request" not in review_call(call).checks_failed
+    (review,) = review_calls([call], judge)
+    assert [(f.check_name, f.turn, f.phrase) for f in review.findings] == [
+        ("escalation_request", 1, asks)
+    ]
+    # Only the customer's turns are judged, each as a whole.
+    assert seen == [asks]
+
+
+@pytest.mark.slow
+def test_the_shipped_classifier_judges_customer_sentences_at_the_tuned_threshold():
+    from nlp.agent_qa import review_calls_with_classifier
+
+    asking = make_call(
+        "c-asks",
+        [
+            (A, "恐れ入ります。"),
+            (C, "あなたじゃ話にならないわ。上の方、いらっしゃる？ 代わってちょうだい。"),
+        ],
+    )
+    declining = make_call(
+        "c-declines",
+        [
+            (A, "恐れ入ります。"),
+            (C, "丁寧にありがとう。上司の方にもよろしくお伝えください。"),
+        ],
+    )
+    asked, declined = review_calls_with_classifier([asking, declining])
+    assert "escalation_request" in asked.checks_failed
+    assert "escalation_request" not in declined.checks_failed
