@@ -4,7 +4,8 @@ to disk, then rename it over the target (an atomic replace on one file system).
 A writer holds an exclusive ``flock`` on its temporary file until the rename. A temporary file
 nobody holds a lock on was left by a writer that died (kill -9, a full disk, a power cut); the
 next write of the same target removes it, so interrupted publishes never pile up full-size
-copies.
+copies. `replacing` hands the writer an open file; `replacing_path` a path, for writers such as
+DuckDB that create the file themselves.
 """
 
 from __future__ import annotations
@@ -44,6 +45,34 @@ def replacing(target: Path) -> Iterator[BinaryIO]:
         os.close(fd)
 
 
+@contextmanager
+def replacing_path(target: Path, suffix: str = ".db") -> Iterator[Path]:
+    """A path, not yet a file, for a writer that creates its own file (DuckDB will not open an
+    empty one); the file there replaces ``target`` when the block ends, and is removed instead
+    when the block raises.
+
+    The locked temporary file of `replacing` stays beside it as its marker (the path is the
+    marker's name plus ``suffix``), so a writer that died is cleaned up the same way.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(target)
+    fd, marker = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    fcntl.flock(fd, fcntl.LOCK_EX)  # held until the rename: these files are not stale
+    path = Path(marker + suffix)
+    try:
+        yield path
+        with open(path, "rb") as written:
+            os.fsync(written.fileno())
+        os.chmod(path, 0o666 & ~_umask())
+        os.replace(path, target)
+    except BaseException:
+        _remove_companions(Path(marker))
+        raise
+    finally:
+        Path(marker).unlink(missing_ok=True)
+        os.close(fd)
+
+
 def remove_stale_temporaries(target: Path) -> list[Path]:
     """Remove the temporary files of ``target`` that no live writer holds; returns them."""
     removed = []
@@ -51,11 +80,20 @@ def remove_stale_temporaries(target: Path) -> list[Path]:
         try:
             with open(temp, "rb") as stream:
                 fcntl.flock(stream.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                removed += _remove_companions(temp)
                 temp.unlink()
                 removed.append(temp)
         except (BlockingIOError, FileNotFoundError):
             continue  # a writer is still at work, or another cleaner was faster
     return removed
+
+
+def _remove_companions(marker: Path) -> list[Path]:
+    """Files a writer of `replacing_path` left beside its marker (the file, DuckDB's .wal)."""
+    companions = list(marker.parent.glob(f"{marker.name}.*"))
+    for path in companions:
+        path.unlink(missing_ok=True)
+    return companions
 
 
 def write_atomically(target: Path, text: str, encoding: str = "utf-8") -> None:

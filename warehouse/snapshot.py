@@ -1,31 +1,34 @@
-"""Publish the warehouse as a read-only snapshot file for the app, and open it.
+"""Publish what the app reads as a read-only snapshot file, and open it.
 
 DuckDB lets one process write a file or many read it, never both. The pipeline therefore owns
-`warehouse.duckdb`, and after each marts build publishes a byte copy, `<stem>.snapshot.duckdb`,
-with an atomic `os.replace`. The app only ever opens the snapshot read-only: a reader that
-holds the old file keeps reading it (the replaced inode lives on until it closes), and the next
-`open_snapshot()` sees the new one.
+`warehouse.duckdb`, and after each marts build publishes `<stem>.snapshot.duckdb` with an atomic
+`os.replace`. The snapshot holds the app's layers only, `marts` and `insights` (`PUBLISHED`),
+copied table by table into a fresh file: never the raw text, the embedding cache or the nlp
+tables, which are most of the warehouse and grow with every document (issue #14). The app only
+ever opens the snapshot read-only: a reader that holds the old file keeps reading it (the
+replaced inode lives on until it closes), and the next `open_snapshot()` sees the new one.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 from pathlib import Path
 
 import duckdb
 
-from koe.files import replacing
+from koe.files import replacing_path
 from koe.settings import for_warehouse, settings
-from warehouse.db import SESSION_TIME_ZONE
+from warehouse.db import SESSION_TIME_ZONE, sql
 
-_COPY_CHUNK = 16 * 1024 * 1024
+# The schemas the app reads (`warehouse/sql/app/`, `warehouse/scope.py`): every table in them
+# is published, nothing else.
+PUBLISHED = ("marts", "insights")
 
 
 def publish_snapshot(path: str | os.PathLike[str] | None = None) -> Path:
-    """Copy the warehouse at `path` (default `$KOE_WAREHOUSE`) to its snapshot path (`$KOE_SNAPSHOT`,
-    else beside it), atomically.
+    """Copy the `PUBLISHED` tables of the warehouse at `path` (default `$KOE_WAREHOUSE`) to its
+    snapshot path (`$KOE_SNAPSHOT`, else beside it), atomically.
 
     Close the pipeline's write connection before calling this: publishing checkpoints the file
     (folds the write-ahead log into it) through its own connection, and that needs the file lock
@@ -38,10 +41,9 @@ def publish_snapshot(path: str | os.PathLike[str] | None = None) -> Path:
     target = config.snapshot
     _checkpoint(source)
 
-    with replacing(target) as out, source.open("rb") as src:
-        shutil.copyfileobj(src, out, _COPY_CHUNK)
-        out.flush()
-        _check_readable(Path(out.name))
+    with replacing_path(target) as copy:
+        _copy_published(source, copy)
+        _check_readable(copy)
         # A WAL beside the snapshot would be replayed onto the new file: it can only be stale.
         with contextlib.suppress(FileNotFoundError):
             target.with_name(target.name + ".wal").unlink()
@@ -78,6 +80,25 @@ def snapshot_version(snapshot: str | os.PathLike[str] | None = None) -> tuple[in
     except FileNotFoundError:
         return None
     return stat.st_ino, stat.st_mtime_ns
+
+
+def _copy_published(source: Path, copy: Path) -> None:
+    """Write the `PUBLISHED` tables of ``source`` into a new DuckDB file ``copy``, in one go."""
+    con = duckdb.connect(str(copy))
+    try:
+        con.execute("ATTACH $path AS warehouse (READ_ONLY)", {"path": str(source)})
+        tables = con.execute(sql("publish/tables"), {"schemas": list(PUBLISHED)}).fetchall()
+        con.execute("BEGIN")
+        for schema in PUBLISHED:
+            # Identifiers come from PUBLISHED and DuckDB's own catalog; quoted all the same.
+            con.execute(f'CREATE SCHEMA "{schema}"')
+        for schema, table in tables:
+            con.execute(f'CREATE TABLE "{schema}"."{table}" AS FROM warehouse."{schema}"."{table}"')
+        con.execute("COMMIT")
+        con.execute("DETACH warehouse")
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
 
 
 def _checkpoint(source: Path) -> None:

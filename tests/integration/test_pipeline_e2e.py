@@ -163,3 +163,32 @@ def test_rerunning_the_pipeline_changes_no_row_count(dagbag, sample_inbox, pipel
     run_pipeline(dagbag, sample_inbox, pipeline_warehouse)
     with connect(pipeline_warehouse, read_only=True) as again:
         assert describe(again) == before
+
+
+def test_the_snapshot_holds_what_the_app_reads_and_nothing_else(pipeline_warehouse, con):
+    from warehouse.snapshot import PUBLISHED, open_snapshot
+
+    snapshot = for_warehouse(pipeline_warehouse).snapshot
+    published = con.execute(
+        "SELECT schema_name, table_name FROM duckdb_tables() "
+        "WHERE schema_name IN ('marts', 'insights')"
+    ).fetchall()
+    assert {schema for schema, _ in published} == set(PUBLISHED)
+    with open_snapshot(snapshot) as snap:
+        copied = {
+            (schema, table)
+            for schema, table in snap.execute(
+                "SELECT schema_name, table_name FROM duckdb_tables() "
+                "WHERE database_name = 'snapshot'"
+            ).fetchall()
+        }
+        assert not snap.execute(
+            "SELECT * FROM duckdb_views() WHERE database_name = 'snapshot' AND NOT internal"
+        ).fetchall()
+        assert copied == set(published)
+        for schema, table in published:
+            [(rows,)] = snap.execute(f'SELECT count(*) FROM "{schema}"."{table}"').fetchall()
+            [(source_rows,)] = con.execute(f'SELECT count(*) FROM "{schema}"."{table}"').fetchall()
+            assert rows == source_rows, f"{schema}.{table}: {rows} rows, warehouse {source_rows}"
+    # The raw texts and the embedding cache stay behind: most of the warehouse.
+    assert snapshot.stat().st_size < Path(pipeline_warehouse).stat().st_size / 2
