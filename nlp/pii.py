@@ -212,6 +212,95 @@ _ORDER_SHAPES = re.compile(
     re.I,
 )
 
+# A number read out in a call, in pieces, after its label: 「電話番号は、090の4418の、えー、2093」
+# 「カード番号言うよ、よんいちゼロごー、ゼロよんいち…」「伝票の番号は、6620、の、1173、の…いや違う、0873」.
+# Digits come as figures or as kana words, with の, fillers and corrections between the pieces;
+# the whole read-out is masked, from its first piece to its last.
+_READ_OUT_LABEL = re.compile(
+    r"(?P<label>電話番号|電話|連絡先|携帯(?:番号)?|カード番号|カード|郵便番号|口座(?:の)?番号|口座|"
+    r"(?:お客様|伝票|注文|予約|申込|申し込み|受付|証券|会員|契約|問い合わせ|お問い合わせ|購入|"
+    r"振込受付|追跡|取引)(?:の)?番号)"
+)
+_KANA_DIGIT = (
+    "ゼロ|れい|まる|いち|にー|さん|よん|ごー|ろく|なな|しち|はち|きゅう|きゅー|"
+    "イチ|ニー|サン|ヨン|ゴー|ロク|ナナ|ハチ|キュウ|キュー|に|ご|し|く"
+)
+_KANA_DIGITS = re.compile(rf"(?:{_KANA_DIGIT})")
+# に, ご, し, く alone are particles and verb endings far more often than digits.
+_KANA_PIECE = rf"(?:(?:{_KANA_DIGIT.rsplit('|に', 1)[0]})(?:{_KANA_DIGIT})*|(?:に|ご|し|く)(?:{_KANA_DIGIT})+)"
+_LETTER_NAME = (
+    "エー|ビー|シー|ディー|イー|エフ|ジー|エイチ|アイ|ジェー|ジェイ|ケー|エル|エム|エヌ|オー|ピー|"
+    "キュー|アール|エス|ティー|ユー|ブイ|ダブリュー|エックス|ワイ|ゼット"
+)
+_READ_OUT_PIECE = rf"(?:[A-Z0-9]+(?: [A-Z0-9]+)*|{_KANA_PIECE}|(?:{_LETTER_NAME})+)"
+_READ_OUT_GAP = (
+    r"(?:[、,\s・…\-:：.]|の|のー|えー|えっと|えーと|あの|あっ|あ|いや|違う|ちがう|違った|ごめん|"
+    r"ハイフン|そう|で)+"
+)
+_READ_OUT = re.compile(rf"{_READ_OUT_PIECE}(?:{_READ_OUT_GAP}{_READ_OUT_PIECE})*")
+_READ_OUT_REACH = 24  # characters between the label and the number: particles, fillers, 言うよ
+_READ_OUT_MIN_DIGITS = 6
+_UNIT_AFTER = re.compile(r"[年月日円万千人個件回時分歳台枚本]")
+
+
+# 「番号を申し上げます。4142、…」: the number may follow the sentence that says it is coming.
+_SAYS_IT = re.compile(r"言|申し上げ|読")
+
+
+def _read_out_digits(pieces: str) -> int:
+    kana = sum(len(_KANA_DIGITS.findall(k)) for k in re.findall(rf"(?:{_KANA_DIGIT})+", pieces))
+    return sum(c.isdigit() for c in pieces) + kana
+
+
+def _long_enough(kind: str, pieces: str) -> bool:
+    """Six digits or more; a record id spelled out may mix letters in (TBM、2、K、7、4、F)."""
+    digits = _read_out_digits(pieces)
+    if kind != "order_id":
+        return digits >= _READ_OUT_MIN_DIGITS
+    letters = sum(c.isalpha() and c.isascii() for c in pieces)
+    letters += len(re.findall(rf"(?:{_LETTER_NAME})", pieces))
+    return digits >= _READ_OUT_MIN_DIGITS or (digits >= 2 and digits + letters >= 6)
+
+
+def _read_out_kind(label: str) -> str:
+    if "カード" in label:
+        return "card"
+    if "郵便" in label:
+        return "postal_code"
+    if any(w in label for w in ("電話", "連絡先", "携帯")):
+        return "phone"
+    return "order_id"
+
+
+def _read_out_spans(view: str) -> list[tuple[str, int, int]]:
+    found = []
+    for m in _READ_OUT_LABEL.finditer(view):
+        if _NOT_PERSONAL_ID.search(view[max(0, m.start() - 4) : m.start()]):
+            continue  # 製造番号, 部品番号: not the customer's
+        kind = _read_out_kind(m["label"])
+        run = None
+        for start in range(m.end(), min(len(view), m.end() + _READ_OUT_REACH)):
+            if view[start] in "。\n" and not _SAYS_IT.search(view, m.end(), start):
+                break
+            if _READ_OUT_LABEL.match(view, start):
+                break  # another label: its number is its own (注文番号は不明、電話は090の…)
+            run = _READ_OUT.match(view, start)
+            if run and _long_enough(kind, run.group()):
+                break
+            run = None
+        # A number that runs into a unit is an amount, a date or a count (口座から…350,000円).
+        if run is not None and not _UNIT_AFTER.match(view, run.end()):
+            found.append((kind, run.start(), run.end()))
+    return found
+
+
+# A member or login id after its label is the customer's, whatever its shape (m.kobayashi_stella).
+_LOGIN_ID = re.compile(
+    r"(?:会員|ユーザー?|ログイン|アカウント)ID\s*[:（(]\s*"
+    r"(?P<id>[A-Za-z0-9][A-Za-z0-9._\-]{3,40}(?<![.\-]))",
+    re.I,
+)
+
 _NAME_LABEL = re.compile(
     rf"(?:氏名|お名前|名前|ご?担当者?名?|差出人|署名|name)\s*[:]\s*"
     rf"(?P<name>[{_JA}A-Za-z]{{1,12}}(?:[ ][{_JA}A-Za-z]{{1,12}})?)",
@@ -301,6 +390,9 @@ def _rule_spans(view: str) -> list[tuple[str, int, int]]:
         found.append(("address", m.start(), m.end()))
     for m in _NAME_LABEL.finditer(view):
         found.append(("person", m.start("name"), m.end("name")))
+    found.extend(_read_out_spans(view))
+    for m in _LOGIN_ID.finditer(view):
+        found.append(("order_id", m.start("id"), m.end("id")))
     # The generic "…番号：ID" field only fills gaps: a card, phone or postal code after its own
     # label (カード番号：…) keeps the type its specific rule gave it.
     for m in _ID_FIELD.finditer(view):

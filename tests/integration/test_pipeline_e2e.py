@@ -157,24 +157,16 @@ def test_no_planted_personal_data_anywhere_in_the_warehouse(pipeline_warehouse, 
     assert not leaked, f"raw PII in tables: {leaked[:5]}"
 
 
-def test_rerunning_the_pipeline_changes_no_row_count(dagbag, sample_inbox, pipeline_warehouse, con):
-    before = describe(con)
-    con.close()
-    run_pipeline(dagbag, sample_inbox, pipeline_warehouse)
-    with connect(pipeline_warehouse, read_only=True) as again:
-        assert describe(again) == before
-
-
-def test_the_snapshot_holds_what_the_app_reads_and_nothing_else(pipeline_warehouse, con):
+def test_the_snapshot_holds_what_the_app_reads_and_nothing_else(pipeline_warehouse):
     from warehouse.snapshot import PUBLISHED, open_snapshot
 
     snapshot = for_warehouse(pipeline_warehouse).snapshot
-    published = con.execute(
-        "SELECT schema_name, table_name FROM duckdb_tables() "
-        "WHERE schema_name IN ('marts', 'insights')"
-    ).fetchall()
-    assert {schema for schema, _ in published} == set(PUBLISHED)
-    with open_snapshot(snapshot) as snap:
+    with connect(pipeline_warehouse, read_only=True) as con, open_snapshot(snapshot) as snap:
+        published = con.execute(
+            "SELECT schema_name, table_name FROM duckdb_tables() "
+            "WHERE schema_name IN ('marts', 'insights')"
+        ).fetchall()
+        assert {schema for schema, _ in published} == set(PUBLISHED)
         copied = {
             (schema, table)
             for schema, table in snap.execute(
@@ -192,3 +184,11 @@ def test_the_snapshot_holds_what_the_app_reads_and_nothing_else(pipeline_warehou
             assert rows == source_rows, f"{schema}.{table}: {rows} rows, warehouse {source_rows}"
     # The raw texts and the embedding cache stay behind: most of the warehouse.
     assert snapshot.stat().st_size < Path(pipeline_warehouse).stat().st_size / 2
+
+
+def test_rerunning_the_pipeline_changes_no_row_count(dagbag, sample_inbox, pipeline_warehouse, con):
+    before = describe(con)
+    con.close()
+    run_pipeline(dagbag, sample_inbox, pipeline_warehouse)
+    with connect(pipeline_warehouse, read_only=True) as again:
+        assert describe(again) == before

@@ -431,3 +431,52 @@ def test_a_name_tag_glued_to_a_kana_word_before_san_is_a_service():
     assert find_pii("たびまどさんで旅館を予約した者です") == []
     text = "営業の田中さんに伺いました"
     assert [(s.type, text[s.start : s.end]) for s in find_pii(text)] == [("person", "田中")]
+
+
+@pytest.mark.parametrize(
+    "text, kind, value",
+    [
+        ("電話番号は、090の4418の、えー、2093。", "phone", "090の4418の、えー、2093"),
+        (
+            "連絡先は、ゼロロク、ろくろくきゅうはち、にーいちさんよん。",
+            "phone",
+            "ゼロロク、ろくろくきゅうはち、にーいちさんよん",
+        ),
+        (
+            "カード番号言うたらええか？よんいちゼロごー、ゼロよんいちゼロ、ろくいちろくはち、はちさんはちはち。",
+            "card",
+            "よんいちゼロごー、ゼロよんいちゼロ、ろくいちろくはち、はちさんはちはち",
+        ),
+        (
+            "伝票の番号は、えー、6620、の、1173、の…えーと、いや違う、0873。",
+            "order_id",
+            "6620、の、1173、の…えーと、いや違う、0873",
+        ),
+        (
+            "カード番号を申し上げます。4142、4974、2828、7279、有効期限は",
+            "card",
+            "4142、4974、2828、7279",
+        ),
+        (
+            "予約番号は、TBM、ハイフン、2、K、7、4、F、9、Qです。",
+            "order_id",
+            "TBM、ハイフン、2、K、7、4、F、9、Q",
+        ),
+        ("会員ID：m.kobayashi_stella", "order_id", "m.kobayashi_stella"),
+    ],
+)
+def test_a_number_read_out_in_pieces_after_its_label_is_masked_whole(text, kind, value):
+    assert [(s.type, text[s.start : s.end]) for s in find_pii(text)] == [(kind, value)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "当方口座から実行した振込（金額350,000円、受取人は御社）",
+        "製造番号は、1234の、5678の、90です",
+        "電話番号にかけても、いちにちじゅう繋がりません",
+        "番号は3回確認しました",
+    ],
+)
+def test_amounts_serial_numbers_and_words_after_a_number_label_are_not_read_outs(text):
+    assert find_pii(text) == []
