@@ -4,11 +4,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 from datetime import date
 from pathlib import Path
 
-from sample.inbox import DEFAULT_START, generate
+from sample.inbox import DEFAULT_START, write_inbox
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -23,10 +22,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--append", action="store_true", help="add these days beside the files already in --out"
     )
+    parser.add_argument(
+        "--no-truth",
+        action="store_true",
+        help="keep and write no ground truth: memory stays flat for very large inboxes",
+    )
     args = parser.parse_args(argv)
-    truth = generate(args.out, args.days, args.per_day, args.seed, args.start, args.append)
-    items = len(json.loads(truth.read_text(encoding="utf-8"))["items"])
-    print(f"wrote {items} feedback items to {args.out} (ground truth: {truth})")
+    generator = write_inbox(
+        args.out, args.days, args.per_day, args.seed, args.start, args.append, not args.no_truth
+    )
+    truth = "none" if args.no_truth else args.out / generator.truth_name
+    print(f"wrote {generator.written} feedback items to {args.out} (ground truth: {truth})")
 
 
 if __name__ == "__main__":

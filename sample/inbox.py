@@ -40,6 +40,8 @@ FLAGS = tuple(vocabulary.FLAGS)  # codes, in the vocabulary's order
 CHANNEL_SHARE = {"call": 0.30, "email": 0.20, "form": 0.25, "sns": 0.25}
 FOLDERS = {channel: folder for folder, channel in CHANNEL_FOLDERS.items()}
 DEFAULT_START = date(2026, 8, 1)
+# A reply comes within 60 hours (then the next office morning), a follow-up 2–30 hours later.
+EMAIL_LAG_DAYS = 6
 PRAISE_SHARE, QUESTION_SHARE = 0.07, 0.06
 FLAG_RATE, DECOY_RATE = 0.035, 0.05
 PII_RATE = {"call": 0.5, "email": 0.45, "form": 0.15, "sns": 0.02}
@@ -72,10 +74,22 @@ class Truth:
 
 class Generator(FormsAndPosts, MailChannel):
     def __init__(
-        self, out: Path, days: int, per_day: int, seed: int, start: date, append: bool = False
+        self,
+        out: Path,
+        days: int,
+        per_day: int,
+        seed: int,
+        start: date,
+        append: bool = False,
+        keep_truth: bool = True,
     ) -> None:
         self.out, self.days, self.per_day, self.seed, self.start = out, days, per_day, seed, start
         self.append = append
+        # Without the ground truth nothing grows with the number of documents but the set of
+        # personal data already used (kept unique): the benchmark's large inboxes.
+        self.keep_truth = keep_truth
+        self.written = 0
+        self.emails_written = 0  # days whose mail files are written
         # An appended stretch keeps its own ground truth beside the first one's.
         self.truth_name = (
             f"ground_truth_{start.isoformat()}.json" if append else "ground_truth.json"
@@ -175,7 +189,9 @@ class Generator(FormsAndPosts, MailChannel):
             "pii": [list(p) for p in voice.pii],
         }
         record.update(extra)
-        self.truth.items.append(record)
+        self.written += 1
+        if self.keep_truth:
+            self.truth.items.append(record)
         return record
 
     # ---- run -----------------------------------------------------------------------------
@@ -192,9 +208,18 @@ class Generator(FormsAndPosts, MailChannel):
             self.write_forms(index, plans["form"])
             self.write_sns(index, plans["sns"])
             self.plan_emails(index, plans["email"])
-        for index in range(self.days):
-            self.write_email(index)
-        self.write_truth()
+            # Replies and follow-ups land at most a few days after the mail they answer, so a
+            # day's mailbox is complete once the days after it are planned: write it and let go.
+            self.write_emails_until(index - EMAIL_LAG_DAYS)
+        self.write_emails_until(self.days - 1)
+        if self.keep_truth:
+            self.write_truth()
+
+    def write_emails_until(self, last: int) -> None:
+        while self.emails_written <= last:
+            self.write_email(self.emails_written)
+            del self.email_days[self.emails_written]
+            self.emails_written += 1
 
     def rel(self, channel: str, name: str) -> str:
         return f"{FOLDERS[channel]}/{name}"
@@ -387,15 +412,32 @@ def generate(
     seed: int,
     start: date = DEFAULT_START,
     append: bool = False,
+    keep_truth: bool = True,
 ) -> Path:
     """Write the sample inbox under ``out`` and its ground truth; returns the ground truth's path.
 
     Channel folders are replaced, unless ``append``: then the days are added beside the files
     already there (use a later ``start`` and another ``seed``), as one more stretch of traffic.
+    Without ``keep_truth`` no ground truth is kept or written (the path returned does not exist)
+    and memory stays flat however many documents are written; the inbox is the same.
     """
+    generator = write_inbox(out, days, per_day, seed, start, append, keep_truth)
+    return out / generator.truth_name
+
+
+def write_inbox(
+    out: Path,
+    days: int,
+    per_day: int,
+    seed: int,
+    start: date = DEFAULT_START,
+    append: bool = False,
+    keep_truth: bool = True,
+) -> Generator:
+    """`generate`, returning the generator (its ``written`` count of feedback items)."""
     if days < 1 or per_day < 4:
         raise ValueError("need --days >= 1 and --per-day >= 4")
     out.mkdir(parents=True, exist_ok=True)
-    generator = Generator(out, days, per_day, seed, start, append)
+    generator = Generator(out, days, per_day, seed, start, append, keep_truth)
     generator.run()
-    return out / generator.truth_name
+    return generator

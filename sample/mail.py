@@ -126,6 +126,8 @@ class MailChannel:
         if entry["bytes"] is None:  # text not representable in the legacy charset
             entry["charset"] = None
             entry["bytes"] = self.mail_bytes(at, sender, recipient, headers, body, None)
+        if day < self.emails_written:
+            raise RuntimeError(f"mail for day {day} planned after its mailbox was written")
         self.email_days[day].append(entry)
         return entry
 

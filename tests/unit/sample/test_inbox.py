@@ -23,6 +23,7 @@ from koe.vocabulary import FLAGS
 from sample import generate
 from sample.calls import FORBIDDEN
 from sample.catalog import SAFETY_ISSUES
+from sample.inbox import write_inbox
 from sample.text import DECOY_PHRASES, FLAG_PHRASES, SAFETY_WORDS
 from tests.support import REPO
 
@@ -279,6 +280,23 @@ def test_same_seed_gives_identical_bytes_and_another_seed_differs(tmp_path):
     generate(tmp_path / "c", 4, 20, 43, start=date(2026, 8, 1))
     assert snapshot(tmp_path / "a") == snapshot(tmp_path / "b")
     assert snapshot(tmp_path / "a") != snapshot(tmp_path / "c")
+
+
+def test_without_ground_truth_the_inbox_is_the_same_and_nothing_is_kept(tmp_path):
+    def files(out: Path) -> dict[str, bytes]:
+        return {
+            p.relative_to(out).as_posix(): p.read_bytes()
+            for p in out.rglob("*")
+            if p.is_file() and p.name != "ground_truth.json"
+        }
+
+    kept = write_inbox(tmp_path / "kept", 20, 30, 5)
+    lean = write_inbox(tmp_path / "lean", 20, 30, 5, keep_truth=False)
+    assert files(tmp_path / "kept") == files(tmp_path / "lean")
+    assert not (tmp_path / "lean" / "ground_truth.json").exists()
+    assert lean.written == kept.written == len(kept.truth.items) > 0
+    # Nothing that grows with the documents is left in memory: no items, no pending mail.
+    assert lean.truth.items == [] and lean.email_days == {}
 
 
 def test_regenerating_replaces_channel_folders_but_keeps_other_files(tmp_path):
