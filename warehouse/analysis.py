@@ -216,6 +216,14 @@ def save_call_qa(con: duckdb.DuckDBPyConnection, reviews: Sequence[CallReview]) 
     findings_frame = pd.DataFrame(
         [row for r in reviews for row in r.findings_rows()], columns=CALL_QA_FINDING_COLUMNS.names
     )
+    save_call_qa_rows(con, qa_frame, findings_frame)
+
+
+def save_call_qa_rows(
+    con: duckdb.DuckDBPyConnection, qa_frame: pd.DataFrame, findings_frame: pd.DataFrame
+) -> None:
+    """`save_call_qa` from frames: ``qa_frame`` (call_id, findings) and ``findings_frame`` (the
+    columns of nlp.call_qa_findings)."""
     qa = frame_batch(qa_frame, CALL_QA_COLUMNS, "call QA")
     findings = frame_batch(findings_frame, CALL_QA_FINDING_COLUMNS, "call QA findings", _OPTIONAL)
     run_with_batches(
