@@ -28,6 +28,7 @@ import os
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -53,7 +54,7 @@ class _Source:
     feedback: pd.DataFrame
     calls: pd.DataFrame
     findings: pd.DataFrame
-    files: dict[str, tuple[str, int]]  # source_file → (channel, size_bytes)
+    files: dict[str, tuple[str, str, int]]  # source_file → (channel, version, size_bytes)
     span_days: int
 
 
@@ -63,9 +64,16 @@ def grow(
     documents: int,
     model: str,
     days: int = 365,
+    inbox: Path | None = None,
 ) -> Grown:
     """Write about ``documents`` pieces of feedback into the warehouse ``target`` from the analysed
-    warehouse ``source`` (embeddings of ``model``), copy by copy; see the module docstring."""
+    warehouse ``source`` (embeddings of ``model``), copy by copy; see the module docstring.
+
+    ``inbox``, the inbox ``source`` was loaded from, gets each copied file as a symbolic link to
+    its original (``<channel folder>/scale-0003/…``), and the manifest the original's version:
+    ingest then finds every copy loaded and unchanged, as it would the files of a long history,
+    and loads only what is added to the inbox later (the benchmark's incremental day).
+    """
     src = _read(source, model)
     if src.feedback.empty:
         raise ValueError(f"{source}: no analysed and embedded feedback to grow from")
@@ -81,6 +89,8 @@ def grow(
             calls, qa, findings = _copy_calls(src, set(feedback["source_file"]), copy, shift)
             for load in loads:
                 load.result.calls.extend(calls.pop(load.source_file, []))
+                if inbox is not None and copy > 0:
+                    _link(Path(inbox), load.source_file)
             load_in_batches(con, loads)
             analysis.save_embeddings(con, model, vectors)
             analysis.save_feedback_analysis(con, analysed)
@@ -96,7 +106,8 @@ def _read(source: str | os.PathLike[str], model: str) -> _Source:
         calls = con.sql(sql("scale/reviewed_calls")).df()
         findings = con.sql(sql("scale/call_findings")).df()
         files = {
-            f: (ch, int(size)) for f, ch, size in con.sql(sql("scale/source_files")).fetchall()
+            name: (channel, version, int(size))
+            for name, channel, version, size in con.sql(sql("scale/source_files")).fetchall()
         }
     dates = pd.concat([feedback["created_at"], calls["started_at"]])
     span = (dates.max().date() - dates.min().date()).days + 1 if len(dates) else 1
@@ -166,14 +177,31 @@ def _copy_feedback(
 
 
 def _file(source_file: str, copy: int) -> str:
-    return source_file if copy == 0 else f"scale-{copy:04d}/{source_file}"
+    """calls/2026-08-01.jsonl → calls/scale-0003/2026-08-01.jsonl (still in its channel folder)."""
+    if copy == 0:
+        return source_file
+    folder, rest = source_file.split("/", 1)
+    return f"{folder}/scale-{copy:04d}/{rest}"
+
+
+def _original(copied: str) -> str:
+    folder, rest = copied.split("/", 1)
+    return f"{folder}/{rest.split('/', 1)[1]}" if rest.startswith("scale-") else copied
 
 
 def _load(name: str, files, copy: int, feedback: list[Feedback]) -> SourceLoad:
-    original = name if copy == 0 else name.split("/", 1)[1]
-    channel, size = files.get(original, (feedback[0].channel if feedback else "call", 0))
+    channel, version, size = files[_original(name)]
     result = ReadResult(feedback=feedback, read=len(feedback))
-    return SourceLoad(name, channel, f"scale-copy-{copy}", size, result)
+    return SourceLoad(name, channel, version, size, result)
+
+
+def _link(inbox: Path, copied: str) -> None:
+    """A relative link from the copy's place to its original, so the inbox may move."""
+    link = inbox / copied
+    if link.is_symlink():
+        return
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(os.path.relpath(inbox / _original(copied), link.parent))
 
 
 def _copy_calls(

@@ -1,4 +1,4 @@
--- The manifest rows of the files that hold feedback or calls, for `eval.scale.grow`.
-SELECT source_file, channel, size_bytes
+-- The manifest rows of the loaded files (name, channel, version, size), for `eval.scale.grow`.
+SELECT source_file, channel, sha256, size_bytes
 FROM raw.source_files
 ORDER BY source_file;
