@@ -86,16 +86,19 @@ def _copy_published(source: Path, copy: Path) -> None:
     """Write the `PUBLISHED` tables of ``source`` into a new DuckDB file ``copy``, in one go."""
     con = duckdb.connect(str(copy))
     try:
-        con.execute("ATTACH $path AS warehouse (READ_ONLY)", {"path": str(source)})
+        # Not "warehouse": a DuckDB file's own catalog is named after its file (warehouse.…).
+        con.execute("ATTACH $path AS publish_source (READ_ONLY)", {"path": str(source)})
         tables = con.execute(sql("publish/tables"), {"schemas": list(PUBLISHED)}).fetchall()
         con.execute("BEGIN")
         for schema in PUBLISHED:
             # Identifiers come from PUBLISHED and DuckDB's own catalog; quoted all the same.
             con.execute(f'CREATE SCHEMA "{schema}"')
         for schema, table in tables:
-            con.execute(f'CREATE TABLE "{schema}"."{table}" AS FROM warehouse."{schema}"."{table}"')
+            con.execute(
+                f'CREATE TABLE "{schema}"."{table}" AS FROM publish_source."{schema}"."{table}"'
+            )
         con.execute("COMMIT")
-        con.execute("DETACH warehouse")
+        con.execute("DETACH publish_source")
         con.execute("CHECKPOINT")
     finally:
         con.close()
