@@ -12,6 +12,8 @@ SEED ?= 7
 SAMPLE_START := 2026-08-01
 PORT ?= 8501
 BENCH_DOCS ?= 1200
+BENCH_SCALE_DOCS ?= 1000000
+BENCH_SCALE_ANALYSED ?= 100000
 
 export PYTHONPATH := $(CURDIR)
 export KOE_INBOX ?= $(CURDIR)/data/inbox
@@ -28,7 +30,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: demo pipeline week dags app test fuzz eval bench sample lint format chromium clean airflow-db
+.PHONY: demo pipeline week dags app test fuzz eval bench bench-scale sample lint format chromium clean airflow-db
 
 demo: pipeline  ## sample data → Airflow DAGs → warehouse → dashboard on 127.0.0.1
 	$(MAKE) app
@@ -70,7 +72,7 @@ week: $(STAMP)  ## add one more week of sample traffic after the demo's DAYS, th
 
 # The demo masks invented sample data, so the public development pseudonym key is allowed there;
 # a real deployment sets KOE_PSEUDONYM_KEY, which always wins.
-dags eval bench: export KOE_ALLOW_DEV_PSEUDONYM_KEY ?= 1
+dags eval bench bench-scale: export KOE_ALLOW_DEV_PSEUDONYM_KEY ?= 1
 dags: airflow-db  ## run the real DAGs once, in order, on the inbox as it is
 	@if [ -z "$$KOE_PSEUDONYM_KEY" ]; then \
 		echo "== KOE_PSEUDONYM_KEY is not set: masking with the public development key (KOE_ALLOW_DEV_PSEUDONYM_KEY=1), fine for sample data only"; \
@@ -104,6 +106,9 @@ eval: $(EVAL_STAMP)  ## measure the analysis on the labelled set in eval/, besid
 
 bench: $(STAMP)  ## per-stage throughput and peak memory on BENCH_DOCS generated documents
 	$(PY) -m eval.bench --docs $(BENCH_DOCS)
+
+bench-scale: $(STAMP)  ## every stage at BENCH_SCALE_DOCS documents (BENCH_SCALE_ANALYSED through the real analysis)
+	$(PY) -m eval.bench_scale --docs $(BENCH_SCALE_DOCS) --analysed $(BENCH_SCALE_ANALYSED)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -39,3 +39,36 @@ def test_a_small_bench_measures_every_stage_and_the_end_to_end_ratio(tmp_path):
     text = report(stages, e2e, one_off)
     assert "end-to-end ÷ embedding-alone throughput:" in text
     assert "one-off costs charged" in text
+
+
+@pytest.mark.slow
+def test_a_small_scale_bench_runs_every_stage_in_its_own_process(tmp_path):
+    from eval.bench_scale import report as scale_report
+    from eval.bench_scale import run as scale_run
+
+    result = scale_run(docs=900, analysed=240, seed=3, workdir=tmp_path)
+    assert [s.name for s in result.small] == [
+        "generate (sample)",
+        "ingest",
+        "analysis",
+        "agent QA",
+        "clustering, full",
+    ]
+    assert [s.name for s in result.large] == [
+        "grow",
+        "clustering, full",
+        "marts",
+        "insights",
+        "weekly reports",
+        "publish",
+    ]
+    assert result.large[0].docs == 900 and result.day[0].docs > 0
+    assert [s.name for s in result.day][-3:] == ["marts", "insights", "publish"]
+    # Each stage ran in a child: its peak is that process's, not this one's (a fresh
+    # interpreter with the sample generator alone stays far below one that loaded the model).
+    assert all(s.peak_mb > 0 and s.seconds > 0 for s in [*result.small, *result.large])
+    assert result.small[0].peak_mb < result.small[2].peak_mb
+    assert [s.extrapolated for s in result.full_run][:3] == [True, True, True]
+    assert 0 < result.snapshot_bytes < result.warehouse_bytes
+    text = scale_report(result)
+    assert "of the warehouse (target ≤ 10%)" in text and "incremental day" in text

@@ -1,0 +1,282 @@
+"""``make bench-scale``: what each pipeline stage costs at many documents, and what grows with N.
+
+Embedding a million texts on two cores takes about an hour, so the benchmark works in three parts:
+
+1. **Analysed through the real code**: the sample generator writes ``--analysed`` documents over
+   30 days (streaming, no ground truth kept); ingest, analysis (embedding, classifier), agent QA
+   and a full clustering run on them, each stage timed.
+2. **Grown to ``--docs``** by `eval.scale.grow` (the pipeline's own load path, a year of dates);
+   then the stages that read the whole warehouse run at that size: a full re-clustering, marts,
+   insights, weekly reports, publish. Warehouse and snapshot sizes are measured.
+3. **An incremental day**: 1 % of ``--docs`` new documents on the day after the last, then the
+   day's stages (ingest, analysis, agent QA, incremental clustering, marts, insights, publish),
+   compared with a full run's time at ``--docs``.
+
+Every stage runs in its own process, as an Airflow task does; its peak memory is the process's
+maximum resident set as the kernel counts it. A full run's ingest and analysis at ``--docs`` are
+extrapolated from part 1's throughput (they grow linearly with the documents: each text is read,
+masked, embedded and classified once); the report marks them.
+
+    python -m eval.bench_scale [--docs 1000000] [--analysed 100000] [--seed 7] [--workdir DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+SAMPLE_DAYS = 30
+NEW_DAY_SHARE = 0.01
+INCREMENTAL_TARGET = 0.05  # an incremental day, as a share of a full run's time
+MEMORY_TARGET_MB = 4096
+SNAPSHOT_TARGET = 0.10  # the snapshot's size, as a share of the warehouse's
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    docs: int
+    seconds: float
+    peak_mb: float
+    extrapolated: bool = False
+
+    @property
+    def docs_per_second(self) -> float:
+        return self.docs / self.seconds if self.seconds else math.inf
+
+
+# --- the stages, each run in a child process ----------------------------------------------------
+
+
+def _stage(name: str, args: argparse.Namespace) -> dict:
+    from koe.vocabulary import CHANNELS
+
+    warehouse = args.warehouse
+    if name == "ingest":
+        from pipeline.ingest import ingest_channel
+
+        counts = [ingest_channel(ch, Path(args.inbox), warehouse) for ch in CHANNELS]
+        return {"feedback": sum(c["feedback"] for c in counts)}
+    if name == "analysis":
+        from pipeline.analysis import analyze_new_feedback
+
+        return analyze_new_feedback(warehouse)
+    if name == "agent QA":
+        from pipeline.analysis import review_calls
+
+        return review_calls(warehouse)
+    if name in ("clustering, full", "clustering, incremental"):
+        from pipeline.analysis import update_issues
+
+        return update_issues(warehouse, full=name.endswith("full"))
+    if name == "grow":
+        from eval.scale import grow
+        from nlp.embed import model_id
+
+        grown = grow(args.source, warehouse, args.docs, model_id(), inbox=Path(args.inbox))
+        return {"feedback": grown.feedback, "calls": grown.calls, "copies": grown.copies}
+    if name == "marts":
+        from pipeline.marts import build_marts
+
+        return build_marts(warehouse)
+    if name == "insights":
+        from pipeline.marts import find_insights
+
+        return find_insights(warehouse)
+    if name == "weekly reports":
+        from pipeline.reports import write_weekly_reports
+
+        return write_weekly_reports(warehouse, args.reports)
+    if name == "publish":
+        from pipeline.marts import publish_snapshot
+
+        return {"snapshot": str(publish_snapshot(warehouse))}
+    raise ValueError(f"unknown stage {name!r}")
+
+
+def _run(name: str, docs: int, **paths) -> tuple[Stage, dict]:
+    """Run one stage in a child process; its wall time and its own peak resident memory."""
+    out = Path(paths["workdir"]) / "stage.json"
+    command = [sys.executable, "-m", "eval.bench_scale", "--stage", name, "--result", str(out)]
+    for key in ("warehouse", "inbox", "reports", "source"):
+        if key in paths:
+            command += [f"--{key}", str(paths[key])]
+    command += ["--docs", str(docs)]
+    started = time.perf_counter()
+    child = subprocess.Popen(command)
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        raise RuntimeError(f"stage {name!r} failed (exit {child.returncode})")
+    return Stage(name, docs, seconds, usage.ru_maxrss / 1024), json.loads(out.read_text())
+
+
+def _generate(inbox: Path, days: int, per_day: int, seed: int, start: date | None) -> Stage:
+    command = [sys.executable, "-m", "sample", "--out", str(inbox), "--days", str(days)]
+    command += ["--per-day", str(per_day), "--seed", str(seed), "--no-truth"]
+    if start is not None:
+        command += ["--append", "--start", start.isoformat()]
+    started = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - started
+    written = int(child.stdout.read().split()[1])  # "wrote N feedback items to …"
+    if os.waitstatus_to_exitcode(status):
+        raise RuntimeError("the sample generator failed")
+    return Stage("generate (sample)", written, seconds, usage.ru_maxrss / 1024)
+
+
+# --- the three parts ----------------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    small: list[Stage]
+    large: list[Stage]
+    day: list[Stage]
+    full_run: list[Stage]
+    warehouse_bytes: int
+    snapshot_bytes: int
+    documents: int
+
+
+def run(docs: int, analysed: int, seed: int, workdir: Path) -> Report:
+    inbox, reports = workdir / "inbox", workdir / "reports"
+    small_db, large_db = workdir / "analysed.duckdb", workdir / "warehouse.duckdb"
+    paths = {"workdir": workdir, "inbox": inbox, "reports": reports}
+
+    generated = _generate(inbox, SAMPLE_DAYS, math.ceil(analysed / SAMPLE_DAYS), seed, None)
+    small = [generated]
+    n = generated.docs
+    for name in ("ingest", "analysis", "agent QA", "clustering, full"):
+        stage, _ = _run(name, n, warehouse=small_db, **paths)
+        small.append(stage)
+
+    grown, counts = _run("grow", docs, warehouse=large_db, source=small_db, **paths)
+    large = [grown]
+    for name in ("clustering, full", "marts", "insights", "weekly reports", "publish"):
+        stage, _ = _run(name, docs, warehouse=large_db, **paths)
+        large.append(stage)
+    from koe.settings import for_warehouse
+
+    snapshot = for_warehouse(large_db).snapshot
+
+    # The day after the grown calendar's last day, with 1 % of the documents.
+    import duckdb
+
+    with duckdb.connect(str(large_db), read_only=True) as con:
+        [(last,)] = con.execute("SELECT max(created_at)::DATE FROM raw.feedback").fetchall()
+    new_day = _generate(
+        inbox, 1, max(4, round(docs * NEW_DAY_SHARE)), seed + 1, last + timedelta(days=1)
+    )
+    day = [new_day]
+    for name in (
+        "ingest",
+        "analysis",
+        "agent QA",
+        "clustering, incremental",
+        "marts",
+        "insights",
+        "publish",
+    ):
+        stage, _ = _run(name, new_day.docs, warehouse=large_db, **paths)
+        day.append(stage)
+
+    # A full run at `docs`: per-document stages extrapolated from the analysed run's throughput,
+    # the rest as measured at that size.
+    per_doc = {s.name: s for s in small if s.name in ("ingest", "analysis", "agent QA")}
+    full_run = [
+        Stage(s.name, docs, s.seconds * docs / n, s.peak_mb, extrapolated=True)
+        for s in per_doc.values()
+    ] + [s for s in large if s.name != "grow"]
+    return Report(
+        small,
+        large,
+        day,
+        full_run,
+        large_db.stat().st_size,
+        snapshot.stat().st_size,
+        docs,
+    )
+
+
+def report(r: Report) -> str:
+    lines = []
+
+    def table(title: str, stages: list[Stage]) -> None:
+        lines.extend(
+            ["", title, f"{'stage':28} {'docs':>9} {'seconds':>9} {'docs/s':>9} {'peak MB':>8}"]
+        )
+        for s in stages:
+            mark = "*" if s.extrapolated else ""
+            lines.append(
+                f"{s.name + mark:28} {s.docs:9d} {s.seconds:9.1f} {s.docs_per_second:9.0f} "
+                f"{s.peak_mb:8.0f}"
+            )
+
+    table("analysed through the real code", r.small)
+    table(
+        f"grown to {r.documents} documents (eval.scale.grow), then the whole-warehouse stages",
+        r.large,
+    )
+    table("an incremental day (1 % new documents)", r.day)
+    table(
+        f"a full run at {r.documents} documents (* extrapolated from the analysed run)", r.full_run
+    )
+    full = sum(s.seconds for s in r.full_run)
+    incremental = sum(s.seconds for s in r.day[1:])
+    peak = max(s.peak_mb for s in [*r.small, *r.large, *r.day])
+    share = r.snapshot_bytes / r.warehouse_bytes
+    mb = 1024 * 1024
+    lines += [
+        "",
+        f"warehouse {r.warehouse_bytes / mb:.0f} MB, snapshot {r.snapshot_bytes / mb:.0f} MB: "
+        f"{share:.1%} of the warehouse (target ≤ {SNAPSHOT_TARGET:.0%})",
+        f"incremental day {incremental:.0f} s ÷ full run {full:.0f} s = {incremental / full:.1%} "
+        f"(target ≤ {INCREMENTAL_TARGET:.0%})",
+        f"peak resident memory of any stage: {peak:.0f} MB (target ≤ {MEMORY_TARGET_MB} MB)",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m eval.bench_scale", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--docs", type=int, default=1_000_000, help="documents in the grown warehouse"
+    )
+    parser.add_argument(
+        "--analysed", type=int, default=100_000, help="documents analysed by the real code"
+    )
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--workdir", type=Path, help="keep the inbox and warehouses here")
+    # A child process runs one stage (see `_run`).
+    parser.add_argument("--stage", help=argparse.SUPPRESS)
+    for key in ("result", "warehouse", "inbox", "reports", "source"):
+        parser.add_argument(f"--{key}", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.stage:
+        Path(args.result).write_text(json.dumps(_stage(args.stage, args), default=str))
+        return 0
+    if args.workdir:
+        args.workdir.mkdir(parents=True, exist_ok=True)
+        print(report(run(args.docs, args.analysed, args.seed, args.workdir)))
+        return 0
+    with tempfile.TemporaryDirectory(prefix="koe-bench-scale-") as tmp:
+        print(report(run(args.docs, args.analysed, args.seed, Path(tmp))))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
