@@ -12,8 +12,9 @@ Embedding a million texts on two cores takes about an hour, so the benchmark wor
    day's stages (ingest, analysis, agent QA, incremental clustering, marts, insights, publish),
    compared with a full run's time at ``--docs``.
 
-Every stage runs in its own process, as an Airflow task does; its peak memory is the process's
-maximum resident set as the kernel counts it. A full run's ingest and analysis at ``--docs`` are
+Every stage runs in its own process, as an Airflow task does; its peak memory is that process's
+high-water resident set (``VmHWM``, read by the process itself: a forked child's ``ru_maxrss``
+would count the parent's pages too). A full run's ingest and analysis at ``--docs`` are
 extrapolated from part 1's throughput (they grow linearly with the documents: each text is read,
 masked, embedded and classified once); the report marks them.
 
@@ -25,7 +26,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import subprocess
 import sys
 import tempfile
@@ -61,6 +61,19 @@ def _stage(name: str, args: argparse.Namespace) -> dict:
     from koe.vocabulary import CHANNELS
 
     warehouse = args.warehouse
+    if name == "generate (sample)":
+        from sample.inbox import write_inbox
+
+        start = date.fromisoformat(args.start) if args.start else None
+        generator = write_inbox(
+            Path(args.inbox),
+            args.days,
+            args.per_day,
+            args.seed,
+            **({"start": start, "append": True} if start else {}),
+            keep_truth=False,
+        )
+        return {"feedback": generator.written}
     if name == "ingest":
         from pipeline.ingest import ingest_channel
 
@@ -103,37 +116,36 @@ def _stage(name: str, args: argparse.Namespace) -> dict:
     raise ValueError(f"unknown stage {name!r}")
 
 
-def _run(name: str, docs: int, **paths) -> tuple[Stage, dict]:
-    """Run one stage in a child process; its wall time and its own peak resident memory."""
-    out = Path(paths["workdir"]) / "stage.json"
+def _peak_mb() -> float:
+    """This process's high-water resident set (VmHWM), in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
+
+
+def _run(name: str, docs: int | None, **options) -> tuple[Stage, dict]:
+    """Run one stage in a child process: its wall time, its own peak memory and its counts."""
+    out = Path(options.pop("workdir")) / "stage.json"
     command = [sys.executable, "-m", "eval.bench_scale", "--stage", name, "--result", str(out)]
-    for key in ("warehouse", "inbox", "reports", "source"):
-        if key in paths:
-            command += [f"--{key}", str(paths[key])]
-    command += ["--docs", str(docs)]
+    for key, value in options.items():
+        command += [f"--{key.replace('_', '-')}", str(value)]
+    if docs is not None:
+        command += ["--docs", str(docs)]
     started = time.perf_counter()
-    child = subprocess.Popen(command)
-    _, status, usage = os.wait4(child.pid, 0)
+    subprocess.run(command, check=True)
     seconds = time.perf_counter() - started
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode:
-        raise RuntimeError(f"stage {name!r} failed (exit {child.returncode})")
-    return Stage(name, docs, seconds, usage.ru_maxrss / 1024), json.loads(out.read_text())
+    result = json.loads(out.read_text())
+    done = docs if docs is not None else result["counts"]["feedback"]
+    return Stage(name, done, seconds, result["peak_mb"]), result["counts"]
 
 
-def _generate(inbox: Path, days: int, per_day: int, seed: int, start: date | None) -> Stage:
-    command = [sys.executable, "-m", "sample", "--out", str(inbox), "--days", str(days)]
-    command += ["--per-day", str(per_day), "--seed", str(seed), "--no-truth"]
+def _generate(workdir: Path, inbox: Path, days: int, per_day: int, seed: int, start=None) -> Stage:
+    options = {"inbox": inbox, "days": days, "per_day": per_day, "seed": seed}
     if start is not None:
-        command += ["--append", "--start", start.isoformat()]
-    started = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    _, status, usage = os.wait4(child.pid, 0)
-    seconds = time.perf_counter() - started
-    written = int(child.stdout.read().split()[1])  # "wrote N feedback items to …"
-    if os.waitstatus_to_exitcode(status):
-        raise RuntimeError("the sample generator failed")
-    return Stage("generate (sample)", written, seconds, usage.ru_maxrss / 1024)
+        options["start"] = start.isoformat()
+    stage, _ = _run("generate (sample)", None, workdir=workdir, **options)
+    return stage
 
 
 # --- the three parts ----------------------------------------------------------------------------
@@ -155,7 +167,7 @@ def run(docs: int, analysed: int, seed: int, workdir: Path) -> Report:
     small_db, large_db = workdir / "analysed.duckdb", workdir / "warehouse.duckdb"
     paths = {"workdir": workdir, "inbox": inbox, "reports": reports}
 
-    generated = _generate(inbox, SAMPLE_DAYS, math.ceil(analysed / SAMPLE_DAYS), seed, None)
+    generated = _generate(workdir, inbox, SAMPLE_DAYS, math.ceil(analysed / SAMPLE_DAYS), seed)
     small = [generated]
     n = generated.docs
     for name in ("ingest", "analysis", "agent QA", "clustering, full"):
@@ -177,7 +189,7 @@ def run(docs: int, analysed: int, seed: int, workdir: Path) -> Report:
     with duckdb.connect(str(large_db), read_only=True) as con:
         [(last,)] = con.execute("SELECT max(created_at)::DATE FROM raw.feedback").fetchall()
     new_day = _generate(
-        inbox, 1, max(4, round(docs * NEW_DAY_SHARE)), seed + 1, last + timedelta(days=1)
+        workdir, inbox, 1, max(4, round(docs * NEW_DAY_SHARE)), seed + 1, last + timedelta(days=1)
     )
     day = [new_day]
     for name in (
@@ -263,11 +275,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, help="keep the inbox and warehouses here")
     # A child process runs one stage (see `_run`).
     parser.add_argument("--stage", help=argparse.SUPPRESS)
-    for key in ("result", "warehouse", "inbox", "reports", "source"):
+    for key in ("result", "warehouse", "inbox", "reports", "source", "start"):
         parser.add_argument(f"--{key}", help=argparse.SUPPRESS)
+    for key in ("days", "per-day"):
+        parser.add_argument(f"--{key}", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.stage:
-        Path(args.result).write_text(json.dumps(_stage(args.stage, args), default=str))
+        counts = _stage(args.stage, args)
+        result = {"counts": counts, "peak_mb": _peak_mb()}
+        Path(args.result).write_text(json.dumps(result, default=str))
         return 0
     if args.workdir:
         args.workdir.mkdir(parents=True, exist_ok=True)
