@@ -3,17 +3,22 @@
 
 Runs whenever `koe_ingest` has updated the raw tables (Asset `koe://warehouse/raw`).
 
-1. **analyze_new_feedback** — sentiment, risk flags and keywords for every original whose current
-   text has no analysis yet, and its sentence embedding (cached by content hash, so unchanged text
-   is never embedded twice).
-2. **update_issues** — brings the issue catalogue up to date (new feedback joins the known
+1. **plan_analysis** — writes every original whose current text has no analysis yet as Parquet
+   partitions in the staging folder (`KOE_STAGING_DIR`, `KOE_PARTITION_SIZE` documents each), with
+   its text's cached embedding when there is one.
+2. **analyze_partition** (mapped, one task per partition, several at once) — sentiment, the
+   problem-report judgement, risk flags, keywords, issue terms and the sentence embedding of each
+   text; reads its partition and writes its results beside it, never the warehouse.
+3. **load_analysis** — loads every partition's results (and new embeddings) into the warehouse in
+   one transaction.
+4. **update_issues** — brings the issue catalogue up to date (new feedback joins the known
    issues, or everything is re-clustered when the complaints have grown enough) and replaces the
    issue tables in one transaction; the same data gives the same issues and ids.
-3. **review_calls** — agent QA (prohibited phrases, internal-contact disclosure, escalation
+5. **review_calls** — agent QA (prohibited phrases, internal-contact disclosure, escalation
    demands, long holds without an intermediate report) for calls not reviewed yet.
 
-Each task reads what it needs from DuckDB and writes in one transaction, so a rerun after a crash
-starts from a consistent state.
+Only one task at a time writes the warehouse (DuckDB allows one writer per file): the planner,
+the loader, the catalogue and QA run one after another; only the mapped tasks run side by side.
 """
 
 from airflow.sdk import dag, task
@@ -22,11 +27,28 @@ from pipeline.dag_defaults import ANALYSIS, DEFAULT_ARGS, RAW_FEEDBACK, START_DA
 
 
 @task
-def analyze_new_feedback() -> dict:
-    from pipeline.analysis import analyze_new_feedback as step
+def plan_analysis() -> list[str]:
+    from pipeline.analysis import plan_analysis as step
 
-    counts = step()
-    print(f"analyze_new_feedback: {counts}")
+    partitions = step()
+    print(f"plan_analysis: {len(partitions)} partitions")
+    return partitions
+
+
+@task
+def analyze_partition(partition: str) -> str:
+    from pipeline.analysis import analyze_partition as step
+
+    return step(partition)
+
+
+# Runs when no partition was planned too (the mapped task is then skipped, not failed).
+@task(trigger_rule="none_failed")
+def load_analysis(results: list[str] | None = None) -> dict:
+    from pipeline.analysis import load_analysis as step
+
+    counts = step(list(results or []))
+    print(f"load_analysis: {counts}")
     return counts
 
 
@@ -54,13 +76,14 @@ def review_calls() -> dict:
     start_date=START_DATE,
     catchup=False,
     max_active_runs=1,
-    max_active_tasks=1,  # one DuckDB writer at a time
+    max_active_tasks=4,  # the mapped partitions; the warehouse's writers run one after another
     default_args=DEFAULT_ARGS,
     doc_md=__doc__,
     tags=["koe", "nlp"],
 )
 def koe_analysis():
-    analyze_new_feedback() >> update_issues() >> review_calls()
+    results = analyze_partition.expand(partition=plan_analysis())
+    load_analysis(results) >> update_issues() >> review_calls()
 
 
 koe_analysis()

@@ -46,6 +46,8 @@ class Settings:
     alert_status_override: Path | None = None
     alerts_dir_override: Path | None = None
     reports_dir_override: Path | None = None
+    staging_dir_override: Path | None = None
+    partition_size: int = 2000  # KOE_PARTITION_SIZE: documents per mapped analysis task
     product_teams: Path | None = None
     embedding_model: str | None = None
     model_dir_override: Path | None = None
@@ -91,6 +93,13 @@ class Settings:
         return self.alerts_dir_override or self.warehouse.parent / "alerts"
 
     @property
+    def staging_dir(self) -> Path:
+        """Where a run's partitions wait between the mapped tasks and the task that loads them
+        (``$KOE_STAGING_DIR``, else ``staging/`` beside the warehouse). On a cluster every worker
+        must see it: a shared volume, like the warehouse's."""
+        return self.staging_dir_override or self.warehouse.parent / "staging"
+
+    @property
     def reports_dir(self) -> Path:
         """Where the weekly reports are written."""
         return self.reports_dir_override or self.warehouse.parent / "reports"
@@ -128,6 +137,8 @@ def from_environ(environ: Mapping[str, str]) -> Settings:
         alert_status_override=path("KOE_ALERT_STATUS"),
         alerts_dir_override=path("KOE_ALERTS_DIR"),
         reports_dir_override=path("KOE_REPORTS_DIR"),
+        staging_dir_override=path("KOE_STAGING_DIR"),
+        partition_size=_positive_int(environ, "KOE_PARTITION_SIZE", 2000),
         product_teams=path("KOE_PRODUCT_TEAMS"),
         embedding_model=environ.get("KOE_EMBEDDING_MODEL") or None,
         model_dir_override=path("KOE_MODEL_DIR"),
@@ -155,6 +166,19 @@ def _earliest(value: str | None) -> datetime:
             f"KOE_EARLIEST_DATE must be a date like 2015-01-01, got {value!r}"
         ) from None
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def _positive_int(environ: Mapping[str, str], name: str, default: int) -> int:
+    value = environ.get(name)
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise SettingsError(f"{name} must be a whole number of at least 1, not {value!r}")
+    return number
 
 
 def _webhook(url: str | None) -> str | None:

@@ -1,56 +1,136 @@
 """koe_analysis's steps: per-text analysis and embeddings, the issue catalogue, agent QA.
 
-Each step reads what it needs from the warehouse and writes in one transaction, so a rerun after
-a crash starts from a consistent state.
+The per-text work runs over partitions (`pipeline.partitions`): `plan_analysis` writes them,
+`analyze_partition` (one mapped task each) analyses one without opening the warehouse, and
+`load_analysis` loads all results. Each step that writes the warehouse does so in one
+transaction, so a rerun after a crash starts from a consistent state.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
 
-def analyze_new_feedback(path: str | os.PathLike[str] | None = None) -> dict:
-    """Sentiment, flags, keywords and embeddings for originals whose current text is new."""
-    from nlp.analysis import analysis_version, analyze_texts, embed_texts
-    from nlp.embed import load_embedder, model_id
-    from nlp.models import load_classifier
+def plan_analysis(path: str | os.PathLike[str] | None = None) -> list[str]:
+    """Write the originals whose current text has no analysis yet as Parquet partitions.
+
+    Returns the partitions' paths, one per mapped `analyze_partition` task (none: nothing new).
+    Each row carries its text's cached vector when there is one, so no task embeds it again.
+    """
+    from koe.settings import for_warehouse
+    from nlp.analysis import analysis_version
+    from nlp.embed import model_id
+    from pipeline.partitions import batches_of, new_run, rows_per_partition, write_partitions
     from warehouse import analysis
     from warehouse.db import apply_schema, connect, transaction
 
+    config = for_warehouse(path)
     model_key = model_id()
     version = analysis_version(model_key)
+    run = new_run(config.staging_dir, "analysis")
     with connect(path) as con:
         apply_schema(con)
         with transaction(con):
             analysis.delete_orphans(con)
-        items = analysis.feedback_texts(analysis.pending_feedback(con, version))
-        if not items:
-            return {"analysed": 0, "embedded": 0}
-        embedder = load_embedder()
-        cache = analysis.cached_embeddings(con, model_key, [i.content_hash for i in items])
-        matrix, new_vectors = embed_texts(items, embedder, cache)
-        # Vectors first: a crash between the two writes leaves analysis to redo, never an
-        # analysed text without its embedding.
-        analysis.save_embeddings(con, model_key, new_vectors)
-        results = analyze_texts(items, matrix, load_classifier(embedder, model_key), embedder)
-        frame = pd.DataFrame(
-            {
-                "feedback_id": [r.feedback_id for r in results],
-                "content_hash": [r.content_hash for r in results],
-                "sentiment": [r.sentiment for r in results],
-                "sentiment_score": [r.sentiment_score for r in results],
-                "flags": [list(r.flags) for r in results],
-                "keywords": [list(r.keywords) for r in results],
-                "terms": [list(r.terms) for r in results],
-                "is_complaint": [r.complaint for r in results],
-                "analysis_version": version,
-            }
+        pending = analysis.count_pending_feedback(con, version)
+        if not pending:
+            run.rmdir()
+            return []
+        rows = rows_per_partition(pending, config.partition_size)
+        reader = analysis.pending_feedback_batches(con, model_key, version, rows)
+        return write_partitions(run, batches_of(reader, rows))
+
+
+def analyze_partition(partition: str | os.PathLike[str]) -> str:
+    """Sentiment, flags, keywords, issue terms and the embedding of every text in one partition.
+
+    Reads only the partition file and writes its results beside it (`pipeline.partitions`), so
+    many of these run at once, on any worker. Returns the results' path.
+    """
+    import pyarrow.parquet as pq
+
+    from nlp.analysis import analysis_version, analyze_texts, embed_texts
+    from nlp.embed import load_embedder, model_id
+    from nlp.models import load_classifier
+    from pipeline.partitions import result_path, write_table
+    from warehouse import analysis
+
+    model_key = model_id()
+    version = analysis_version(model_key)
+    table = pq.read_table(partition)
+    planned = set(table.column("analysis_version").unique().to_pylist())
+    if planned - {version}:
+        raise RuntimeError(
+            f"{partition} was planned for analysis version {sorted(planned)} but this worker "
+            f"runs {version}: every worker must run the same koe code, models and thresholds"
         )
-        analysis.save_feedback_analysis(con, frame)
-    return {"analysed": len(results), "embedded": len(new_vectors)}
+    frame = table.drop_columns(["cached_vector", "analysis_version"]).to_pandas()
+    items = analysis.feedback_texts(frame)
+    cached = table.column("cached_vector").to_pylist()
+    cache = {
+        i.content_hash: np.asarray(v, dtype=np.float32)
+        for i, v in zip(items, cached, strict=True)
+        if v is not None
+    }
+    embedder = load_embedder()
+    matrix, new_vectors = embed_texts(items, embedder, cache)
+    results = analyze_texts(items, matrix, load_classifier(embedder, model_key), embedder)
+    out = result_path(partition)
+    write_table(
+        analysis.analysis_result_batch(_analysis_frame(results, version), model_key, new_vectors),
+        out,
+    )
+    return str(out)
+
+
+def load_analysis(
+    results: Sequence[str | os.PathLike[str]], path: str | os.PathLike[str] | None = None
+) -> dict:
+    """Load every partition's results into the warehouse in one transaction; then remove them."""
+    import pyarrow.parquet as pq
+
+    from pipeline.partitions import remove_run
+    from warehouse import analysis
+    from warehouse.db import apply_schema, connect
+
+    files = [str(r) for r in results]
+    analysed = embedded = 0
+    for file in files:
+        vectors = pq.read_table(file, columns=["vector"]).column("vector")
+        analysed += len(vectors)
+        embedded += len(vectors) - vectors.null_count
+    with connect(path) as con:
+        apply_schema(con)
+        analysis.load_analysis_results(con, files)
+    remove_run(files)
+    return {"partitions": len(files), "analysed": analysed, "embedded": embedded}
+
+
+def analyze_new_feedback(path: str | os.PathLike[str] | None = None) -> dict:
+    """`plan_analysis`, every `analyze_partition` and `load_analysis`, in this process: what the
+    koe_analysis DAG's mapped tasks do, for scripts, the benchmark and tests."""
+    partitions = plan_analysis(path)
+    return load_analysis([analyze_partition(p) for p in partitions], path)
+
+
+def _analysis_frame(results, version: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "feedback_id": [r.feedback_id for r in results],
+            "content_hash": [r.content_hash for r in results],
+            "sentiment": [r.sentiment for r in results],
+            "sentiment_score": [r.sentiment_score for r in results],
+            "flags": [list(r.flags) for r in results],
+            "keywords": [list(r.keywords) for r in results],
+            "terms": [list(r.terms) for r in results],
+            "is_complaint": [r.complaint for r in results],
+            "analysis_version": version,
+        }
+    )
 
 
 def update_issues(path: str | os.PathLike[str] | None = None, full: bool | None = None) -> dict:

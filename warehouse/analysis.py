@@ -119,6 +119,60 @@ def save_feedback_analysis(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) 
     run_with_batches(con, ["analysis/save_feedback_analysis"], feedback_analysis_batch=batch)
 
 
+# --- partitions of the mapped analysis tasks ---------------------------------------------------
+
+VECTOR = pa.list_(pa.float32())
+
+
+def count_pending_feedback(con: duckdb.DuckDBPyConnection, analysis_version: str) -> int:
+    """How many originals `pending_feedback` would return."""
+    [(count,)] = con.execute(
+        sql("analysis/count_pending_feedback"), {"analysis_version": analysis_version}
+    ).fetchall()
+    return int(count)
+
+
+def pending_feedback_batches(
+    con: duckdb.DuckDBPyConnection, model: str, analysis_version: str, rows: int
+) -> pa.RecordBatchReader:
+    """`pending_feedback`'s originals, with the cached ``model`` vector of each text
+    (``cached_vector``, NULL when none), streamed in Arrow batches of about ``rows`` rows."""
+    return con.sql(
+        sql("analysis/pending_partitions"),
+        params={"model": model, "analysis_version": analysis_version},
+    ).to_arrow_reader(rows)
+
+
+def analysis_result_batch(
+    frame: pd.DataFrame, model: str, new_vectors: Mapping[str, np.ndarray]
+) -> pa.Table:
+    """A partition's results: the `save_feedback_analysis` columns, plus the embedding ``model``
+    and, on the first row of each text embedded anew, its ``vector`` (NULL when it was cached)."""
+    batch = frame_batch(frame, FEEDBACK_ANALYSIS_COLUMNS, "feedback analysis", _OPTIONAL)
+    todo = dict(new_vectors)
+    vectors = []
+    for content_hash in frame["content_hash"]:
+        vector = todo.pop(content_hash, None)
+        vectors.append(None if vector is None else np.asarray(vector, np.float32).tolist())
+    batch = batch.append_column("model", pa.array([model] * len(frame), type=pa.string()))
+    return batch.append_column("vector", pa.array(vectors, type=VECTOR))
+
+
+def load_analysis_results(con: duckdb.DuckDBPyConnection, files: Sequence[str]) -> None:
+    """Load the partitions' results (`analysis_result_batch` files): new vectors into the cache
+    and the per-feedback analysis, in one transaction, streamed from the Parquet files."""
+    import pyarrow.dataset as ds
+
+    if not files:
+        return
+    results = ds.dataset(list(files), format="parquet")
+    run_with_batches(
+        con,
+        ["analysis/load_partition_embeddings", "analysis/save_feedback_analysis"],
+        feedback_analysis_batch=results,
+    )
+
+
 # --- embeddings cache ---------------------------------------------------------------------------
 
 
