@@ -139,33 +139,43 @@ def update_issues(path: str | os.PathLike[str] | None = None, full: bool | None 
     ``full`` forces (True) or forbids (False) a full re-clustering; by default the catalogue
     decides (`nlp.issues.catalogue.plan_run`).
     """
+    from dataclasses import replace
+
     from nlp.analysis import embed_texts
     from nlp.embed import load_embedder, model_id
-    from nlp.issues.catalogue import input_digest, plan_run, update_catalogue
+    from nlp.issues.catalogue import input_digest, plan_run, texts_needed, update_catalogue
     from warehouse import analysis, issues
     from warehouse.db import apply_schema, connect
 
     with connect(path) as con:
         apply_schema(con)
-        items = analysis.feedback_texts(analysis.all_feedback_for_clustering(con))
-        model_key = model_id()
-        cache = analysis.cached_embeddings(con, model_key, [i.content_hash for i in items])
-        missing = [i for i in items if i.content_hash not in cache]
-        if missing:  # normally none: analyze_new_feedback embedded them
-            _, new_vectors = embed_texts(missing, load_embedder(), cache)
-            analysis.save_embeddings(con, model_key, new_vectors)
-            cache = {**cache, **new_vectors}
+        # Ids, products, channels and hashes of every document; texts only where a run cuts.
+        items = analysis.feedback_texts(analysis.clustering_inputs(con))
         taken, history = issues.history(con)
         mode = plan_run(items, history, full)
         if mode == "unchanged":
             return {"mode": mode, "documents": len(items), "issues": len(history.known)}
-        dim = next(iter(cache.values())).shape[0] if cache else 0
-        matrix = np.vstack([cache[i.content_hash] for i in items]) if items else np.zeros((0, dim))
+        model_key = model_id()
+        matrix, missing = analysis.embedding_matrix(con, model_key, [i.content_hash for i in items])
+        previous = issues.current_assignment(con)
+        rows = sorted({*texts_needed(items, mode, previous, history.known), *missing})
+        texts = analysis.clustering_texts(con, [items[i].feedback_id for i in rows])
+        for i in rows:
+            text, terms = texts[items[i].feedback_id]
+            items[i] = replace(items[i], text=text, terms=terms)
+        if missing:  # normally none: load_analysis stored every text's vector
+            _, new_vectors = embed_texts([items[i] for i in missing], load_embedder(), {})
+            analysis.save_embeddings(con, model_key, new_vectors)
+            if not matrix.shape[1]:
+                dim = next(iter(new_vectors.values())).shape[0]
+                matrix = np.zeros((len(items), dim), dtype=np.float32)
+            for i in missing:
+                matrix[i] = new_vectors[items[i].content_hash]
         update = update_catalogue(
             items,
             matrix,
             known=history.known,
-            previous=issues.current_assignment(con),
+            previous=previous,
             full=mode == "full",
             taken_ids=taken,
         )

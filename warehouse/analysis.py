@@ -76,18 +76,71 @@ def pending_feedback(con: duckdb.DuckDBPyConnection, analysis_version: str) -> p
     ).df()
 
 
-def all_feedback_for_clustering(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every original, oldest first: feedback_id, text_masked, product, channel, content_hash,
-    is_complaint, terms."""
-    return con.sql(sql("analysis/all_feedback_for_clustering")).df()
+def clustering_inputs(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every original, oldest first, without its text: feedback_id, product, channel,
+    content_hash, is_complaint. `clustering_texts` reads the texts a run needs."""
+    return con.sql(sql("analysis/clustering_inputs")).df()
+
+
+def clustering_texts(
+    con: duckdb.DuckDBPyConnection, feedback_ids: Iterable[str]
+) -> dict[str, tuple[str, tuple[str, ...] | None]]:
+    """feedback_id → (masked text, issue terms or None when not analysed yet)."""
+    wanted = pa.table({"feedback_id": pa.array(sorted(set(feedback_ids)), type=pa.string())})
+    if wanted.num_rows == 0:
+        return {}
+    con.register("wanted_feedback", wanted)
+    try:
+        rows = con.sql(sql("analysis/clustering_texts")).fetchall()
+    finally:
+        con.unregister("wanted_feedback")
+    return {fid: (text or "", _terms(terms)) for fid, text, terms in rows}
+
+
+def embedding_matrix(
+    con: duckdb.DuckDBPyConnection, model: str, hashes: Sequence[str], batch_rows: int = 50_000
+) -> tuple[np.ndarray, list[int]]:
+    """The cached ``model`` vectors of ``hashes`` as one float32 matrix (row i: ``hashes[i]``),
+    and the rows that have none (left zero). Read in Arrow batches straight into the matrix: no
+    per-vector objects, so a million rows cost their 4 bytes a dimension and little more."""
+    wanted = pa.table(
+        {
+            "row_number": pa.array(range(len(hashes)), type=pa.int64()),
+            "content_hash": pa.array(list(hashes), type=pa.string()),
+        }
+    )
+    matrix: np.ndarray | None = None
+    found = np.zeros(len(hashes), dtype=bool)
+    con.register("wanted_rows", wanted)
+    try:
+        reader = con.sql(sql("analysis/embedding_rows"), params={"model": model}).to_arrow_reader(
+            batch_rows
+        )
+        for batch in reader:
+            if batch.num_rows == 0:
+                continue
+            rows = batch.column("row_number").to_numpy()
+            vectors = batch.column("vector")
+            flat = vectors.values.to_numpy(zero_copy_only=False).astype(np.float32, copy=False)
+            block = flat.reshape(len(rows), -1)
+            if matrix is None:
+                matrix = np.zeros((len(hashes), block.shape[1]), dtype=np.float32)
+            matrix[rows] = block
+            found[rows] = True
+    finally:
+        con.unregister("wanted_rows")
+    if matrix is None:
+        matrix = np.zeros((len(hashes), 0), dtype=np.float32)
+    return matrix, [int(i) for i in np.flatnonzero(~found)]
 
 
 def feedback_texts(frame: pd.DataFrame) -> list[FeedbackText]:
-    """Rows of `pending_feedback` or `all_feedback_for_clustering` as `FeedbackText`s."""
+    """Rows of `pending_feedback` or `clustering_inputs` as
+    `FeedbackText`s (the last without text: ``text`` is empty and ``terms`` None)."""
     return [
         FeedbackText(
             feedback_id=row.feedback_id,
-            text=row.text_masked or "",
+            text=getattr(row, "text_masked", None) or "",
             content_hash=row.content_hash,
             product=None if is_missing(row.product) else row.product,
             channel=getattr(row, "channel", None),

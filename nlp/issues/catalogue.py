@@ -40,6 +40,12 @@ FULL_RECLUSTER_GROWTH = 0.25
 MERGE_SIMILARITY = 0.92
 # Unclassified complaints are clustered into new issues once there are this many times min_size.
 NEW_ISSUE_POOL = 3
+# A full clustering fits on at most this many complaints, a sample stratified by product and
+# channel; the others then join the issues found as new documents do. The per-product cut
+# compares every pair of its documents, so its memory grows with the square of what it fits.
+FIT_SAMPLE = 20_000
+# Documents joining the issues found are compared with them this many at a time.
+ASSIGN_CHUNK = 20_000
 
 
 @dataclass(frozen=True)
@@ -83,21 +89,77 @@ def plan_run(items: Sequence[FeedbackText], history: History, full: bool | None 
     return "full" if full else "incremental"
 
 
+def fit_sample(items: Sequence[FeedbackText], limit: int = FIT_SAMPLE) -> list[int]:
+    """Rows of the complaints among ``items`` a full clustering fits on: all of them, or at most
+    about ``limit`` drawn from every (product, channel) in proportion to its size.
+
+    Each stratum keeps at least ``SAMPLE_FLOOR`` complaints (or all it has), so a rare product
+    can still form its issues. Which complaints are drawn depends only on their ids (their
+    hash order), so the same corpus gives the same sample, and a grown one mostly the same.
+    """
+    rows = [i for i, item in enumerate(items) if item.complaint]
+    if len(rows) <= limit:
+        return rows
+    strata: dict[tuple[str, str], list[int]] = {}
+    for i in rows:
+        strata.setdefault((items[i].product or "", items[i].channel or ""), []).append(i)
+    chosen = []
+    for key in sorted(strata):
+        members = sorted(strata[key], key=lambda i: _id_hash(items[i].feedback_id))
+        take = max(min(len(members), SAMPLE_FLOOR), round(limit * len(members) / len(rows)))
+        chosen += members[:take]
+    return sorted(chosen)
+
+
+def texts_needed(
+    items: Sequence[FeedbackText],
+    mode: str,
+    previous: Mapping[str, str | None],
+    known: Sequence[Issue],
+) -> list[int]:
+    """Rows of ``items`` whose text and terms a run of ``mode`` reads; every other document takes
+    part through its embedding alone. A full run cuts its fit sample; an incremental one cuts
+    only complaints that have no known issue yet (new ones, or unclassified last time)."""
+    if mode == "full":
+        return fit_sample(items)
+    if mode != "incremental":
+        return []
+    ids = {k.issue_id for k in known}
+    return [
+        i
+        for i, item in enumerate(items)
+        if item.complaint and previous.get(item.feedback_id) not in ids
+    ]
+
+
+# A stratum of the fit sample keeps at least this many complaints (a few issues' worth).
+SAMPLE_FLOOR = 50
+
+
+def _id_hash(feedback_id: str) -> str:
+    return hashlib.sha256(feedback_id.encode()).hexdigest()
+
+
 def find_issues(
-    items: Sequence[FeedbackText], embeddings: np.ndarray, model: IssueModel | None = None
+    items: Sequence[FeedbackText],
+    embeddings: np.ndarray,
+    model: IssueModel | None = None,
+    sample_limit: int = FIT_SAMPLE,
 ) -> Clustering:
     """Group the complaints among `items` into recurring issues; ids in `assignment` follow `items`.
 
-    Every item is in `assignment`: non-complaints and unclassified complaints map to None.
+    Every item is in `assignment`: non-complaints and unclassified complaints map to None. Past
+    ``sample_limit`` complaints the issues are found on a stratified sample (`fit_sample`) and
+    the other complaints join them (`assign_to_known`), so memory stays bounded.
     """
     if len(items) != len(embeddings):
         raise ValueError(f"{len(items)} items but {len(embeddings)} embeddings")
     model = model or IssueModel()
-    rows = [i for i, item in enumerate(items) if item.complaint]
+    rows = fit_sample(items, sample_limit)
     complaints = [items[i] for i in rows]
     model.fit(
         [c.text for c in complaints],
-        np.asarray(embeddings)[rows] if rows else np.zeros((0, np.shape(embeddings)[-1])),
+        np.asarray(embeddings[rows]) if rows else np.zeros((0, np.shape(embeddings)[-1])),
         products=[c.product for c in complaints],
         channels=[c.channel for c in complaints],
         terms=[c.terms for c in complaints],
@@ -107,6 +169,21 @@ def find_issues(
     assignment: dict[str, str | None] = {item.feedback_id: None for item in items}
     for item, label in zip(complaints, np.asarray(model.labels_), strict=True):
         assignment[item.feedback_id] = ids_by_cluster.get(int(label))
+    fitted = set(rows)
+    rest = [i for i, item in enumerate(items) if item.complaint and i not in fitted]
+    if rest and model.issues_:
+        labels = np.asarray(model.labels_)
+        shaped = [
+            _with_shape(
+                issue, np.asarray(embeddings)[[rows[j] for j in np.flatnonzero(labels == c)]]
+            )
+            for c, issue in enumerate(model.issues_)
+        ]
+        for start in range(0, len(rest), ASSIGN_CHUNK):
+            part = rest[start : start + ASSIGN_CHUNK]
+            joined = assign_to_known(embeddings[part], [items[i].product for i in part], shaped)
+            for i, issue_id in zip(part, joined, strict=True):
+                assignment[items[i].feedback_id] = issue_id
     return Clustering(issues=list(model.issues_), assignment=assignment)
 
 
@@ -127,6 +204,17 @@ def _with_shape(issue: Issue, members: np.ndarray) -> Issue:
     return replace(issue, size=len(members), centroid=centroid, threshold=threshold)
 
 
+def _rows_by_issue(
+    assignment: Mapping[str, str | None], row: Mapping[str, int]
+) -> dict[str, list[int]]:
+    """Issue id → the matrix rows of its documents, gathered in one pass."""
+    out: dict[str, list[int]] = {}
+    for doc, issue_id in assignment.items():
+        if issue_id is not None:
+            out.setdefault(issue_id, []).append(row[doc])
+    return out
+
+
 def _unused_id(candidate: str, taken: set[str]) -> str:
     n = 1
     fresh = candidate
@@ -135,13 +223,6 @@ def _unused_id(candidate: str, taken: set[str]) -> str:
         n += 1
     taken.add(fresh)
     return fresh
-
-
-# Two earlier issues really merged only when their centroids are this close; otherwise the one
-# that vanished is kept, with the documents that still fit it.
-MERGE_SIMILARITY = 0.92
-# Unclassified complaints are clustered into new issues once there are this many times min_size.
-NEW_ISSUE_POOL = 3
 
 
 def _stabilise(issues, assignment, events, previous, known_by_id, matrix, row, model):
@@ -156,12 +237,11 @@ def _stabilise(issues, assignment, events, previous, known_by_id, matrix, row, m
     min_size = (model or IssueModel()).min_size
     new_ids = {i.issue_id for i in issues}
     shapes = {k: (known.centroid, known.threshold) for k, known in known_by_id.items()}
+    by_issue = _rows_by_issue(assignment, row)
     current_centroids = {
-        i.issue_id: centroid_and_threshold(
-            matrix[[row[f] for f, a in assignment.items() if a == i.issue_id]]
-        )[0]
+        i.issue_id: centroid_and_threshold(matrix[by_issue[i.issue_id]])[0]
         for i in issues
-        if i.issue_id in set(assignment.values())
+        if i.issue_id in by_issue
     }
     merged_away = set()
     for event in events:
@@ -221,16 +301,14 @@ def update_catalogue(
     keeps the issue's id and label. `taken_ids` are ids used before (retired issues), never
     reused for a new one.
     """
-    matrix = np.asarray(embeddings, dtype=np.float64)
+    # float32 as stored: every similarity is taken on unit rows, which are float64 again.
+    matrix = np.asarray(embeddings, dtype=np.float32)
     previous = dict(previous or {})
     row = {item.feedback_id: i for i, item in enumerate(items)}
     taken = {*taken_ids, *(k.issue_id for k in known)}
     known_by_id = {k.issue_id: k for k in known}
     events: list[LineageEvent] = []
     first_run = not known
-
-    def members(assignment: Mapping[str, str | None], issue_id: str) -> np.ndarray:
-        return matrix[[row[f] for f, i in assignment.items() if i == issue_id]]
 
     if full or first_run:
         fresh = find_issues(items, matrix, model)
@@ -297,7 +375,8 @@ def update_catalogue(
         mode = "incremental"
     # Sizes, centroids and join thresholds from the members each issue has now; an issue left
     # without members keeps its last shape so later documents can still join it.
-    issues = [_with_shape(i, members(assignment, i.issue_id)) for i in issues]
+    by_issue = _rows_by_issue(assignment, row)
+    issues = [_with_shape(i, matrix[by_issue.get(i.issue_id, [])]) for i in issues]
     return IssueUpdate(
         clustering=Clustering(issues=issues, assignment=assignment),
         mode=mode,

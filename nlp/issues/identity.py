@@ -58,11 +58,15 @@ def centroid_and_threshold(member_embeddings: np.ndarray) -> tuple[np.ndarray, f
 
 
 def assign_to_known(
-    embeddings: np.ndarray, products: Sequence[str | None], known: Sequence[Issue]
+    embeddings: np.ndarray,
+    products: Sequence[str | None],
+    known: Sequence[Issue],
+    chunk_rows: int = 20_000,
 ) -> list[str | None]:
     """The known issue each document joins, or None when none is close enough.
 
     A document with a product only joins issues of that product; one without (SNS) may join any.
+    Rows are compared ``chunk_rows`` at a time, so memory stays flat however many there are.
     """
     if not len(products):
         return []
@@ -70,13 +74,22 @@ def assign_to_known(
         return [None] * len(products)
     centroids = np.vstack([k.centroid for k in known])
     thresholds = np.array([k.threshold for k in known])
-    similarity = unit_rows(embeddings) @ centroids.T
+    codes = {
+        p: n for n, p in enumerate(sorted({k.product for k in known if k.product is not None}))
+    }
+    # -1: a document without a product (joins any issue); -2: an issue without one (joined only
+    # by documents without a product).
+    issue_codes = np.array([codes.get(k.product, -2) for k in known])
+    doc_codes = np.array([-1 if p is None else codes.get(p, -3) for p in products])
     out: list[str | None] = []
-    for row, product in enumerate(products):
-        allowed = np.array([product is None or k.product == product for k in known])
-        scores = np.where(allowed & (similarity[row] >= thresholds), similarity[row], -np.inf)
-        best = int(np.argmax(scores))
-        out.append(known[best].issue_id if np.isfinite(scores[best]) else None)
+    for start in range(0, len(doc_codes), chunk_rows):
+        rows = slice(start, start + chunk_rows)
+        similarity = unit_rows(embeddings[rows]) @ centroids.T
+        allowed = (doc_codes[rows, None] == issue_codes[None, :]) | (doc_codes[rows, None] == -1)
+        scores = np.where(allowed & (similarity >= thresholds), similarity, -np.inf)
+        best = np.argmax(scores, axis=1)
+        found = np.isfinite(scores[np.arange(len(best)), best])
+        out += [known[b].issue_id if f else None for b, f in zip(best, found, strict=True)]
     return out
 
 

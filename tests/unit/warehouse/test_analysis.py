@@ -13,9 +13,11 @@ from nlp.agent_qa import CallReview, Finding
 from nlp.issues.model import Issue
 from tests.support.loading import load_source
 from warehouse.analysis import (
-    all_feedback_for_clustering,
     cached_embeddings,
     calls_to_records,
+    clustering_inputs,
+    clustering_texts,
+    embedding_matrix,
     feedback_texts,
     pending_calls,
     pending_feedback,
@@ -154,27 +156,44 @@ def test_feedback_analysed_by_another_version_is_pending_again(con):
     assert len(pending_feedback(con, "3+usem3-test")) == 3
 
 
-def test_clustering_input_is_every_original(con):
-    frame = all_feedback_for_clustering(con)
+def test_clustering_input_is_every_original_without_its_text(con):
+    frame = clustering_inputs(con)
 
     assert list(frame.columns) == [
         "feedback_id",
-        "text_masked",
         "product",
         "channel",
         "content_hash",
         "is_complaint",
-        "terms",
     ]
     assert list(frame["feedback_id"]) == [fid("S-101"), fid("S-103"), fid("S-104")]
 
 
 def test_feedback_not_analysed_yet_is_clustered_as_a_complaint_from_its_text(con):
-    texts = feedback_texts(all_feedback_for_clustering(con))
+    texts = feedback_texts(clustering_inputs(con))
 
     assert [t.feedback_id for t in texts] == [fid("S-101"), fid("S-103"), fid("S-104")]
-    assert all(t.complaint and t.terms is None for t in texts)
-    assert texts[0].text == TEXTS["S-101"]
+    assert all(t.complaint and t.terms is None and t.text == "" for t in texts)
+    read = clustering_texts(con, [fid("S-101"), fid("S-104"), "no-such-id"])
+    assert read == {fid("S-101"): (TEXTS["S-101"], None), fid("S-104"): (TEXTS["S-104"], None)}
+
+
+def test_the_embedding_matrix_follows_the_rows_asked_for(con):
+    rng = np.random.default_rng(3)
+    vectors = {content_hash(t): rng.standard_normal(512).astype(np.float32) for t in TEXTS.values()}
+    save_embeddings(con, MODEL, vectors)
+    keys = list(vectors)
+    asked = [keys[1], "no-such-hash", keys[0], keys[1]]
+
+    matrix, missing = embedding_matrix(con, MODEL, asked, batch_rows=2)
+
+    assert matrix.dtype == np.float32 and matrix.shape == (4, 512)
+    assert missing == [1]
+    np.testing.assert_array_equal(
+        matrix[[0, 2, 3]], np.vstack([vectors[k] for k in asked if k in vectors])
+    )
+    assert not matrix[1].any()
+    assert embedding_matrix(con, "another-model", asked)[1] == [0, 1, 2, 3]
 
 
 def test_embeddings_round_trip_exactly(con):

@@ -9,6 +9,8 @@ from nlp.feedback import FeedbackText
 from nlp.issues.catalogue import (
     FULL_RECLUSTER_GROWTH,
     History,
+    find_issues,
+    fit_sample,
     input_digest,
     plan_run,
     update_catalogue,
@@ -122,3 +124,39 @@ def test_complaints_that_fit_no_known_issue_become_a_new_issue_once_enough_agree
     assert len(created) == 1 and created[0].documents == 16
     assert {run2.clustering.assignment[f"n{i}"] for i in range(16)} == {created[0].issue_id}
     assert run2.retained == 1.0
+
+
+def test_a_large_corpus_is_cut_on_a_stratified_sample_and_the_rest_joins_the_issues():
+    items, matrix = _corpus(seed=3, per_issue=120)
+    # A second product with few complaints, and a channel of its own: the sample keeps them.
+    rng = np.random.default_rng(9)
+    rare = [
+        FeedbackText(f"r{n}", f"電源が入らない {n}", f"hr{n}", "Q", channel="sns")
+        for n in range(12)
+    ]
+    items += rare
+    matrix = np.vstack([matrix, np.eye(8)[6] + rng.normal(0, 0.08, (12, 8))])
+    whole = find_issues(items, matrix)
+    sampled = find_issues(items, matrix, sample_limit=90)
+
+    rows = fit_sample(items, 90)
+    shuffled = list(reversed(items))  # which complaints are drawn depends on their ids only
+    assert {shuffled[i].feedback_id for i in fit_sample(shuffled, 90)} == {
+        items[i].feedback_id for i in rows
+    }
+    assert 90 <= len(rows) < len(items)
+    assert {f"r{n}" for n in range(12)} <= {items[i].feedback_id for i in rows}
+    # Every complaint has an assignment; the sampled cut finds the same groups as the whole one.
+    assert set(sampled.assignment) == {i.feedback_id for i in items}
+    assert len(sampled.issues) == len(whole.issues) == 4
+
+    # Only a few outliers of the whole fit differ: they may join an issue they are close to.
+    from sklearn.metrics import adjusted_rand_score
+
+    docs = sorted(whole.assignment)
+    agreement = adjusted_rand_score(
+        [str(whole.assignment[d]) for d in docs], [str(sampled.assignment[d]) for d in docs]
+    )
+    assert agreement >= 0.95
+    # Under the limit nothing is sampled: the same clustering as before.
+    assert fit_sample(items, len(items)) == list(range(len(items)))
