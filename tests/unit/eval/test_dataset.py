@@ -11,7 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from eval.dataset import SPLITS, LabelError, load_calls, load_catalog, load_texts, split_files
+from eval.dataset import (
+    EVAL_DIR,
+    SPLITS,
+    LabelError,
+    load_calls,
+    load_catalog,
+    load_texts,
+    split_files,
+)
 from tests.support import REPO  # noqa: E402
 
 ROOT = REPO
@@ -75,6 +83,17 @@ def test_splits_never_share_an_author():
         assert not authors["train"] & authors["dev"]
         assert not (authors["train"] | authors["dev"]) & authors["blind"]
     assert texts["train"]
+
+
+def test_the_sealed_next_blind_set_loads_and_shares_no_author():
+    """eval/next_blind/ waits for the next round; it must stay valid and written by new authors."""
+    sealed = EVAL_DIR / "next_blind"
+    texts = load_texts(sorted((sealed / "feedback").glob("*.jsonl")))
+    calls = load_calls(sorted((sealed / "calls").glob("*.jsonl")))
+    assert len(texts) >= 600 and len(calls) >= 50
+    earlier = {_author(t.id) for s in SPLITS for t in load_texts(split_files(s))}
+    earlier |= {_author(c.call_id) for s in SPLITS for c in load_calls(split_files(s, "calls"))}
+    assert not ({_author(t.id) for t in texts} | {_author(c.call_id) for c in calls}) & earlier
 
 
 def test_the_calls_exercise_every_check_with_decoys(calls):
