@@ -14,6 +14,8 @@ PORT ?= 8501
 BENCH_DOCS ?= 1200
 BENCH_SCALE_DOCS ?= 1000000
 BENCH_SCALE_ANALYSED ?= 100000
+CLUSTER_STATE ?= $(CURDIR)/.cluster
+CLUSTER_WORKERS ?= 2
 
 export PYTHONPATH := $(CURDIR)
 export KOE_INBOX ?= $(CURDIR)/data/inbox
@@ -30,7 +32,8 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: demo pipeline week dags app test fuzz eval bench bench-scale sample lint format chromium clean airflow-db
+.PHONY: demo pipeline week dags app test fuzz eval bench bench-scale sample lint format chromium clean airflow-db \
+	cluster-packages cluster-demo cluster-stop test-cluster
 
 demo: pipeline  ## sample data → Airflow DAGs → warehouse → dashboard on 127.0.0.1
 	$(MAKE) app
@@ -72,7 +75,7 @@ week: $(STAMP)  ## add one more week of sample traffic after the demo's DAYS, th
 
 # The demo masks invented sample data, so the public development pseudonym key is allowed there;
 # a real deployment sets KOE_PSEUDONYM_KEY, which always wins.
-dags eval bench bench-scale: export KOE_ALLOW_DEV_PSEUDONYM_KEY ?= 1
+dags eval bench bench-scale cluster-demo: export KOE_ALLOW_DEV_PSEUDONYM_KEY ?= 1
 dags: airflow-db  ## run the real DAGs once, in order, on the inbox as it is
 	@if [ -z "$$KOE_PSEUDONYM_KEY" ]; then \
 		echo "== KOE_PSEUDONYM_KEY is not set: masking with the public development key (KOE_ALLOW_DEV_PSEUDONYM_KEY=1), fine for sample data only"; \
@@ -94,8 +97,31 @@ app: $(STAMP)  ## serve the dashboard on http://127.0.0.1:$(PORT)
 	$(VENV)/bin/streamlit run app/streamlit_app.py --server.headless true \
 		--server.address 127.0.0.1 --server.port $(PORT) --browser.gatherUsageStats false
 
-test: $(STAMP) $(EVAL_STAMP) chromium  ## the whole suite, real components included
+test: $(STAMP) $(EVAL_STAMP) chromium  ## the whole suite, real components included (the cluster test: make test-cluster)
 	$(PY) -m pytest
+
+# The cluster test starts PostgreSQL, Redis, Airflow and two Celery workers and runs the pipeline
+# twice (about 6 minutes), so it has its own target; .ci/run calls both.
+test-cluster: $(STAMP) cluster-packages  ## the pipeline on a Celery cluster equals a LocalExecutor run
+	$(PY) -m pytest -m cluster tests/integration/test_cluster.py
+
+cluster-packages:  ## Debian's PostgreSQL (Airflow's metadata) and Redis (the Celery broker)
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v redis-server >/dev/null; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq postgresql redis-server >/dev/null; \
+	fi
+
+# A real stack on 127.0.0.1 with its state in .cluster/: PostgreSQL, Redis, the api-server,
+# scheduler, dag-processor and CLUSTER_WORKERS Celery workers; the DAGs run there in order on a
+# fresh sample inbox, into the same warehouse as `make demo` (so `make app` shows it). The stack
+# stays up (the Airflow UI's address is printed) until `make cluster-stop`.
+cluster-demo: cluster-packages sample  ## the pipeline on a real Celery cluster on this machine
+	$(PY) -m cluster --state $(CLUSTER_STATE) up --executor celery --workers $(CLUSTER_WORKERS)
+	$(PY) -m cluster --state $(CLUSTER_STATE) run
+	$(PY) -m warehouse describe
+
+cluster-stop:  ## stop the processes cluster-demo started, and only those
+	@if [ -x $(PY) ]; then $(PY) -m cluster --state $(CLUSTER_STATE) down; fi
 
 fuzz: $(STAMP)  ## the readers' fuzz test with fresh randomness and many more examples (minutes)
 	KOE_FUZZ_PROFILE=fuzz KOE_FUZZ_TASK_EXAMPLES=200 KOE_ALLOW_DEV_PSEUDONYM_KEY=1 \
@@ -118,5 +144,5 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-clean:  ## remove generated data, Airflow state and the venv
-	rm -rf data .airflow $(VENV)
+clean: cluster-stop  ## remove generated data, Airflow state and the venv
+	rm -rf data .airflow .cluster $(VENV)

@@ -63,6 +63,8 @@ class Settings:
         "koe_roles"  # the ID-token claim listing a user's roles (koe.vocabulary.ROLES)
     )
     team_claim: str = "koe_team"  # the ID-token claim naming a product team's team
+    # KOE_WORKER_NAME: the name a Celery worker of the cluster demo records on its task instances.
+    worker_name: str | None = None
 
     @property
     def snapshot(self) -> Path:
@@ -153,6 +155,7 @@ def from_environ(environ: Mapping[str, str]) -> Settings:
         dev_no_login=environ.get("KOE_DEV_NO_LOGIN") == "1",
         role_claim=environ.get("KOE_ROLE_CLAIM") or "koe_roles",
         team_claim=environ.get("KOE_TEAM_CLAIM") or "koe_team",
+        worker_name=environ.get("KOE_WORKER_NAME") or None,
     )
 
 
