@@ -23,7 +23,13 @@ the loader, the catalogue and QA run one after another; only the mapped tasks ru
 
 from airflow.sdk import dag, task
 
-from pipeline.dag_defaults import ANALYSIS, DEFAULT_ARGS, RAW_FEEDBACK, START_DATE
+from pipeline.dag_defaults import (
+    ANALYSIS,
+    DEFAULT_ARGS,
+    PARTITION_POOL,
+    RAW_FEEDBACK,
+    START_DATE,
+)
 
 
 @task
@@ -35,7 +41,8 @@ def plan_analysis() -> list[str]:
     return partitions
 
 
-@task
+# Outside the single-slot warehouse pool: it never opens the warehouse, so partitions run side by side.
+@task(pool=PARTITION_POOL)
 def analyze_partition(partition: str) -> str:
     from pipeline.analysis import analyze_partition as step
 

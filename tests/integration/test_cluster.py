@@ -28,6 +28,8 @@ from warehouse.issues import current_assignment, known_issues
 pytestmark = pytest.mark.cluster
 
 WORKERS = 2
+# About 170 documents: partitions of 45 make four mapped analysis tasks, two for each worker.
+PARTITION_SIZE = 45
 
 
 def _launch(state: Path, *args: str, env: dict[str, str]) -> None:
@@ -62,7 +64,12 @@ def runs(tmp_path_factory):
     try:
         for executor in ("local", "celery"):
             warehouse = work / executor / "koe.duckdb"
-            env = {**os.environ, "KOE_INBOX": str(inbox), "KOE_WAREHOUSE": str(warehouse)}
+            env = {
+                **os.environ,
+                "KOE_INBOX": str(inbox),
+                "KOE_WAREHOUSE": str(warehouse),
+                "KOE_PARTITION_SIZE": str(PARTITION_SIZE),
+            }
             _launch(state, "up", "--executor", executor, "--workers", str(WORKERS), env=env)
             found[executor] = (warehouse, run_pipeline(stack.client(StateDir(state)), timeout=1200))
         yield found

@@ -85,3 +85,19 @@ def test_dag_files_keep_heavy_imports_inside_tasks():
         check=True,
     )
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def test_warehouse_tasks_share_one_pool_and_mapped_partitions_run_outside_it(dagbag):
+    """DuckDB allows one read-write process per file: every task that opens the warehouse runs
+    in the one-slot pool, across DAGs; mapped partition tasks never open it and run side by side."""
+    from pipeline.dag_defaults import PARTITION_POOL, WAREHOUSE_POOL
+
+    mapped = []
+    for dag_id in sorted(EXPECTED):
+        for task in dagbag.get_dag(dag_id).tasks:
+            if task.is_mapped:
+                mapped.append(task.task_id)
+                assert task.pool == PARTITION_POOL, f"{dag_id}.{task.task_id} is in {task.pool}"
+            else:
+                assert task.pool == WAREHOUSE_POOL, f"{dag_id}.{task.task_id} is in {task.pool}"
+    assert mapped == ["analyze_partition"]

@@ -27,6 +27,7 @@ PACKAGES = (
     "dags",
     "sample",
     "eval",
+    "cluster",
 )
 
 # Which of koe's packages each package may import (besides itself).
@@ -42,6 +43,8 @@ MAY_IMPORT = {
     "dags": {"pipeline"},
     "sample": {"koe", "ingest"},
     "eval": {"koe", "ingest", "nlp", "warehouse", "pipeline", "sample"},
+    # The launcher only talks to services and to Airflow's REST API; it shares the pool's name.
+    "cluster": {"koe", "pipeline.dag_defaults"},
 }
 # Third-party packages a layer must not need: the NLP and the readers run without a database,
 # a scheduler or a UI; statistics and reports get their data passed in.
@@ -58,6 +61,7 @@ MUST_NOT_IMPORT = {
     "app": {"airflow", *EVAL_ONLY},
     "dags": EVAL_ONLY,
     "sample": EVAL_ONLY,
+    "cluster": {"duckdb", "streamlit", *EVAL_ONLY},
 }
 
 
