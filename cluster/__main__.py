@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from cluster import stack
-from cluster.runs import failed_tasks, run_pipeline
+from cluster.runs import PIPELINE, failed_tasks, run_pipeline
 from cluster.state import StateDir
 from koe.settings import REPO_ROOT
 
@@ -64,10 +64,13 @@ def _run(state: StateDir, timeout: float) -> int:
         )
         return 1
     started = time.monotonic()
-    runs = run_pipeline(airflow, timeout=timeout)
-    for n, run in enumerate(runs, 1):
+    print(f"== triggering {', '.join(PIPELINE)} in turn on {airflow.base}")
+    for n, run in enumerate(run_pipeline(airflow, timeout=timeout), 1):
         hosts = ", ".join(sorted(run.hosts())) or "-"
-        print(f"== [{n}/{len(runs)}] {run.dag_id}: {run.state} in {run.seconds:.0f} s on {hosts}")
+        print(
+            f"== [{n}/{len(PIPELINE)}] {run.dag_id}: {run.state} in {run.seconds:.0f} s on {hosts}",
+            flush=True,
+        )
         mapped = run.hosts(mapped_only=True)
         if mapped:
             print(

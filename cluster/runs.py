@@ -4,6 +4,7 @@ and waited for, with what ran where (the worker each task instance recorded as i
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from cluster.api import Airflow
@@ -32,25 +33,22 @@ class DagRun:
         }
 
 
-def run_pipeline(airflow: Airflow, timeout: float = 3600) -> list[DagRun]:
-    """Trigger each DAG of ``PIPELINE`` after the one before it succeeded; stop at a failure."""
-    done = []
+def run_pipeline(airflow: Airflow, timeout: float = 3600) -> Iterator[DagRun]:
+    """Trigger each DAG of ``PIPELINE`` after the one before it succeeded, yielding each run as it
+    finishes; a run that did not succeed is the last."""
     for dag_id in PIPELINE:
         started = time.monotonic()
         run_id = airflow.trigger(dag_id)
         run = airflow.wait(dag_id, run_id, timeout=timeout)
-        done.append(
-            DagRun(
-                dag_id=dag_id,
-                run_id=run_id,
-                state=run["state"],
-                seconds=time.monotonic() - started,
-                task_instances=airflow.task_instances(dag_id, run_id),
-            )
+        yield DagRun(
+            dag_id=dag_id,
+            run_id=run_id,
+            state=run["state"],
+            seconds=time.monotonic() - started,
+            task_instances=airflow.task_instances(dag_id, run_id),
         )
         if run["state"] != "success":
-            break
-    return done
+            return
 
 
 def failed_tasks(run: DagRun) -> list[str]:

@@ -21,10 +21,10 @@ POSTGRES_USER = "koe"  # the superuser initdb creates; Airflow connects as it
 AIRFLOW_DATABASE = "airflow"
 
 
-def postgres_bin(program: str) -> Path:
-    """``program`` of the newest PostgreSQL server installed under /usr/lib/postgresql."""
+def postgres_bin(program: str, root: Path = Path("/usr/lib/postgresql")) -> Path:
+    """``program`` of the newest PostgreSQL server installed under ``root`` (Debian's layout)."""
     found = sorted(
-        Path("/usr/lib/postgresql").glob(f"*/bin/{program}"),
+        root.glob(f"*/bin/{program}"),
         key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0,
     )
     if not found:

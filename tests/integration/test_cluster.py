@@ -71,7 +71,8 @@ def runs(tmp_path_factory):
                 "KOE_PARTITION_SIZE": str(PARTITION_SIZE),
             }
             _launch(state, "up", "--executor", executor, "--workers", str(WORKERS), env=env)
-            found[executor] = (warehouse, run_pipeline(stack.client(StateDir(state)), timeout=1200))
+            done = list(run_pipeline(stack.client(StateDir(state)), timeout=1800))
+            found[executor] = (warehouse, done)
         yield found
     finally:
         _launch(state, "down", env=dict(os.environ))
