@@ -101,7 +101,7 @@ test: $(STAMP) $(EVAL_STAMP) chromium  ## the whole suite, real components inclu
 	$(PY) -m pytest
 
 # The cluster test starts PostgreSQL, Redis, Airflow and two Celery workers and runs the pipeline
-# twice (about 6 minutes), so it has its own target; .ci/run calls both.
+# twice (7 to 10 minutes on 2 shared cores), so it has its own target; .ci/run calls both.
 test-cluster: $(STAMP) cluster-packages  ## the pipeline on a Celery cluster equals a LocalExecutor run
 	$(PY) -m pytest -m cluster tests/integration/test_cluster.py
 
@@ -115,7 +115,7 @@ cluster-packages:  ## Debian's PostgreSQL (Airflow's metadata) and Redis (the Ce
 # scheduler, dag-processor and CLUSTER_WORKERS Celery workers; the DAGs run there in order on a
 # fresh sample inbox, into the same warehouse as `make demo` (so `make app` shows it). The stack
 # stays up (the Airflow UI's address is printed) until `make cluster-stop`.
-# Partitions of 1,000 documents give the demo's 5,400 six mapped analysis tasks to spread.
+# Partitions of 1,000 documents give the demo's 6,000 texts six mapped analysis tasks to spread.
 cluster-demo: export KOE_PARTITION_SIZE ?= 1000
 cluster-demo: cluster-packages sample  ## the pipeline on a real Celery cluster on this machine
 	$(PY) -m cluster --state $(CLUSTER_STATE) up --executor celery --workers $(CLUSTER_WORKERS)
