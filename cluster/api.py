@@ -8,6 +8,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from datetime import datetime
 
 FINISHED = {"success", "failed"}
 
@@ -42,13 +43,16 @@ class Airflow:
         )
         self.token = answer["access_token"]
 
-    def dag_parsed(self, dag_id: str) -> bool:
+    def dag_parsed(self, dag_id: str, since: datetime) -> bool:
+        """Whether the dag-processor has parsed ``dag_id`` at ``since`` or later (a restarted
+        stack must not run the DAG as an earlier parse left it)."""
         try:
-            return self.get(f"/api/v2/dags/{dag_id}")["dag_id"] == dag_id
+            parsed = self.get(f"/api/v2/dags/{dag_id}").get("last_parsed_time")
         except ApiError as error:
             if error.status == 404:
                 return False
             raise
+        return parsed is not None and datetime.fromisoformat(parsed) >= since
 
     def set_pool(self, name: str, slots: int, description: str) -> None:
         """Create pool ``name`` with ``slots`` slots, or give an existing one that many."""

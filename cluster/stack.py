@@ -5,6 +5,7 @@ this state directory's pid files name."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from cluster import airflow_stack, processes, services
 from cluster.api import Airflow
@@ -47,13 +48,14 @@ def up(state: StateDir, executor: str = "celery", workers: int = 2) -> Stack:
     airflow_stack.stop(state)
     env = airflow_stack.environment(state, config, executor)
     airflow_stack.prepare(state, config, env)
+    started = datetime.now(UTC)
     names = airflow_stack.start(state, env, executor, workers)
     airflow = client(state)
     try:
         processes.wait_until(airflow.healthy, "the api-server", timeout=STARTUP_TIMEOUT)
         for dag_id in _pipeline_dags():
             processes.wait_until(
-                lambda dag_id=dag_id: airflow.dag_parsed(dag_id),
+                lambda dag_id=dag_id: airflow.dag_parsed(dag_id, since=started),
                 f"the dag-processor to parse {dag_id}",
                 timeout=STARTUP_TIMEOUT,
                 interval=2,
