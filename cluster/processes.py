@@ -54,7 +54,7 @@ def running(run_dir: Path, name: str) -> int | None:
     except (FileNotFoundError, ValueError):
         return None
     pid = int(pid_text)
-    return pid if _alive(pid) and _start_ticks(pid) == int(ticks) else None
+    return pid if alive(pid) and _start_ticks(pid) == int(ticks) else None
 
 
 def recorded(run_dir: Path) -> list[str]:
@@ -70,7 +70,7 @@ def stop(run_dir: Path, name: str, timeout: float = 60) -> bool:
     if pid is not None:
         os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
-        while _alive(pid) and time.monotonic() < deadline:
+        while alive(pid) and time.monotonic() < deadline:
             time.sleep(0.2)
         # Whatever the leader left behind (a worker's task processes) goes with it.
         with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -91,7 +91,8 @@ def wait_until(check, what: str, timeout: float, interval: float = 0.5):
         time.sleep(interval)
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` exists and has not exited."""
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except (FileNotFoundError, ProcessLookupError):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from cluster import stack
+from cluster import processes, stack
 from cluster.airflow_stack import WORKER_PREFIX
 from cluster.runs import PIPELINE, failed_tasks, run_pipeline
 from cluster.state import StateDir
@@ -60,7 +60,7 @@ def runs(tmp_path_factory):
     # Not under pytest's own temporary root (mode 0700): under root, PostgreSQL runs as its own
     # user and must reach its data directory.
     state = Path(tempfile.mkdtemp(prefix="koe-cluster-"))
-    found = {}
+    found, started = {}, {}
     try:
         for executor in ("local", "celery"):
             warehouse = work / executor / "koe.duckdb"
@@ -73,10 +73,15 @@ def runs(tmp_path_factory):
             _launch(state, "up", "--executor", executor, "--workers", str(WORKERS), env=env)
             done = list(run_pipeline(stack.client(StateDir(state)), timeout=1800))
             found[executor] = (warehouse, done)
+        started = stack.status(StateDir(state))
         yield found
     finally:
         _launch(state, "down", env=dict(os.environ))
         shutil.rmtree(state, ignore_errors=True)
+    # `down` stopped every process the launcher had started (PostgreSQL, Redis, Airflow).
+    assert {"postgres", "redis", "scheduler", "koe-worker-1"} <= started.keys()
+    left = [name for name, pid in started.items() if pid and processes.alive(pid)]
+    assert not left, f"still running after down: {left}"
 
 
 @pytest.mark.parametrize("executor", ["local", "celery"])
