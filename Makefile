@@ -101,7 +101,7 @@ test: $(STAMP) $(EVAL_STAMP) chromium  ## the whole suite, real components inclu
 	$(PY) -m pytest
 
 # The cluster test starts PostgreSQL, Redis, Airflow and two Celery workers and runs the pipeline
-# twice (7 to 10 minutes on 2 shared cores), so it has its own target; .ci/run calls both.
+# twice (8 to 10 minutes on 2 shared cores), so it has its own target; .ci/run calls both.
 test-cluster: $(STAMP) cluster-packages  ## the pipeline on a Celery cluster equals a LocalExecutor run
 	$(PY) -m pytest -m cluster tests/integration/test_cluster.py
 
