@@ -41,7 +41,7 @@ def plan_analysis() -> list[str]:
     return partitions
 
 
-# Outside the single-slot warehouse pool: it never opens the warehouse, so partitions run side by side.
+# Not in the one-slot warehouse pool: it never opens the warehouse, so partitions run side by side.
 @task(pool=PARTITION_POOL)
 def analyze_partition(partition: str) -> str:
     from pipeline.analysis import analyze_partition as step
