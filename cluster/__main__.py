@@ -73,13 +73,11 @@ def _run(state: StateDir, timeout: float) -> int:
         )
         mapped = run.hosts(mapped_only=True)
         if mapped:
-            print(
-                f"   mapped task instances ran on {len(mapped)} workers: {', '.join(sorted(mapped))}"
-            )
+            names = ", ".join(sorted(mapped))
+            print(f"   mapped task instances ran on {len(mapped)} workers: {names}")
         if run.state != "success":
-            print(
-                f"   failed: {', '.join(failed_tasks(run))}; task logs under {state.airflow_home}/logs"
-            )
+            failed = ", ".join(failed_tasks(run))
+            print(f"   failed: {failed}; task logs in {state.airflow_home / 'logs'}")
             return 1
     print(f"== all DAGs succeeded in {time.monotonic() - started:.0f} s")
     return 0
