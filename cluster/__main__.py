@@ -57,6 +57,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(state: StateDir, timeout: float) -> int:
+    if not state.config_file.exists():
+        print(f"no stack in {state.root}: start it first (python -m cluster up)")
+        return 1
     airflow = stack.client(state)
     if not airflow.healthy():
         print(
