@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
 
-from insights.emerging import DailyCounts, EmergingAlert, scan
+from insights.emerging import DailyCounts, DailyScores, EmergingAlert, scan
 from koe.vocabulary import ALERT_KINDS, IMMEDIATE_FLAGS, NO_PRODUCT, QUALITY_TEAM, SUPPORT_OFFICE
 
 
@@ -45,13 +45,25 @@ def _is_issue(issue_id) -> bool:
     return isinstance(issue_id, str) and not issue_id.startswith("__")
 
 
-def emerging_inputs(feedback: pd.DataFrame):
-    """What `insights.emerging.scan` reads, from one row per document.
+@dataclass(frozen=True)
+class EmergingInputs:
+    """What `insights.emerging.scan` reads, and each issue's product for the alerts it finds."""
+
+    issues: DailyCounts  # every document in the day's total; each issue's documents
+    first_seen: dict[str, date]
+    scores: DailyScores | dict[str, list[tuple[date, float]]]
+    products: DailyCounts  # each product's complaints
+    product_of: dict[str, str]  # the product most of an issue's documents name
+
+
+def emerging_inputs(feedback: pd.DataFrame) -> EmergingInputs:
+    """`EmergingInputs` from one row per document (small frames; the pipeline reads daily counts
+    with `emerging_inputs_from_counts`).
 
     ``feedback``: ``issue_id``, ``created_date`` (a date), ``sentiment_score``, ``is_complaint``
-    and ``product`` (the document's, or its issue's). Every row counts in the day's total, issue
-    or not; each product's complaints form one more series. Returns (issue counts, first-seen
-    dates, sentiment scores, product counts, each issue's product).
+    and ``product`` (the document's, or its issue's), in the order the documents were created.
+    Every row counts in the day's total, issue or not; each product's complaints form one more
+    series.
     """
     totals: dict[date, int] = defaultdict(int)
     issues: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
@@ -76,13 +88,61 @@ def emerging_inputs(feedback: pd.DataFrame):
                 product_of[issue_id][product] += 1
             if score is not None and not pd.isna(score):
                 scores[issue_id].append((day, float(score)))
-    first_seen = {i: min(days) for i, days in issues.items()}
-    return (
+    return EmergingInputs(
         DailyCounts(dict(totals), {i: dict(c) for i, c in issues.items()}),
-        first_seen,
+        {i: min(days) for i, days in issues.items()},
         dict(scores),
         DailyCounts(dict(totals), {p: dict(c) for p, c in products.items()}),
         {i: c.most_common(1)[0][0] for i, c in product_of.items()},
+    )
+
+
+def emerging_inputs_from_counts(
+    daily: pd.DataFrame, issue_products: pd.DataFrame, samples: Callable
+) -> EmergingInputs:
+    """`EmergingInputs` from daily counts, never from documents.
+
+    ``daily`` (marts.feedback_daily): ``day``, ``issue_id``, ``product``, ``is_complaint``,
+    ``documents``, ``scored`` and ``score_sum``. ``issue_products`` (marts.issue_products):
+    ``issue_id``, ``product``, ``documents`` and the first document naming it (``first_at``,
+    ``first_feedback_id``), which settles a tie as `Counter.most_common` does on documents in
+    creation order. ``samples`` is `DailyScores.samples`: the exact scores of the few windows
+    whose sums say they may have dropped.
+    """
+    totals: dict[date, int] = defaultdict(int)
+    issues: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
+    products: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
+    sums: dict[str, dict[date, tuple[int, float]]] = defaultdict(dict)
+    for issue_id, day, product, complaint, n, scored, score_sum in zip(
+        daily["issue_id"],
+        daily["day"],
+        daily["product"],
+        daily["is_complaint"],
+        daily["documents"],
+        daily["scored"],
+        daily["score_sum"],
+        strict=True,
+    ):
+        n = int(n)
+        totals[day] += n
+        if complaint is True and isinstance(product, str):
+            products[product][day] += n
+        if _is_issue(issue_id):
+            issues[issue_id][day] += n
+            if scored:
+                count, total = sums[issue_id].get(day, (0, 0.0))
+                sums[issue_id][day] = (count + int(scored), total + float(score_sum))
+    named = issue_products[[_is_issue(i) for i in issue_products["issue_id"]]]
+    ranked = named.sort_values(
+        ["issue_id", "documents", "first_at", "first_feedback_id"],
+        ascending=[True, False, True, True],
+    ).drop_duplicates("issue_id")
+    return EmergingInputs(
+        DailyCounts(dict(totals), {i: dict(c) for i, c in issues.items()}),
+        {i: min(days) for i, days in issues.items()},
+        DailyScores(dict(sums), samples),
+        DailyCounts(dict(totals), {p: dict(c) for p, c in products.items()}),
+        dict(zip(ranked["issue_id"], ranked["product"], strict=True)),
     )
 
 
@@ -114,16 +174,30 @@ def _emerging_title(alert: EmergingAlert, label: str) -> str:
 
 
 def build_alerts(feedback: pd.DataFrame, labels: Mapping[str, str]) -> list[Alert]:
-    """Every alert over the feedback's whole period, oldest first.
+    """Every alert over the feedback's whole period, oldest first, from one row per document
+    (small frames; the pipeline calls `alerts_from`).
 
-    ``feedback``: one row per document with ``feedback_id``, ``issue_id``, ``created_date``,
-    ``sentiment_score``, ``is_complaint``, ``flags`` (list), ``channel``, ``product`` (its own or
-    its issue's) and ``text_masked``.
-    ``labels`` names the issues.
+    ``feedback``: ``feedback_id``, ``issue_id``, ``created_date``, ``sentiment_score``,
+    ``is_complaint``, ``flags`` (list), ``channel``, ``product`` (its own or its issue's) and
+    ``text_masked``. ``labels`` names the issues.
     """
-    data, first_seen, scores, products, product_of = emerging_inputs(feedback)
+    flagged = [
+        any(f in (flags if flags is not None else ()) for f in IMMEDIATE_FLAGS)
+        for flags in feedback["flags"]
+    ]
+    return alerts_from(emerging_inputs(feedback), feedback[flagged], labels)
+
+
+def alerts_from(
+    inputs: EmergingInputs, flagged: pd.DataFrame, labels: Mapping[str, str]
+) -> list[Alert]:
+    """Every alert over the whole period, oldest first: the emerging issues found in ``inputs``,
+    and one per document of ``flagged`` (the feedback carrying an immediate flag, with the
+    columns `build_alerts` names) for each such flag. ``labels`` names the issues.
+    """
+    data, product_of = inputs.issues, inputs.product_of
     alerts = []
-    for found in scan(data, first_seen, scores, products):
+    for found in scan(data, inputs.first_seen, inputs.scores, inputs.products):
         label = labels.get(found.issue_id, found.issue_id)
         evidence = dict(found.evidence)
         if found.kind == "product_spike":
@@ -150,7 +224,7 @@ def build_alerts(feedback: pd.DataFrame, labels: Mapping[str, str]) -> list[Aler
                 evidence,
             )
         )
-    for row in feedback.itertuples(index=False):
+    for row in flagged.itertuples(index=False):
         flags = row.flags if row.flags is not None else ()
         for flag in IMMEDIATE_FLAGS:
             if flag not in flags:

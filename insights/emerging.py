@@ -33,7 +33,7 @@ Everything here is a pure function of per-day counts; `pipeline/marts.py` reads 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -234,31 +234,122 @@ def new_issues(
     return alerts
 
 
+@dataclass(frozen=True)
+class DailyScores:
+    """Each issue's sentiment per day, the input of the sentiment-drop test.
+
+    ``sums[issue_id][d]`` is (documents with a score, the sum of their scores) on day ``d``: enough
+    to see which windows could have dropped. ``samples`` returns, for the (issue, day) pairs that
+    could, the exact scores of their recent and baseline windows (``window_days`` ending on the
+    day, and ``baseline_days`` before them), which the test itself needs. Scores are read for those
+    few windows only, never for the whole history.
+    """
+
+    sums: Mapping[str, Mapping[date, tuple[int, float]]]
+    samples: Callable[
+        [Sequence[tuple[str, date]], int, int],
+        Mapping[tuple[str, date], tuple[np.ndarray, np.ndarray]],
+    ]
+
+    @classmethod
+    def from_rows(cls, scores: Mapping[str, Sequence[tuple[date, float]]]) -> DailyScores:
+        """From each issue's (day, score) pairs."""
+        sums: dict[str, dict[date, tuple[int, float]]] = {}
+        for issue_id, rows in scores.items():
+            by_day: dict[date, tuple[int, float]] = {}
+            for d, s in rows:
+                n, total = by_day.get(d, (0, 0.0))
+                by_day[d] = (n + 1, total + s)
+            sums[issue_id] = by_day
+
+        def samples(pairs, window_days, baseline_days):
+            out = {}
+            for issue_id, day in pairs:
+                recent_from = day - timedelta(days=window_days - 1)
+                base_from = recent_from - timedelta(days=baseline_days)
+                rows = scores[issue_id]
+                out[issue_id, day] = (
+                    np.array([s for d, s in rows if recent_from <= d <= day], dtype=float),
+                    np.array([s for d, s in rows if base_from <= d < recent_from], dtype=float),
+                )
+            return out
+
+        return cls(sums, samples)
+
+
+def window_samples(pairs, rows) -> dict[tuple[str, date], tuple[np.ndarray, np.ndarray]]:
+    """`DailyScores.samples` from counted scores: ``rows`` of (issue_id, day, recent, score,
+    documents) for the (issue, day) ``pairs``; each score repeated as often as it was given."""
+    counted: dict = {pair: ([], []) for pair in pairs}
+    for issue_id, day, recent, score, documents in rows:
+        counted[issue_id, day][0 if recent else 1].append((score, documents))
+    return {
+        pair: tuple(
+            np.repeat(np.array([s for s, _ in side], dtype=float), [n for _, n in side])
+            for side in sides
+        )
+        for pair, sides in counted.items()
+    }
+
+
+# The sums say which windows may have dropped; the exact means decide. Summing in another order
+# moves a mean by far less than this, so no window that drops is passed over.
+_SUM_SLACK = 1e-9
+
+
+def _could_drop(by_day, recent_from: date, day: date, base_from: date) -> bool:
+    n_recent = s_recent = n_base = s_base = 0
+    d = base_from
+    while d <= day:
+        n, total = by_day.get(d, (0, 0.0))
+        if d < recent_from:
+            n_base, s_base = n_base + n, s_base + total
+        else:
+            n_recent, s_recent = n_recent + n, s_recent + total
+        d += timedelta(days=1)
+    if n_recent < MIN_SENTIMENT_DOCS or n_base < MIN_SENTIMENT_DOCS:
+        return False
+    return s_base / n_base - s_recent / n_recent >= MIN_SENTIMENT_DROP - _SUM_SLACK
+
+
 def sentiment_drops(
-    scores: Mapping[str, Sequence[tuple[date, float]]],
+    scores: Mapping[str, Sequence[tuple[date, float]]] | DailyScores,
     day: date,
     window_days: int = 7,
     baseline_days: int = BASELINE_DAYS,
     alpha: float = ALPHA,
 ) -> list[EmergingAlert]:
-    """Issues whose sentiment over the last ``window_days`` fell below their baseline's."""
+    """Issues whose sentiment over the last ``window_days`` fell below their baseline's.
+    ``scores``: each issue's (day, score) pairs, or its `DailyScores`."""
+    return _sentiment_drops(scores, [day], window_days, baseline_days, alpha)
+
+
+def _sentiment_drops(scores, days, window_days=7, baseline_days=BASELINE_DAYS, alpha=ALPHA):
+    """`sentiment_drops` on each of ``days``: the daily sums pick the windows that may have
+    dropped, and only their exact scores are read and tested."""
     from scipy.stats import mannwhitneyu
 
-    recent_from = day - timedelta(days=window_days - 1)
-    base_from = recent_from - timedelta(days=baseline_days)
-    candidates = {}
-    for issue_id, rows in scores.items():
-        recent = [s for d, s in rows if recent_from <= d <= day]
-        base = [s for d, s in rows if base_from <= d < recent_from]
+    if not isinstance(scores, DailyScores):
+        scores = DailyScores.from_rows(scores)
+    pairs = []
+    for day in days:
+        recent_from = day - timedelta(days=window_days - 1)
+        base_from = recent_from - timedelta(days=baseline_days)
+        pairs += [
+            (issue_id, day)
+            for issue_id, by_day in scores.sums.items()
+            if _could_drop(by_day, recent_from, day, base_from)
+        ]
+    samples = scores.samples(pairs, window_days, baseline_days) if pairs else {}
+    alerts = []
+    for issue_id, day in sorted(pairs, key=lambda p: (p[1], p[0])):
+        recent, base = samples[issue_id, day]
         if len(recent) < MIN_SENTIMENT_DOCS or len(base) < MIN_SENTIMENT_DOCS:
             continue
         drop = float(np.mean(base) - np.mean(recent))
         if drop < MIN_SENTIMENT_DROP:
             continue
         p = float(mannwhitneyu(recent, base, alternative="less").pvalue)
-        candidates[issue_id] = (p, recent, base, drop)
-    alerts = []
-    for issue_id, (p, recent, base, drop) in sorted(candidates.items()):
         if p < alpha:
             alerts.append(
                 EmergingAlert(
@@ -297,23 +388,25 @@ def episodes(alerts: Iterable[EmergingAlert]) -> list[EmergingAlert]:
 def scan(
     data: DailyCounts,
     first_seen: Mapping[str, date],
-    scores: Mapping[str, Sequence[tuple[date, float]]],
+    scores: Mapping[str, Sequence[tuple[date, float]]] | DailyScores,
     products: DailyCounts | None = None,
     windows: Sequence[int] = WINDOWS,
 ) -> list[EmergingAlert]:
     """Every emerging-issue alert over the whole period, one per episode, oldest first.
 
     ``products`` counts each product's complaints per day (its ``issues`` keyed by product);
-    their alerts are of kind ``product_spike`` with the product in ``issue_id``.
+    their alerts are of kind ``product_spike`` with the product in ``issue_id``. Each day looks
+    at its own windows only, so the scan grows with days × issues, not with the history's square.
     """
     found: list[EmergingAlert] = []
-    for day in data.days():
+    days = data.days()
+    for day in days:
         for window in windows:
             found += volume_spikes(data, day, window)
             if products is not None:
                 found += volume_spikes(
                     products, day, window, min_ratio=PRODUCT_MIN_RATIO, kind="product_spike"
                 )
-        found += sentiment_drops(scores, day)
+    found += _sentiment_drops(scores, days)
     found += new_issues(first_seen, data)
     return episodes(found)

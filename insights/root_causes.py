@@ -58,22 +58,25 @@ def _week(day: date) -> str:
     return (day - timedelta(days=day.weekday())).isoformat()
 
 
-def _tests(issue_id, attribute, issue_values, reference_values, n_issue, n_ref, days) -> list[dict]:
+def _tests(issue_id, attribute, issue_side, reference_side, n_issue, n_ref) -> list[dict]:
     """Rows (before correction) for every value seen at least MIN_COUNT times in the issue.
 
-    ``issue_values``/``reference_values`` hold one value per document (or several, for phrases:
-    their index says which document); ``n_issue``/``n_ref`` count the documents on each side.
+    ``issue_side`` holds the issue's documents per value (``documents``) and the first day each
+    value was seen (``onset``), indexed by value; ``reference_side`` the rest's documents per value;
+    ``n_issue``/``n_ref`` count the documents on each side.
     """
     from scipy.stats import fisher_exact
 
     if n_issue == 0 or n_ref == 0:
         return []
-    ref_counts = reference_values.value_counts()
     rows = []
-    for value, a in issue_values.value_counts().items():
+    for value, a, onset in zip(
+        issue_side.index, issue_side["documents"], issue_side["onset"], strict=True
+    ):
         if a < MIN_COUNT:
             continue
-        c = int(ref_counts.get(value, 0))
+        a = int(a)
+        c = int(reference_side.get(value, 0))
         _, p = fisher_exact([[a, n_issue - a], [c, n_ref - c]], alternative="greater")
         ref_share = c / n_ref
         rows.append(
@@ -81,23 +84,22 @@ def _tests(issue_id, attribute, issue_values, reference_values, n_issue, n_ref, 
                 issue_id=issue_id,
                 attribute=attribute,
                 value=str(value),
-                count=int(a),
+                count=a,
                 issue_docs=n_issue,
                 reference_count=c,
                 reference_docs=n_ref,
                 lift=float((a / n_issue) / ref_share) if ref_share > 0 else float("inf"),
                 p_value=float(p),
-                onset=min(days[issue_values.index[issue_values == value]], default=None),
+                onset=_as_date(onset),
             )
         )
     return rows
 
 
-def _about(frame: pd.DataFrame, products) -> pd.Series:
-    """Rows about ``products``; every row when there is none (an issue of no product)."""
-    if not len(products):
-        return pd.Series(True, frame.index)
-    return frame["product"].isin(products)
+def _as_date(value) -> date | None:
+    if value is None or pd.isna(value):
+        return None
+    return value if type(value) is date else pd.Timestamp(value).date()
 
 
 def _ranked(rows: list[dict]) -> list[Candidate]:
@@ -111,67 +113,131 @@ def _ranked(rows: list[dict]) -> list[Candidate]:
     return [Candidate(**{**c.__dict__, "rank": i}) for i, c in enumerate(kept, start=1)]
 
 
-def root_causes(feedback: pd.DataFrame, attributes: Sequence[str] = ATTRIBUTES) -> list[Candidate]:
-    """Ranked candidates for every issue.
+def cause_counts(feedback: pd.DataFrame, attributes: Sequence[str] = ROOT_CAUSE_ATTRIBUTES):
+    """marts.root_cause_counts and the complaints per issue and product, from one row per document
+    (small frames; the pipeline reads both from the warehouse).
 
-    ``feedback``: one row per document with ``issue_id`` (None or a name starting with ``__`` for
-    no issue), ``is_complaint``, ``created_date`` and the attribute columns (``product`` being the
-    document's product or its issue's; ``week`` is derived from the date).
+    ``feedback``: ``issue_id``, ``is_complaint``, ``created_date``, ``product`` (the document's or
+    its issue's), the attribute columns and, for phrases, ``terms``. Returns (``counts``: issue_id,
+    product, attribute, value, documents, onset; ``sizes``: issue_id, product, documents).
     """
     frame = feedback[feedback["is_complaint"].fillna(False).astype(bool)].copy()
-    frame["week"] = frame["created_date"].map(_week)
-    issues = sorted(i for i in frame["issue_id"].dropna().unique() if not str(i).startswith("__"))
+    keys = ["issue_id", "product"]
+    parts = []
+    for attribute in attributes:
+        if attribute == "phrase":
+            if "terms" not in frame:
+                continue
+            pairs = frame["terms"].map(
+                lambda ts: sorted({t for t in (ts if ts is not None else ()) if "|" in t})
+            )
+            values = frame[keys + ["created_date"]].assign(value=pairs).explode("value")
+            values = values[values["value"].notna()]
+        else:
+            column = frame["created_date"].map(_week) if attribute == "week" else frame[attribute]
+            known = column.notna() & (column.astype(str) != "")
+            values = frame.loc[known, keys + ["created_date"]].assign(value=column[known])
+        grouped = values.groupby(keys + ["value"], dropna=False, sort=False)["created_date"]
+        parts.append(
+            pd.DataFrame({"documents": grouped.size(), "onset": grouped.min()})
+            .reset_index()
+            .assign(attribute=attribute)
+        )
+    columns = ["issue_id", "product", "attribute", "value", "documents", "onset"]
+    counts = (
+        pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
+    )
+    sizes = frame.groupby(keys, dropna=False).size().rename("documents").reset_index()
+    return counts, sizes
+
+
+class _Issues:
+    """The complaints' counts, sliced per issue: its products, its side and its reference."""
+
+    def __init__(self, counts: pd.DataFrame, sizes: pd.DataFrame):
+        self.counts, self.sizes = counts, sizes
+        self.by_attribute = {a: part for a, part in counts.groupby("attribute", sort=False)}
+        self.ids = sorted(
+            i for i in sizes["issue_id"].dropna().unique() if not str(i).startswith("__")
+        )
+
+    def products(self, issue_id) -> set:
+        return set(self.sizes.loc[self.sizes["issue_id"] == issue_id, "product"].dropna())
+
+    def sides(self, issue_id, attribute, products, whole: bool):
+        """The issue's documents and onsets per value, and the reference's documents per value
+        (the other complaints about ``products``; all of them when ``whole`` or none)."""
+        part = self.by_attribute.get(attribute)
+        if part is None:
+            part = self.counts.head(0)
+        mine = part["issue_id"] == issue_id
+        reference = ~mine if whole or not products else ~mine & part["product"].isin(products)
+        issue_side = (
+            part[mine].groupby("value").agg(documents=("documents", "sum"), onset=("onset", "min"))
+        )
+        return issue_side, part[reference].groupby("value")["documents"].sum()
+
+    def documents(self, issue_id, products) -> tuple[int, int]:
+        """The issue's complaints, and the other complaints about ``products`` (all when none)."""
+        mine = self.sizes["issue_id"] == issue_id
+        scope = self.sizes["product"].isin(products) if products else True
+        return (
+            int(self.sizes.loc[mine, "documents"].sum()),
+            int(self.sizes.loc[~mine & scope, "documents"].sum()),
+        )
+
+
+def root_causes(feedback: pd.DataFrame, attributes: Sequence[str] = ATTRIBUTES) -> list[Candidate]:
+    """Ranked candidates for every issue, from one row per document (see `cause_counts`)."""
+    return causes_from_counts(*cause_counts(feedback, attributes), attributes)
+
+
+def causes_from_counts(
+    counts: pd.DataFrame, sizes: pd.DataFrame, attributes: Sequence[str] = ATTRIBUTES
+) -> list[Candidate]:
+    """Ranked candidates for every issue, from the complaints' counts per issue, product,
+    attribute and value (``counts``, with each value's ``onset``) and per issue and product
+    (``sizes``); see `cause_counts`. An issue is any id but None and those starting with ``__``.
+    """
+    issues = _Issues(counts, sizes)
     out: list[Candidate] = []
-    for issue_id in issues:
-        mine = frame["issue_id"] == issue_id
-        products = frame.loc[mine, "product"].dropna().unique()
-        scope = _about(frame, products)
+    for issue_id in issues.ids:
+        products = issues.products(issue_id)
         rows = []
         for attribute in attributes:
             if attribute == "product" and len(products) <= 1:
                 continue  # an issue of one product: its product is its definition, not a cause
-            known = frame[attribute].notna() & (frame[attribute].astype(str) != "")
-            reference = scope if attribute != "product" else pd.Series(True, frame.index)
-            issue_values = frame.loc[mine & known, attribute]
-            reference_values = frame.loc[~mine & reference & known, attribute]
+            issue_side, reference_side = issues.sides(
+                issue_id, attribute, products, whole=attribute == "product"
+            )
             rows += _tests(
                 issue_id,
                 attribute,
-                issue_values,
-                reference_values,
-                len(issue_values),
-                len(reference_values),
-                frame["created_date"],
+                issue_side,
+                reference_side,
+                int(issue_side["documents"].sum()),
+                int(reference_side.sum()),
             )
         out += _ranked(rows)
     return out
 
 
 def key_phrases(feedback: pd.DataFrame, top: int = 10) -> list[Candidate]:
-    """Aspect pairs over-represented in each issue against its product's other complaints.
+    """Aspect pairs over-represented in each issue against its product's other complaints, from
+    one row per document with ``terms`` (the stored issue terms; aspect pairs contain ``|``)."""
+    return phrases_from_counts(*cause_counts(feedback, ("phrase",)), top)
 
-    ``feedback``: ``issue_id``, ``product``, ``created_date``, ``is_complaint`` and ``terms`` (the
-    stored issue terms; aspect pairs contain ``|``). At most ``top`` phrases per issue.
-    """
-    complaints = feedback[feedback["is_complaint"].fillna(False).astype(bool)]
-    pairs = complaints["terms"].map(
-        lambda ts: sorted({t for t in (ts if ts is not None else ()) if "|" in t})
-    )
-    issues = sorted(
-        i for i in complaints["issue_id"].dropna().unique() if not str(i).startswith("__")
-    )
+
+def phrases_from_counts(
+    counts: pd.DataFrame, sizes: pd.DataFrame, top: int = 10
+) -> list[Candidate]:
+    """At most ``top`` key phrases per issue from the complaints' counts (see `causes_from_counts`):
+    each side's documents are all its complaints, with a phrase or not."""
+    issues = _Issues(counts, sizes)
     out: list[Candidate] = []
-    for issue_id in issues:
-        mine = complaints["issue_id"] == issue_id
-        scope = _about(complaints, complaints.loc[mine, "product"].dropna().unique())
-        rows = _tests(
-            issue_id,
-            "phrase",
-            pairs[mine].explode().dropna(),
-            pairs[~mine & scope].explode().dropna(),
-            int(mine.sum()),
-            int((~mine & scope).sum()),
-            complaints["created_date"],
-        )
-        out += _ranked(rows)[:top]
+    for issue_id in issues.ids:
+        products = issues.products(issue_id)
+        issue_side, reference_side = issues.sides(issue_id, "phrase", products, whole=False)
+        n_issue, n_ref = issues.documents(issue_id, products)
+        out += _ranked(_tests(issue_id, "phrase", issue_side, reference_side, n_issue, n_ref))[:top]
     return out

@@ -23,22 +23,46 @@ def build_marts(path: str | os.PathLike[str] | None = None) -> dict:
 
 
 def find_insights(path: str | os.PathLike[str] | None = None) -> dict:
-    """Alerts and root-cause candidates from the marts, stored in insights.* in one transaction."""
-    from insights.alerts import build_alerts
-    from insights.root_causes import key_phrases, root_causes
+    """Alerts and root-cause candidates from the marts, stored in insights.* in one transaction.
+
+    They are computed from counts per day and issue (marts.feedback_daily, marts.issue_products,
+    marts.root_cause_counts), never from every document: only the feedback that raises an alert
+    of its own (safety, SNS threats) and the scores of the few windows whose sentiment may have
+    dropped are read as documents. ``input_rows`` says how many rows each read returned.
+    """
+    from insights.alerts import alerts_from, emerging_inputs_from_counts
+    from insights.emerging import window_samples
+    from insights.root_causes import causes_from_counts, phrases_from_counts
+    from koe.vocabulary import IMMEDIATE_FLAGS
     from warehouse import insights
     from warehouse.db import apply_schema, connect
 
+    read: dict[str, int] = {"sentiment_windows": 0}
     with connect(path) as con:
         apply_schema(con)
-        frame = insights.feedback(con)
-        alerts = build_alerts(frame, insights.issue_labels(con))
-        candidates = root_causes(frame) + key_phrases(frame)
+
+        def windows(pairs, window_days, baseline_days):
+            rows = insights.sentiment_windows(con, pairs, window_days, baseline_days)
+            read["sentiment_windows"] += len(rows)
+            return window_samples(pairs, rows)
+
+        daily, products = insights.daily_counts(con), insights.issue_products(con)
+        flagged = insights.flagged_feedback(con, IMMEDIATE_FLAGS)
+        inputs = emerging_inputs_from_counts(daily, products, windows)
+        alerts = alerts_from(inputs, flagged, insights.issue_labels(con))
+        counts, sizes = insights.cause_counts(con)
+        candidates = causes_from_counts(counts, sizes) + phrases_from_counts(counts, sizes)
         insights.save(con, alerts, candidates)
+    read |= {
+        "daily_counts": len(daily),
+        "issue_products": len(products),
+        "cause_counts": len(counts) + len(sizes),
+        "flagged_feedback": len(flagged),
+    }
     kinds: dict[str, int] = {}
     for alert in alerts:
         kinds[alert.kind] = kinds.get(alert.kind, 0) + 1
-    return {"alerts": kinds, "root_causes": len(candidates)}
+    return {"alerts": kinds, "root_causes": len(candidates), "input_rows": read}
 
 
 def publish_snapshot(path: str | os.PathLike[str] | None = None) -> Path:

@@ -42,15 +42,18 @@ def write_weekly_reports(
         for week_start, team in pending:
             days = weekly.trend_weeks(week_start)
             week_end = weekly.sunday(week_start)
-            feedback = store.team_feedback(con, team.products, days[0], week_end)
+            # Counts per day and issue, and a few quotable complaints: never every document.
+            counts = store.team_counts(con, team.products, days[0], week_end)
             report = weekly.assemble(
                 team,
                 week_start,
                 last_day,
-                feedback,
+                counts,
+                store.team_flags(con, team.products, week_start, week_end),
+                store.example_candidates(con, team.products, week_start, week_end),
                 store.team_alerts(con, team.products, week_start, week_end),
                 store.root_causes(
-                    con, feedback["issue_id"].dropna().unique(), weekly.CAUSES_PER_ISSUE
+                    con, counts["issue_id"].dropna().unique(), weekly.CAUSES_PER_ISSUE
                 ),
             )
             html, table = render(report), weekly.issue_csv(report)

@@ -126,20 +126,24 @@ def assemble(
     team: ProductTeam,
     week_start: date,
     last_day: date,
-    frame: pd.DataFrame,
+    counts: pd.DataFrame,
+    flags: Mapping[str, int],
+    examples: pd.DataFrame,
     alerts: pd.DataFrame,
     causes: pd.DataFrame,
 ) -> WeeklyReport:
     """Shape one team's report for the week starting on ``week_start`` (a Monday).
 
-    ``frame`` holds the team's feedback over `trend_weeks` (`warehouse.reports.team_feedback`),
-    ``alerts`` the week's alerts about its products and ``causes`` the best root-cause
-    candidates of its issues (`warehouse.reports.root_causes`).
+    ``counts`` holds the team's feedback over `trend_weeks` counted per day, issue, complaint and
+    sentiment (`warehouse.reports.team_counts`), ``flags`` how many of the week's documents carry
+    each risk flag, ``examples`` the week's complaints that may be quoted
+    (`warehouse.reports.example_candidates`), ``alerts`` the week's alerts about its products and
+    ``causes`` the best root-cause candidates of its issues (`warehouse.reports.root_causes`).
     """
     weeks = trend_weeks(week_start)
     week_end = sunday(week_start)
-    complaints = frame[frame["is_complaint"].fillna(False).astype(bool)]
-    weekly = complaints.groupby("week_start").size()
+    complaints = counts[counts["is_complaint"].fillna(False).astype(bool)]
+    weekly = complaints.groupby("week_start")["documents"].sum()
     this_week = complaints[complaints["week_start"] == week_start]
 
     # A week still in progress is compared with the same weekdays of the week before.
@@ -148,7 +152,7 @@ def assemble(
         (complaints["week_start"] != weeks[-2])
         | (pd.to_datetime(complaints["created_date"]).dt.date <= data_through - timedelta(weeks=1))
     ]
-    previous = int((compared["week_start"] == weeks[-2]).sum())
+    previous = int(compared.loc[compared["week_start"] == weeks[-2], "documents"].sum())
 
     issues = _issue_table(complaints, compared, weeks, week_start, alerts)
     detailed = issues["issue_id"].head(DETAILED_ISSUES).tolist()
@@ -157,7 +161,6 @@ def assemble(
     issues["top_cause"] = issues["issue_id"].map(
         {row.issue_id: _cause_text(row) for row in first_causes.itertuples()}
     )
-    this_week_all = frame[frame["week_start"] == week_start]
     return WeeklyReport(
         team=team,
         week_start=week_start,
@@ -166,14 +169,11 @@ def assemble(
         weekly_complaints=[int(weekly.get(w, 0)) for w in weeks],
         previous=previous,
         issues=issues,
-        unclassified=int(this_week["issue_id"].isna().sum()),
+        unclassified=int(this_week.loc[this_week["issue_id"].isna(), "documents"].sum()),
         alerts=alerts,
         causes=causes,
-        examples=_examples(this_week, detailed),
-        risks={
-            flag: int(sum(flag in list(flags) for flags in this_week_all["flags"]))
-            for flag in IMMEDIATE_FLAGS
-        },
+        examples=_examples(examples, detailed),
+        risks={flag: int(flags.get(flag, 0)) for flag in IMMEDIATE_FLAGS},
     )
 
 
@@ -200,12 +200,17 @@ def _issue_table(
     if classified.empty:
         return pd.DataFrame(columns=columns)
     counts = classified.pivot_table(
-        index="issue_id", columns="week_start", values="feedback_id", aggfunc="count", fill_value=0
+        index="issue_id", columns="week_start", values="documents", aggfunc="sum", fill_value=0
     ).reindex(columns=weeks, fill_value=0)
     counts = counts[(counts[weeks[-1]] > 0) | (counts[weeks[-2]] > 0)]
     current = classified[classified["week_start"] == week_start]
-    negative = current.groupby("issue_id")["sentiment"].apply(lambda s: (s == "negative").mean())
-    before = compared[compared["week_start"] == weeks[-2]].groupby("issue_id").size()
+    sentiment = (
+        current.assign(negative=current["documents"].where(current["sentiment"] == "negative", 0))
+        .groupby("issue_id")[["negative", "documents"]]
+        .sum()
+    )
+    negative = sentiment["negative"] / sentiment["documents"]
+    before = compared[compared["week_start"] == weeks[-2]].groupby("issue_id")["documents"].sum()
     labels = classified.drop_duplicates("issue_id").set_index("issue_id")
     rising = set(alerts.loc[alerts["kind"] == "volume_spike", "issue_id"].dropna())
     week_end = sunday(week_start)
@@ -240,7 +245,9 @@ def _issue_table(
 
 
 def _examples(this_week: pd.DataFrame, issue_ids: list[str]) -> pd.DataFrame:
-    """The most negative masked texts of the week for each detailed issue, one per channel first."""
+    """The most negative masked texts of the week for each detailed issue, one per channel first.
+    ``this_week`` holds the week's complaints, or at least the two most negative of each issue
+    and channel (`warehouse.reports.example_candidates`)."""
     chosen = this_week[this_week["issue_id"].isin(issue_ids)].sort_values(
         ["sentiment_score", "created_date", "feedback_id"], na_position="last"
     )

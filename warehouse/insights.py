@@ -52,11 +52,63 @@ ROOT_CAUSE_COLUMNS = pa.schema(
 
 def feedback(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """One row per original feedback: issue, product (own or its issue's), attributes, day,
-    sentiment, flags, issue terms and masked text."""
-    frame = con.execute(sql("insights/feedback_for_insights")).df()
+    sentiment, flags, issue terms and masked text. For checks on small warehouses: the pipeline
+    reads the daily counts below, whose size does not grow with the documents."""
+    return _documents(con.execute(sql("insights/feedback_for_insights")).df())
+
+
+def daily_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Feedback per day, issue, product and complaint with sentiment sums (marts.feedback_daily)."""
+    frame = con.execute(sql("insights/daily_counts")).df()
+    frame["day"] = pd.to_datetime(frame["day"]).dt.date
+    return frame
+
+
+def issue_products(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Each issue's documents per product, with the first document naming it."""
+    return con.execute(sql("insights/issue_products")).df()
+
+
+def sentiment_windows(
+    con: duckdb.DuckDBPyConnection, pairs, window_days: int, baseline_days: int
+) -> list[tuple]:
+    """For each (issue, day) in ``pairs``, its documents per sentiment score over the
+    ``window_days`` ending on the day (recent) and the ``baseline_days`` before them: rows of
+    (issue_id, day, recent, score, documents)."""
+    windows = pa.table(
+        {
+            "issue_id": pa.array([i for i, _ in pairs], pa.string()),
+            "day": pa.array([d for _, d in pairs], pa.date32()),
+        }
+    )
+    con.register("sentiment_windows", windows)
+    try:
+        return con.execute(
+            sql("insights/sentiment_windows"),
+            {"window_days": window_days, "baseline_days": baseline_days},
+        ).fetchall()
+    finally:
+        con.unregister("sentiment_windows")
+
+
+def flagged_feedback(con: duckdb.DuckDBPyConnection, flags) -> pd.DataFrame:
+    """The feedback carrying any of ``flags``: each is an alert of its own."""
+    return _documents(con.execute(sql("insights/flagged_feedback"), {"flags": list(flags)}).df())
+
+
+def cause_counts(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Complaints per issue, product, attribute and value (with each value's onset), and
+    complaints per issue and product: the root-cause and key-phrase tests' input."""
+    counts = con.execute(sql("insights/cause_counts")).df()
+    sizes = con.execute(sql("insights/complaint_sizes")).df()
+    return counts, sizes
+
+
+def _documents(frame: pd.DataFrame) -> pd.DataFrame:
     frame["created_date"] = pd.to_datetime(frame["created_date"]).dt.date
     for column in ("flags", "terms"):
-        frame[column] = [_as_list(v) for v in frame[column]]
+        if column in frame:
+            frame[column] = [_as_list(v) for v in frame[column]]
     frame["issue_id"] = frame["issue_id"].astype(object).where(frame["issue_id"].notna(), None)
     return frame
 

@@ -31,13 +31,31 @@ def rendered(con: duckdb.DuckDBPyConnection) -> dict[tuple[date, str], date]:
     }
 
 
-def team_feedback(
+def team_counts(
     con: duckdb.DuckDBPyConnection, products: Sequence[str], first_day: date, last_day: date
 ) -> pd.DataFrame:
-    """The feedback about ``products`` from ``first_day`` to ``last_day``, with its week."""
+    """The feedback about ``products`` from ``first_day`` to ``last_day`` counted per day, issue,
+    complaint and sentiment, with its week and its issue's label and first day."""
+    frame = con.execute(sql("reports/team_counts"), _team(products, first_day, last_day)).df()
+    frame["week_start"] = pd.to_datetime(frame["week_start"]).dt.date
+    return frame
+
+
+def team_flags(
+    con: duckdb.DuckDBPyConnection, products: Sequence[str], first_day: date, last_day: date
+) -> dict[str, int]:
+    """Risk flag → pieces of feedback about ``products`` in those days that carry it."""
+    rows = con.execute(sql("reports/team_flags"), _team(products, first_day, last_day)).fetchall()
+    return {flag: int(n) for flag, n in rows}
+
+
+def example_candidates(
+    con: duckdb.DuckDBPyConnection, products: Sequence[str], first_day: date, last_day: date
+) -> pd.DataFrame:
+    """The complaints about ``products`` in those days a report may quote: the two most negative
+    of each issue and channel, with their masked text."""
     frame = con.execute(
-        sql("reports/team_feedback"),
-        {"products": list(products), "first_day": first_day, "last_day": last_day},
+        sql("reports/example_candidates"), _team(products, first_day, last_day)
     ).df()
     frame["week_start"] = pd.to_datetime(frame["week_start"]).dt.date
     return frame
@@ -47,10 +65,7 @@ def team_alerts(
     con: duckdb.DuckDBPyConnection, products: Sequence[str], first_day: date, last_day: date
 ) -> pd.DataFrame:
     """The rise, new-issue and sentiment-drop alerts about ``products`` in those days."""
-    return con.execute(
-        sql("reports/team_alerts"),
-        {"products": list(products), "first_day": first_day, "last_day": last_day},
-    ).df()
+    return con.execute(sql("reports/team_alerts"), _team(products, first_day, last_day)).df()
 
 
 def root_causes(
@@ -67,3 +82,8 @@ def save_reports(con: duckdb.DuckDBPyConnection, rows: Sequence[dict]) -> None:
     with transaction(con):
         for row in rows:
             con.execute(sql("reports/save_report"), row)
+
+
+def _team(products: Sequence[str], first_day: date, last_day: date) -> dict:
+    """The parameters of a query about one team's products over some days."""
+    return {"products": list(products), "first_day": first_day, "last_day": last_day}

@@ -1,6 +1,6 @@
--- The feedback about $products created in [$first_day, $last_day]: every row the report of one
--- product team needs (weekly counts, new issues, risk items, examples). A document's product is
--- its own field, or else its issue's.
+-- The complaints about $products from $first_day to $last_day that a report may quote: for each
+-- issue and channel the two most negative (then oldest). A report quotes at most two per issue,
+-- a different channel first, so these always hold its choice.
 SELECT
     f.feedback_id,
     f.created_date,
@@ -20,4 +20,10 @@ LEFT JOIN nlp.issues AS i ON i.issue_id = f.issue_id
 LEFT JOIN marts.issues AS mi ON mi.issue_id = f.issue_id
 WHERE f.created_date BETWEEN $first_day AND $last_day
   AND list_contains($products, COALESCE(f.product, i.product))
+  AND f.is_complaint
+  AND f.issue_id IS NOT NULL
+QUALIFY row_number() OVER (
+    PARTITION BY f.issue_id, f.channel
+    ORDER BY f.sentiment_score NULLS LAST, f.created_date, f.feedback_id
+) <= 2
 ORDER BY f.created_at, f.feedback_id;
