@@ -21,6 +21,7 @@ issue's documents than the rest of its product's complaints would suggest.
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -61,21 +62,18 @@ def _week(day: date) -> str:
 def _tests(issue_id, attribute, issue_side, reference_side, n_issue, n_ref) -> list[dict]:
     """Rows (before correction) for every value seen at least MIN_COUNT times in the issue.
 
-    ``issue_side`` holds the issue's documents per value (``documents``) and the first day each
-    value was seen (``onset``), indexed by value; ``reference_side`` the rest's documents per value;
-    ``n_issue``/``n_ref`` count the documents on each side.
+    ``issue_side`` maps each value to the issue's documents with it and the first day it was
+    seen; ``reference_side`` each value to the rest's documents; ``n_issue``/``n_ref`` count the
+    documents on each side.
     """
     from scipy.stats import fisher_exact
 
     if n_issue == 0 or n_ref == 0:
         return []
     rows = []
-    for value, a, onset in zip(
-        issue_side.index, issue_side["documents"], issue_side["onset"], strict=True
-    ):
+    for value, (a, onset) in issue_side.items():
         if a < MIN_COUNT:
             continue
-        a = int(a)
         c = int(reference_side.get(value, 0))
         _, p = fisher_exact([[a, n_issue - a], [c, n_ref - c]], alternative="greater")
         ref_share = c / n_ref
@@ -152,39 +150,71 @@ def cause_counts(feedback: pd.DataFrame, attributes: Sequence[str] = ROOT_CAUSE_
 
 
 class _Issues:
-    """The complaints' counts, sliced per issue: its products, its side and its reference."""
+    """The complaints' counts indexed for the per-issue tests: each issue's products, its own
+    documents per value and the reference's, summed from per-product counts (plain dictionaries:
+    an issue's tables take a few look-ups, however many documents they count)."""
 
     def __init__(self, counts: pd.DataFrame, sizes: pd.DataFrame):
-        self.counts, self.sizes = counts, sizes
-        self.by_attribute = {a: part for a, part in counts.groupby("attribute", sort=False)}
-        self.ids = sorted(
-            i for i in sizes["issue_id"].dropna().unique() if not str(i).startswith("__")
-        )
+        # attribute → issue → product → value → [documents, onset]; None is no issue / product.
+        self.own: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(dict)))
+        # attribute → product → value → documents, over every issue (and none)
+        self.total: dict = defaultdict(lambda: defaultdict(Counter))
+        for issue_id, product, attribute, value, n, onset in zip(
+            counts["issue_id"],
+            counts["product"],
+            counts["attribute"],
+            counts["value"],
+            counts["documents"],
+            counts["onset"],
+            strict=True,
+        ):
+            issue_id, product, n = _key(issue_id), _key(product), int(n)
+            values = self.own[attribute][issue_id][product]
+            first = values.get(value)
+            values[value] = [n, onset] if first is None else [first[0] + n, min(first[1], onset)]
+            self.total[attribute][product][value] += n
+        self.sizes: dict = defaultdict(Counter)  # issue → product → complaints
+        for issue_id, product, n in zip(
+            sizes["issue_id"], sizes["product"], sizes["documents"], strict=True
+        ):
+            self.sizes[_key(issue_id)][_key(product)] += int(n)
+        self.ids = sorted(i for i in self.sizes if i is not None and not str(i).startswith("__"))
 
     def products(self, issue_id) -> set:
-        return set(self.sizes.loc[self.sizes["issue_id"] == issue_id, "product"].dropna())
+        return {p for p in self.sizes[issue_id] if p is not None}
 
     def sides(self, issue_id, attribute, products, whole: bool):
-        """The issue's documents and onsets per value, and the reference's documents per value
-        (the other complaints about ``products``; all of them when ``whole`` or none)."""
-        part = self.by_attribute.get(attribute)
-        if part is None:
-            part = self.counts.head(0)
-        mine = part["issue_id"] == issue_id
-        reference = ~mine if whole or not products else ~mine & part["product"].isin(products)
-        issue_side = (
-            part[mine].groupby("value").agg(documents=("documents", "sum"), onset=("onset", "min"))
-        )
-        return issue_side, part[reference].groupby("value")["documents"].sum()
+        """The issue's documents and onset per value, and the reference's documents per value:
+        the other complaints about ``products`` (all of them when ``whole`` or none)."""
+        mine: dict = {}
+        for values in self.own[attribute][issue_id].values():
+            for value, (n, onset) in values.items():
+                first = mine.get(value)
+                mine[value] = [n, onset] if first is None else [first[0] + n, min(first[1], onset)]
+        scope = self.total[attribute].keys() if whole or not products else products
+        reference: Counter = Counter()
+        for product in scope:
+            reference.update(self.total[attribute][product])
+            for value, (n, _) in self.own[attribute][issue_id].get(product, {}).items():
+                reference[value] -= n
+        return mine, reference
 
     def documents(self, issue_id, products) -> tuple[int, int]:
         """The issue's complaints, and the other complaints about ``products`` (all when none)."""
-        mine = self.sizes["issue_id"] == issue_id
-        scope = self.sizes["product"].isin(products) if products else True
-        return (
-            int(self.sizes.loc[mine, "documents"].sum()),
-            int(self.sizes.loc[~mine & scope, "documents"].sum()),
+        scope = products if products else {p for sizes in self.sizes.values() for p in sizes}
+        rest = sum(
+            n
+            for i, sizes in self.sizes.items()
+            if i != issue_id
+            for p, n in sizes.items()
+            if p in scope
         )
+        return sum(self.sizes[issue_id].values()), rest
+
+
+def _key(value):
+    """None for a missing issue or product, however the frame spells it."""
+    return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
 
 
 def root_causes(feedback: pd.DataFrame, attributes: Sequence[str] = ATTRIBUTES) -> list[Candidate]:
@@ -215,8 +245,8 @@ def causes_from_counts(
                 attribute,
                 issue_side,
                 reference_side,
-                int(issue_side["documents"].sum()),
-                int(reference_side.sum()),
+                sum(n for n, _ in issue_side.values()),
+                sum(reference_side.values()),
             )
         out += _ranked(rows)
     return out
