@@ -1,13 +1,13 @@
-"""What marts, insights and weekly reports cost as the documents grow over the same year and issues.
+"""What marts, insights and weekly reports cost as the documents grow on the same days and issues.
 
 From one analysed and clustered warehouse (``--source``, e.g. a `make bench-scale` workdir's
-``analysed.duckdb``), `eval.scale.grow` builds a warehouse of each ``--sizes`` over one year (once, kept in
-``--store``); every
-copy of a document keeps its original's issue (the source's catalogue, so no re-clustering is
-needed and every size has the same issues). On each, the marts, insights and weekly-report stages
-run in their own processes (`eval.bench_scale`), timed, with each one's peak resident memory
-(VmHWM). Then an incremental day (1 % new documents on the day after the last, copies of earlier
-analysed ones) is added and the three stages run again.
+``analysed.duckdb``), `eval.scale.grow` builds a warehouse of each ``--sizes`` over the same
+``--days`` (once, kept in ``--store``): a larger one has more documents on the same days. Every
+copy of a document keeps its original's issue (the source's catalogue: no re-clustering, and
+every size has the same issues). On each, the marts, insights and weekly-report stages run in
+their own processes (`eval.bench_scale`), timed, with each one's peak resident memory (VmHWM).
+Then an incremental day (1 % new documents on the day after the last, copies of earlier analysed
+ones) is added and the three stages run again.
 
     python -m eval.bench_insights --source analysed.duckdb --sizes 25000,50000,100000 \\
         --workdir /tmp/bench-insights
@@ -99,17 +99,18 @@ def add_day(target: Path, share: float = NEW_DAY_SHARE) -> int:
     return n
 
 
-def grown(source: Path, size: int, store: Path) -> Path:
-    """The warehouse of ``size`` documents grown from ``source``, built once into ``store``."""
+def grown(source: Path, size: int, store: Path, days: int) -> Path:
+    """The warehouse of ``size`` documents over ``days`` grown from ``source``, built once into
+    ``store``."""
     from eval.scale import grow
     from nlp.embed import model_id
 
     store.mkdir(parents=True, exist_ok=True)
-    warehouse = store / f"grown-{size}.duckdb"
+    warehouse = store / f"grown-{size}-{days}d.duckdb"
     if not warehouse.exists():
         building = warehouse.with_suffix(".building")
         building.unlink(missing_ok=True)
-        grow(source, building, size, model_id())
+        grow(source, building, size, model_id(), days=days)
         attach_issues(source, building)
         building.rename(warehouse)
     return warehouse
@@ -136,13 +137,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="25000,50000,100000")
     parser.add_argument("--workdir", type=Path, required=True)
     parser.add_argument(
+        "--days",
+        type=int,
+        default=155,
+        help="the calendar every size covers; the copies of the source wrap within it, so a "
+        "larger size has more documents on the same days (155: five 31-day copies, the smallest "
+        "size's span)",
+    )
+    parser.add_argument(
         "--store", type=Path, help="keep the grown warehouses here (default: the workdir)"
     )
     args = parser.parse_args(argv)
     results = {}
     print(f"{'documents':>9} {'stage':16} {'full s':>7} {'full MB':>8} {'day s':>6} {'day MB':>7}")
     for size in (int(s) for s in args.sizes.split(",")):
-        base = grown(args.source.resolve(), size, args.store or args.workdir)
+        base = grown(args.source.resolve(), size, args.store or args.workdir, args.days)
         runs = measure(base, size, args.workdir / str(size))
         results[size] = {k: [s.__dict__ for s in v] for k, v in runs.items()}
         for full, day in zip(runs["full"], runs["day"], strict=True):
