@@ -189,15 +189,19 @@ def build_alerts(feedback: pd.DataFrame, labels: Mapping[str, str]) -> list[Aler
 
 
 def alerts_from(
-    inputs: EmergingInputs, flagged: pd.DataFrame, labels: Mapping[str, str]
+    inputs: EmergingInputs,
+    flagged: pd.DataFrame,
+    labels: Mapping[str, str],
+    tested: Mapping[date, list[EmergingAlert]] | None = None,
 ) -> list[Alert]:
     """Every alert over the whole period, oldest first: the emerging issues found in ``inputs``,
     and one per document of ``flagged`` (the feedback carrying an immediate flag, with the
-    columns `build_alerts` names) for each such flag. ``labels`` names the issues.
+    columns `build_alerts` names) for each such flag. ``labels`` names the issues. ``tested``
+    holds days already tested (`insights.emerging.scan_days`); the others are tested here.
     """
     data, product_of = inputs.issues, inputs.product_of
     alerts = []
-    for found in scan(data, inputs.first_seen, inputs.scores, inputs.products):
+    for found in scan(data, inputs.first_seen, inputs.scores, inputs.products, reuse=tested):
         label = labels.get(found.issue_id, found.issue_id)
         evidence = dict(found.evidence)
         if found.kind == "product_spike":

@@ -391,22 +391,44 @@ def scan(
     scores: Mapping[str, Sequence[tuple[date, float]]] | DailyScores,
     products: DailyCounts | None = None,
     windows: Sequence[int] = WINDOWS,
+    reuse: Mapping[date, list[EmergingAlert]] | None = None,
 ) -> list[EmergingAlert]:
     """Every emerging-issue alert over the whole period, one per episode, oldest first.
 
     ``products`` counts each product's complaints per day (its ``issues`` keyed by product);
-    their alerts are of kind ``product_spike`` with the product in ``issue_id``. Each day looks
-    at its own windows only, so the scan grows with days × issues, not with the history's square.
+    their alerts are of kind ``product_spike`` with the product in ``issue_id``. ``reuse`` holds
+    the tests of days whose `SPAN_DAYS` have not changed since they were run (see
+    `insights.scan_state`); the other days are tested (`scan_days`).
     """
-    found: list[EmergingAlert] = []
-    days = data.days()
+    reuse = reuse or {}
+    fresh = scan_days(data, scores, [d for d in data.days() if d not in reuse], products, windows)
+    found = [a for day in data.days() for a in (reuse[day] if day in reuse else fresh[day])]
+    return episodes(found + new_issues(first_seen, data))
+
+
+# A day's tests read the days of their longest window and its baseline, ending on that day.
+SPAN_DAYS = BASELINE_DAYS + max(WINDOWS)
+
+
+def scan_days(
+    data: DailyCounts,
+    scores: Mapping[str, Sequence[tuple[date, float]]] | DailyScores,
+    days: Sequence[date],
+    products: DailyCounts | None = None,
+    windows: Sequence[int] = WINDOWS,
+) -> dict[date, list[EmergingAlert]]:
+    """The volume, product and sentiment tests of each of ``days``, before they are merged into
+    episodes. A day's tests read only the `SPAN_DAYS` ending on it (and the first day of data),
+    so the scan grows with days × issues, and a day whose span is unchanged need not run again.
+    """
+    found: dict[date, list[EmergingAlert]] = {day: [] for day in days}
     for day in days:
         for window in windows:
-            found += volume_spikes(data, day, window)
+            found[day] += volume_spikes(data, day, window)
             if products is not None:
-                found += volume_spikes(
+                found[day] += volume_spikes(
                     products, day, window, min_ratio=PRODUCT_MIN_RATIO, kind="product_spike"
                 )
-    found += _sentiment_drops(scores, days)
-    found += new_issues(first_seen, data)
-    return episodes(found)
+    for alert in _sentiment_drops(scores, days):
+        found[alert.day].append(alert)
+    return found

@@ -30,8 +30,9 @@ def find_insights(path: str | os.PathLike[str] | None = None) -> dict:
     of its own (safety, SNS threats) and the scores of the few windows whose sentiment may have
     dropped are read as documents. ``input_rows`` says how many rows each read returned.
     """
+    from insights import scan_state
     from insights.alerts import alerts_from, emerging_inputs_from_counts
-    from insights.emerging import window_samples
+    from insights.emerging import scan_days, window_samples
     from insights.root_causes import causes_from_counts, phrases_from_counts
     from koe.vocabulary import IMMEDIATE_FLAGS
     from warehouse import insights
@@ -49,15 +50,31 @@ def find_insights(path: str | os.PathLike[str] | None = None) -> dict:
         daily, products = insights.daily_counts(con), insights.issue_products(con)
         flagged = insights.flagged_feedback(con, IMMEDIATE_FLAGS)
         inputs = emerging_inputs_from_counts(daily, products, windows)
-        alerts = alerts_from(inputs, flagged, insights.issue_labels(con))
+        # Days whose tests read the same counts as last time keep their tests (scan_state).
+        keys = scan_state.day_keys(
+            insights.day_fingerprints(con),
+            inputs.issues.days(),
+            context=str(daily["is_complaint"].dtype),
+        )
+        reuse = scan_state.reusable(insights.scan_state(con), keys)
+        fresh = scan_days(
+            inputs.issues,
+            inputs.scores,
+            [d for d in inputs.issues.days() if d not in reuse],
+            inputs.products,
+        )
+        found = reuse | fresh
+        alerts = alerts_from(inputs, flagged, insights.issue_labels(con), found)
         counts, sizes = insights.cause_counts(con)
         candidates = causes_from_counts(counts, sizes) + phrases_from_counts(counts, sizes)
-        insights.save(con, alerts, candidates)
+        scanned = {day: (keys[day], scan_state.to_json(found[day])) for day in keys}
+        insights.save(con, alerts, candidates, scanned)
     read |= {
         "daily_counts": len(daily),
         "issue_products": len(products),
         "cause_counts": len(counts) + len(sizes),
         "flagged_feedback": len(flagged),
+        "days_tested": len(fresh),
     }
     kinds: dict[str, int] = {}
     for alert in alerts:

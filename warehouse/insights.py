@@ -91,6 +91,18 @@ def sentiment_windows(
         con.unregister("sentiment_windows")
 
 
+def day_fingerprints(con: duckdb.DuckDBPyConnection) -> dict:
+    """Day → a fingerprint of what the emerging-issue tests count on it."""
+    return dict(con.execute(sql("insights/day_fingerprints")).fetchall())
+
+
+def scan_state(con: duckdb.DuckDBPyConnection) -> dict:
+    """Day → (input key, tests as JSON) as the last run stored them."""
+    return {
+        day: (key, found) for day, key, found in con.execute(sql("insights/scan_state")).fetchall()
+    }
+
+
 def flagged_feedback(con: duckdb.DuckDBPyConnection, flags) -> pd.DataFrame:
     """The feedback carrying any of ``flags``: each is an alert of its own."""
     return _documents(con.execute(sql("insights/flagged_feedback"), {"flags": list(flags)}).df())
@@ -117,8 +129,11 @@ def issue_labels(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return dict(con.execute(sql("insights/issue_labels")).fetchall())
 
 
-def save(con: duckdb.DuckDBPyConnection, alerts: list, candidates: list) -> None:
-    """Replace alerts (keeping first-detection times) and root-cause candidates, in one transaction."""
+def save(
+    con: duckdb.DuckDBPyConnection, alerts: list, candidates: list, scanned: dict | None = None
+) -> None:
+    """Replace alerts (keeping first-detection times), root-cause candidates and, when given,
+    each day's emerging-issue tests (``scanned``: day → (input key, JSON)), in one transaction."""
     alert_batch = pa.Table.from_pylist(
         [
             {
@@ -160,12 +175,18 @@ def save(con: duckdb.DuckDBPyConnection, alerts: list, candidates: list) -> None
         ],
         schema=ROOT_CAUSE_COLUMNS,
     )
-    run_with_batches(
-        con,
-        ["insights/save_alerts", "insights/save_root_causes"],
-        alerts_batch=alert_batch,
-        root_causes_batch=cause_batch,
-    )
+    statements = ["insights/save_alerts", "insights/save_root_causes"]
+    batches = {"alerts_batch": alert_batch, "root_causes_batch": cause_batch}
+    if scanned is not None:
+        statements.append("insights/save_scan_state")
+        batches["scan_batch"] = pa.table(
+            {
+                "day": pa.array(list(scanned), pa.date32()),
+                "input_key": pa.array([k for k, _ in scanned.values()], pa.string()),
+                "found": pa.array([f for _, f in scanned.values()], pa.string()),
+            }
+        )
+    run_with_batches(con, statements, **batches)
 
 
 def latest_day(con: duckdb.DuckDBPyConnection):
