@@ -116,17 +116,25 @@ def grown(source: Path, size: int, store: Path, days: int) -> Path:
     return warehouse
 
 
-def measure(base: Path, size: int, workdir: Path) -> dict[str, list[Stage]]:
-    """The stages on a copy of ``base``, then on the copy with one more day."""
+def measure(base: Path, size: int, workdir: Path) -> tuple[dict[str, list[Stage]], dict]:
+    """The stages on a copy of ``base``, then on the copy with one more day; with what each
+    stage returned (the insights stage says how many rows each of its reads returned)."""
     workdir.mkdir(parents=True, exist_ok=True)
     warehouse = workdir / "warehouse.duckdb"
     shutil.copy(base, warehouse)
     shutil.rmtree(workdir / "reports", ignore_errors=True)
     paths = {"workdir": workdir, "reports": workdir / "reports", "warehouse": warehouse}
-    full = [_run(name, size, **paths)[0] for name in STAGES]
+    counts = {}
+    full = []
+    for name in STAGES:
+        stage, counts[f"full {name}"] = _run(name, size, **paths)
+        full.append(stage)
     added = add_day(warehouse)
-    day = [_run(name, added, **paths)[0] for name in STAGES]
-    return {"full": full, "day": day}
+    day = []
+    for name in STAGES:
+        stage, counts[f"day {name}"] = _run(name, added, **paths)
+        day.append(stage)
+    return {"full": full, "day": day}, counts
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -152,8 +160,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'documents':>9} {'stage':16} {'full s':>7} {'full MB':>8} {'day s':>6} {'day MB':>7}")
     for size in (int(s) for s in args.sizes.split(",")):
         base = grown(args.source.resolve(), size, args.store or args.workdir, args.days)
-        runs = measure(base, size, args.workdir / str(size))
-        results[size] = {k: [s.__dict__ for s in v] for k, v in runs.items()}
+        runs, counts = measure(base, size, args.workdir / str(size))
+        results[size] = {k: [s.__dict__ for s in v] for k, v in runs.items()} | {"counts": counts}
         for full, day in zip(runs["full"], runs["day"], strict=True):
             print(
                 f"{size:9d} {full.name:16} {full.seconds:7.1f} {full.peak_mb:8.0f} "
