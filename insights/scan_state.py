@@ -7,6 +7,9 @@ and anything else they depend on. A stored day whose key is unchanged keeps its 
 run again. When one more day arrives, only that day runs; when documents of an old day change
 (re-clustering, a late document), the days whose span holds it run again; a change to the tests'
 code runs every day.
+
+The alerts of flagged feedback (one per safety or SNS item) depend on their own day only: a day
+whose flagged feedback has the same fingerprint keeps its stored alerts, unread.
 """
 
 from __future__ import annotations
@@ -25,6 +28,30 @@ from insights.emerging import SPAN_DAYS, EmergingAlert
 @cache
 def _code() -> str:
     return hashlib.sha256(inspect.getsource(emerging).encode()).hexdigest()
+
+
+@cache
+def _alert_code() -> str:
+    from insights import alerts
+    from koe import vocabulary
+
+    made_of = [
+        inspect.getsource(alerts),
+        repr(vocabulary.ALERT_KINDS),
+        repr(vocabulary.IMMEDIATE_FLAGS),
+        vocabulary.NO_PRODUCT,
+        vocabulary.SUPPORT_OFFICE,
+    ]
+    return hashlib.sha256("\x1f".join(made_of).encode()).hexdigest()
+
+
+def flagged_keys(fingerprints: Mapping[date, str]) -> dict[date, str]:
+    """Each day's key for the alerts of its flagged feedback (safety, SNS threats): its own
+    fingerprint and the code and names that make those alerts. They depend on nothing else."""
+    return {
+        day: hashlib.sha256("\x1f".join([_alert_code(), day.isoformat(), fp]).encode()).hexdigest()
+        for day, fp in fingerprints.items()
+    }
 
 
 def day_keys(

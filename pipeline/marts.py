@@ -28,7 +28,8 @@ def find_insights(path: str | os.PathLike[str] | None = None) -> dict:
     They are computed from counts per day and issue (marts.feedback_daily, marts.issue_products,
     marts.root_cause_counts), never from every document: only the feedback that raises an alert
     of its own (safety, SNS threats) and the scores of the few windows whose sentiment may have
-    dropped are read as documents. ``input_rows`` says how many rows each read returned.
+    dropped are read as documents, and both only for days whose documents changed since the last
+    run (`insights.scan_state`). ``input_rows`` says how many rows each read returned.
     """
     from insights import scan_state
     from insights.alerts import alerts_from, emerging_inputs_from_counts
@@ -48,7 +49,13 @@ def find_insights(path: str | os.PathLike[str] | None = None) -> dict:
             return window_samples(pairs, rows)
 
         daily, products = insights.daily_counts(con), insights.issue_products(con)
-        flagged = insights.flagged_feedback(con, IMMEDIATE_FLAGS)
+        # Flagged feedback is read only for days whose flagged documents changed.
+        flag_keys = scan_state.flagged_keys(insights.flagged_days(con, IMMEDIATE_FLAGS))
+        stored_flags = insights.flagged_state(con)
+        kept = {day for day, key in flag_keys.items() if stored_flags.get(day) == key}
+        flagged = insights.flagged_feedback(
+            con, IMMEDIATE_FLAGS, [day for day in flag_keys if day not in kept]
+        )
         inputs = emerging_inputs_from_counts(daily, products, windows)
         # Days whose tests read the same counts as last time keep their tests (scan_state).
         keys = scan_state.day_keys(
@@ -68,18 +75,17 @@ def find_insights(path: str | os.PathLike[str] | None = None) -> dict:
         counts, sizes = insights.cause_counts(con)
         candidates = causes_from_counts(counts, sizes) + phrases_from_counts(counts, sizes)
         scanned = {day: (keys[day], scan_state.to_json(found[day])) for day in keys}
-        insights.save(con, alerts, candidates, scanned)
+        insights.save(con, alerts, candidates, scanned, (flag_keys, kept))
+        stored = insights.alert_kinds(con)
     read |= {
         "daily_counts": len(daily),
         "issue_products": len(products),
         "cause_counts": len(counts) + len(sizes),
         "flagged_feedback": len(flagged),
         "days_tested": len(fresh),
+        "flagged_days_read": len(flag_keys) - len(kept),
     }
-    kinds: dict[str, int] = {}
-    for alert in alerts:
-        kinds[alert.kind] = kinds.get(alert.kind, 0) + 1
-    return {"alerts": kinds, "root_causes": len(candidates), "input_rows": read}
+    return {"alerts": stored, "root_causes": len(candidates), "input_rows": read}
 
 
 def publish_snapshot(path: str | os.PathLike[str] | None = None) -> Path:

@@ -103,9 +103,28 @@ def scan_state(con: duckdb.DuckDBPyConnection) -> dict:
     }
 
 
-def flagged_feedback(con: duckdb.DuckDBPyConnection, flags) -> pd.DataFrame:
-    """The feedback carrying any of ``flags``: each is an alert of its own."""
-    return _documents(con.execute(sql("insights/flagged_feedback"), {"flags": list(flags)}).df())
+def flagged_feedback(con: duckdb.DuckDBPyConnection, flags, days=None) -> pd.DataFrame:
+    """The feedback of ``days`` (default: every day) carrying any of ``flags``: each is an
+    alert of its own."""
+    days = None if days is None else list(days)
+    return _documents(
+        con.execute(sql("insights/flagged_feedback"), {"flags": list(flags), "days": days}).df()
+    )
+
+
+def flagged_days(con: duckdb.DuckDBPyConnection, flags) -> dict:
+    """Day → a fingerprint of its feedback carrying any of ``flags`` (what their alerts show)."""
+    return dict(con.execute(sql("insights/flagged_days"), {"flags": list(flags)}).fetchall())
+
+
+def flagged_state(con: duckdb.DuckDBPyConnection) -> dict:
+    """Day → the input key of its flagged feedback's alerts as the last run stored them."""
+    return dict(con.execute(sql("insights/flagged_state")).fetchall())
+
+
+def alert_kinds(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Kind → how many alerts of it are stored."""
+    return dict(con.execute(sql("insights/alert_kinds")).fetchall())
 
 
 def cause_counts(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -130,10 +149,16 @@ def issue_labels(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 
 def save(
-    con: duckdb.DuckDBPyConnection, alerts: list, candidates: list, scanned: dict | None = None
+    con: duckdb.DuckDBPyConnection,
+    alerts: list,
+    candidates: list,
+    scanned: dict | None = None,
+    flagged: tuple[dict, set] | None = None,
 ) -> None:
     """Replace alerts (keeping first-detection times), root-cause candidates and, when given,
-    each day's emerging-issue tests (``scanned``: day → (input key, JSON)), in one transaction."""
+    each day's emerging-issue tests (``scanned``: day → (input key, JSON)), in one transaction.
+    ``flagged`` is (day → input key of its flagged feedback, the days whose flagged feedback's
+    alerts are kept as stored rather than given in ``alerts``)."""
     alert_batch = pa.Table.from_pylist(
         [
             {
@@ -176,7 +201,20 @@ def save(
         schema=ROOT_CAUSE_COLUMNS,
     )
     statements = ["insights/save_alerts", "insights/save_root_causes"]
-    batches = {"alerts_batch": alert_batch, "root_causes_batch": cause_batch}
+    keys, kept = flagged if flagged is not None else ({}, set())
+    batches = {
+        "alerts_batch": alert_batch,
+        "root_causes_batch": cause_batch,
+        "kept_days_batch": pa.table({"day": pa.array(sorted(kept), pa.date32())}),
+    }
+    if flagged is not None:
+        statements.append("insights/save_flagged_state")
+        batches["flagged_batch"] = pa.table(
+            {
+                "day": pa.array(list(keys), pa.date32()),
+                "input_key": pa.array(list(keys.values()), pa.string()),
+            }
+        )
     if scanned is not None:
         statements.append("insights/save_scan_state")
         batches["scan_batch"] = pa.table(

@@ -135,6 +135,7 @@ def runs(insights_sample, tmp_path_factory):
             # Both copies test every day and render every report from scratch.
             con.execute("DELETE FROM insights.weekly_reports")
             con.execute("DELETE FROM insights.emerging_scan")
+            con.execute("DELETE FROM insights.flagged_scan")
         multiply(target, copies)
         out[copies] = (target, *run(target, monkeypatch))
     monkeypatch.undo()
@@ -198,3 +199,62 @@ def test_the_counts_give_the_alerts_and_causes_the_documents_give(insights_sampl
     assert {a.kind for a in from_counts} >= {"volume_spike", "safety"}
     assert causes_from_counts(counts, sizes) == root_causes(documents)
     assert phrases_from_counts(counts, sizes) == key_phrases(documents)
+
+
+def test_a_second_run_reads_no_document_and_keeps_every_alert(insights_sample, tmp_path):
+    path = tmp_path / "koe.duckdb"
+    shutil.copy(insights_sample[0], path)
+    with connect(path) as con:
+        con.execute("DELETE FROM insights.emerging_scan")
+        con.execute("DELETE FROM insights.flagged_scan")
+    query = "SELECT * EXCLUDE (detected_at) FROM insights.alerts ORDER BY alert_id"
+    monkeypatch = pytest.MonkeyPatch()
+    runs = []
+    for _ in range(2):
+        with counted(monkeypatch) as rows:
+            found = find_insights(path)
+        with connect(path, read_only=True) as con:
+            runs.append((found, rows, con.execute(query).fetchall()))
+    monkeypatch.undo()
+    (first, first_rows, first_alerts), (second, second_rows, second_alerts) = runs
+
+    assert first_rows[sql("insights/flagged_feedback")] > 0
+    assert first["input_rows"]["days_tested"] > 0
+    assert second_rows[sql("insights/flagged_feedback")] == 0
+    assert second_rows[sql("insights/sentiment_windows")] == 0
+    assert second["input_rows"]["days_tested"] == second["input_rows"]["flagged_days_read"] == 0
+    assert second_alerts == first_alerts
+    assert second["alerts"] == first["alerts"]
+
+
+def test_a_changed_flagged_document_is_read_again_with_its_day_only(insights_sample, tmp_path):
+    path = tmp_path / "koe.duckdb"
+    shutil.copy(insights_sample[0], path)
+    find_insights(path)
+    with connect(path) as con:
+        [(feedback_id,)] = con.execute(
+            "SELECT feedback_id FROM marts.feedback"
+            " WHERE list_contains(flags, 'safety') ORDER BY created_at, feedback_id LIMIT 1"
+        ).fetchall()
+        con.execute(
+            "UPDATE marts.feedback SET text_masked = '【追記】' || text_masked WHERE feedback_id = ?",
+            [feedback_id],
+        )
+    query = "SELECT * EXCLUDE (detected_at) FROM insights.alerts ORDER BY alert_id"
+
+    again = find_insights(path)
+    with connect(path) as con:
+        kept = con.execute(query).fetchall()
+        excerpt = con.execute(
+            "SELECT evidence ->> 'excerpt' FROM insights.alerts WHERE feedback_id = ?",
+            [feedback_id],
+        ).fetchall()
+        con.execute("DELETE FROM insights.flagged_scan")
+        con.execute("DELETE FROM insights.emerging_scan")
+    afresh = find_insights(path)
+    with connect(path, read_only=True) as con:
+        assert con.execute(query).fetchall() == kept
+
+    assert again["input_rows"]["flagged_days_read"] == 1
+    assert afresh["input_rows"]["flagged_days_read"] > 1
+    assert {e for (e,) in excerpt} and all(e.startswith("【追記】") for (e,) in excerpt)

@@ -1,5 +1,9 @@
--- Replace the alerts by alerts_batch; an alert found before keeps its detected_at.
-DELETE FROM insights.alerts WHERE alert_id NOT IN (SELECT alert_id FROM alerts_batch);
+-- Replace the alerts by alerts_batch; an alert found before keeps its detected_at. The alerts of
+-- flagged feedback (those with a feedback_id) on the days of kept_days_batch stay as they are:
+-- their feedback has not changed since they were made.
+DELETE FROM insights.alerts
+WHERE alert_id NOT IN (SELECT alert_id FROM alerts_batch)
+  AND NOT (feedback_id IS NOT NULL AND day IN (SELECT day FROM kept_days_batch));
 INSERT INTO insights.alerts BY NAME
 SELECT
     alert_id, kind, day, window_days, issue_id, feedback_id, product, route, title, observed, expected,

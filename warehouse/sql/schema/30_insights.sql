@@ -42,6 +42,11 @@ CREATE TABLE IF NOT EXISTS insights.emerging_scan (
     found     VARCHAR NOT NULL
 );
 
+CREATE TABLE IF NOT EXISTS insights.flagged_scan (
+    day       DATE PRIMARY KEY,
+    input_key VARCHAR NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS insights.root_causes (
     issue_id        VARCHAR NOT NULL,
     rank            INTEGER NOT NULL,
@@ -86,6 +91,7 @@ COMMENT ON COLUMN insights.alerts.p_value IS 'One-sided p of the test (beta-bino
 COMMENT ON COLUMN insights.alerts.evidence IS 'The figures behind the alert (baseline counts, dispersion, ratio; or the masked excerpt of a flagged item).';
 COMMENT ON COLUMN insights.alerts.detected_at IS 'When koe first found the alert; kept when alerts are computed again.';
 COMMENT ON TABLE insights.emerging_scan IS 'The emerging-issue tests of each day before they merge into episodes (JSON), with the key of their input: a later run reuses a day whose key is unchanged (insights/scan_state.py).';
+COMMENT ON TABLE insights.flagged_scan IS 'Each day whose safety / SNS alerts are stored, with the key of its flagged feedback: a later run keeps a day whose key is unchanged (insights/scan_state.py).';
 COMMENT ON TABLE insights.alert_deliveries IS 'Each alert sent, once per channel (webhook, smtp, file) and target; an alert is never sent twice to one target.';
 COMMENT ON TABLE insights.alert_delivery_failures IS 'Every failed attempt to send an alert, with its reason (the error type, and for network errors the message; never alert text). An alert that later succeeds also has a row in alert_deliveries.';
 COMMENT ON COLUMN insights.alert_delivery_failures.transient IS 'A network, SMTP or file error that a retry may cure; the task fails so Airflow retries. Other errors (a header the mail server refuses) would fail the same way again.';
