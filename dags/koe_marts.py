@@ -4,9 +4,11 @@
 Runs whenever `koe_analysis` has updated the analysis tables (Asset `koe://warehouse/nlp`).
 
 1. **build_marts** — rebuilds every `marts.*` table from SQL in one transaction: readers see
-   either all old or all new marts.
+   either all old or all new marts; among them the counts per day and issue the insights read.
 2. **find_insights** — emerging-issue alerts (volume rises, new issues, sentiment drops), the
-   immediate safety and SNS-threat alerts, and root-cause candidates, into `insights.*`.
+   immediate safety and SNS-threat alerts, and root-cause candidates, into `insights.*`, from
+   counts per day and issue; only days whose documents changed since the last run are tested
+   again.
 3. **publish_snapshot** — copies the finished warehouse to `<name>.snapshot.duckdb` with an
    atomic rename. The dashboard only opens that snapshot, read-only, so it keeps working while
    the pipeline writes.
