@@ -10,6 +10,7 @@ import pytest
 from insights.emerging import (
     ALPHA,
     DailyCounts,
+    DailyScores,
     EmergingAlert,
     episodes,
     new_issues,
@@ -144,3 +145,44 @@ def test_a_scan_finds_a_planted_spike_and_nothing_else():
 
     assert {(a.issue_id, a.window_days) for a in found} == {("iss_3", 1), ("iss_3", 7)}
     assert min(a.day for a in found) == day(45)
+
+
+class CountingDays(dict):
+    """A day → (documents, sum) mapping that counts every day it hands out, however it is read."""
+
+    lookups = 0
+
+    def get(self, key, default=None):
+        CountingDays.lookups += 1
+        return super().get(key, default)
+
+    def __getitem__(self, key):
+        CountingDays.lookups += 1
+        return super().__getitem__(key)
+
+    def __iter__(self):
+        CountingDays.lookups += len(self)
+        return super().__iter__()
+
+    def items(self):
+        CountingDays.lookups += len(self)
+        return super().items()
+
+    def values(self):
+        CountingDays.lookups += len(self)
+        return super().values()
+
+
+def test_the_sentiment_scan_reads_each_days_own_window_only():
+    # Twice the history, twice the look-ups: the scan is linear in days, not quadratic.
+    def lookups(days: int) -> int:
+        sums = {f"iss_{i}": CountingDays({day(k): (3, 0.3) for k in range(days)}) for i in range(4)}
+        CountingDays.lookups = 0
+        scan(
+            DailyCounts({day(k): 60 for k in range(days)}, {}),
+            {},
+            DailyScores(sums, lambda pairs, window, baseline: {}),
+        )
+        return CountingDays.lookups
+
+    assert lookups(200) == 2 * lookups(100) > 0
