@@ -57,7 +57,9 @@ def find_insights(path: str | os.PathLike[str] | None = None) -> dict:
             con, IMMEDIATE_FLAGS, [day for day in flag_keys if day not in kept]
         )
         inputs = emerging_inputs_from_counts(daily, products, windows)
-        # Days whose tests read the same counts as last time keep their tests (scan_state).
+        # Days whose tests read the same counts as last time keep their tests (scan_state). The
+        # complaint column's type is part of every key: with a NULL in it pandas hands out its own
+        # booleans, which `is True` in emerging_inputs never matches, so no product is counted.
         keys = scan_state.day_keys(
             insights.day_fingerprints(con),
             inputs.issues.days(),
