@@ -7,8 +7,6 @@ Each function runs one `warehouse/sql/app/<name>.sql` with bound parameters on a
 from __future__ import annotations
 
 import os
-import re
-import unicodedata
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -19,6 +17,7 @@ import pandas as pd
 
 from koe.settings import settings
 from koe.vocabulary import QA_CHECKS
+from warehouse import search
 from warehouse.db import sql
 from warehouse.scope import ProductScope, open_scoped
 from warehouse.snapshot import open_snapshot, snapshot_version
@@ -189,11 +188,6 @@ def feedback_examples(
     )
 
 
-# The concordance reads every text of the period: a term is matched after NFKC, so ＫＸ－２００
-# finds KX-200 and ｱﾌﾟﾘ finds アプリ, which DuckDB's string functions cannot do.
-CONCORDANCE_SCAN = 1_000_000
-
-
 def concordance(
     con: duckdb.DuckDBPyConnection,
     term: str,
@@ -206,45 +200,24 @@ def concordance(
     """KWIC (keyword in context) lines of `term` in the period's masked feedback, as KH Coder
     shows them: left context, the keyword, right context, one line per occurrence.
 
-    Texts and term are compared after NFKC and case folding, and the lines show the normalized
-    text (so ［電話番号］ reads [電話番号]). Columns: feedback_id, created_date,
-    channel, product, issue_label, left, keyword, right.
+    Texts and term are compared after NFKC and case folding (`warehouse.search.fold`), and the
+    lines show the normalized text (so ［電話番号］ reads [電話番号]). DuckDB finds the texts
+    through marts.feedback.text_folded; only those are read here. Columns: feedback_id,
+    created_date, channel, product, issue_label, left, keyword, right.
     """
-    columns = [
-        "feedback_id",
-        "created_date",
-        "channel",
-        "product",
-        "issue_label",
-        "left",
-        "keyword",
-        "right",
-    ]
-    needle = unicodedata.normalize("NFKC", term).strip().casefold()
+    needle = search.fold(term).strip()
     if not needle:
-        return pd.DataFrame(columns=columns)
-    texts = feedback_examples(con, start, end, channels, products, None, CONCORDANCE_SCAN)
-    pattern = re.compile(re.escape(needle))
-    lines = []
-    for row in texts.itertuples():
-        text = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", row.text_masked or ""))
-        folded = text.casefold()
-        if len(folded) != len(text):  # rare (ß → ss): show the folded text so offsets agree
-            text = folded
-        for match in pattern.finditer(folded):
-            lines.append(
-                {
-                    "feedback_id": row.feedback_id,
-                    "created_date": row.created_date,
-                    "channel": row.channel,
-                    "product": row.product,
-                    "issue_label": row.issue_label,
-                    "left": text[max(0, match.start() - width) : match.start()],
-                    "keyword": text[match.start() : match.end()],
-                    "right": text[match.end() : match.end() + width],
-                }
-            )
-    return pd.DataFrame(lines, columns=columns)
+        return search.kwic_lines(pd.DataFrame(), needle, width)
+    texts = _frame(
+        con,
+        "concordance_texts",
+        start=start,
+        end=end,
+        needle=needle,
+        channels=_values(channels),
+        products=_values(products),
+    )
+    return search.kwic_lines(texts, needle, width)
 
 
 def case_examples(

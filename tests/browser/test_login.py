@@ -16,7 +16,8 @@ import werkzeug.serving
 from oidc_provider_mock import User
 from oidc_provider_mock import app as oidc_app
 
-from tests.support.browser import ARTIFACTS, EXCEPTION, StreamlitServer, _free_port, _see
+from eval.app_server import free_port
+from tests.support.browser import ARTIFACTS, EXCEPTION, StreamlitServer, _see
 from tests.support.warehouse_rows import build_fixture_warehouse
 from warehouse import alert_status
 from warehouse.db import connect
@@ -84,7 +85,7 @@ def provider(products) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def login_server(products, provider, tmp_path_factory) -> Iterator[StreamlitServer]:
     snapshot, *_ = products
-    port = _free_port()
+    port = free_port()
     secrets_file = tmp_path_factory.mktemp("secrets") / "secrets.toml"
     secrets_file.write_text(
         "[auth]\n"

@@ -17,6 +17,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from warehouse.search import fold
+
 JST = timezone(timedelta(hours=9))
 YEAR = 2026
 FIRST_DAY = date(2026, 8, 3)
@@ -901,8 +903,8 @@ CREATE SCHEMA IF NOT EXISTS marts;
 CREATE TABLE marts.feedback (
     feedback_id VARCHAR, channel VARCHAR, created_at TIMESTAMPTZ, created_date DATE,
     product VARCHAR, lot VARCHAR, app_version VARCHAR, customer_id VARCHAR,
-    subject_masked VARCHAR, text_masked VARCHAR, issue_id VARCHAR, issue_label VARCHAR,
-    is_complaint BOOLEAN, sentiment VARCHAR, sentiment_score DOUBLE, flags VARCHAR[], pii_types VARCHAR[],
+    subject_masked VARCHAR, text_masked VARCHAR, text_folded VARCHAR, issue_id VARCHAR,
+    issue_label VARCHAR, is_complaint BOOLEAN, sentiment VARCHAR, sentiment_score DOUBLE, flags VARCHAR[], pii_types VARCHAR[],
     first_response_hours DOUBLE);
 CREATE TABLE marts.issues (
     issue_id VARCHAR, label VARCHAR, kind VARCHAR, keywords VARCHAR[], feedback_count INTEGER,
@@ -1191,7 +1193,8 @@ def build_fixture_warehouse(path: str | Path) -> Path:
     feedback = feedback_frame()
     calls = calls_frame()
     frames = {
-        "feedback": feedback,
+        # The concordance's search form, as the marts build stores it (warehouse/search.py).
+        "feedback": feedback.assign(text_folded=feedback["text_masked"].map(fold)),
         "issues": issues_frame(feedback),
         "issue_daily": None,  # aggregated in SQL from marts.feedback below
         "calls": calls.drop(columns=["_holds_within_45s"]),

@@ -28,14 +28,6 @@ EML = "email/2026-08-03_0915.eml"
 CALLS = "calls/2026-08-03.jsonl"
 
 
-@pytest.fixture
-def con(tmp_path):
-    connection = connect(tmp_path / "warehouse.duckdb")
-    apply_schema(connection)
-    yield connection
-    connection.close()
-
-
 def email(message_id: str, text: str, source_file: str = MBOX, line: int | None = 1, **extra):
     fields = {
         "created_at": datetime(2026, 8, 3, 9, 15, tzinfo=JST),

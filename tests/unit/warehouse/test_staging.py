@@ -4,23 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
 
-import pytest
-
 from ingest.records import Call, Feedback, HoldSegment, ReadResult, stable_id
 from tests.support.loading import load_source
-from warehouse.db import apply_schema, connect
 
 JST = timezone(timedelta(hours=9))
 T0 = datetime(2026, 8, 5, 10, 0, tzinfo=JST)
 STOCK = "在庫切れの表示が出て注文できません。いつ入荷しますか？"
-
-
-@pytest.fixture
-def con(tmp_path):
-    connection = connect(tmp_path / "warehouse.duckdb")
-    apply_schema(connection)
-    yield connection
-    connection.close()
 
 
 def submission(key: str, hours: float, text: str = STOCK, channel: str = "form", **extra):

@@ -95,3 +95,11 @@ COMMENT ON TABLE nlp.call_qa IS 'Agent-QA summary per call: how many findings it
 COMMENT ON COLUMN nlp.call_qa.qa_input_hash IS 'staging.calls.qa_input_hash when reviewed; a reloaded call with other turns or holds is reviewed again.';
 COMMENT ON TABLE nlp.call_qa_findings IS 'One row per QA finding: which check, which turn, the phrase and the masked turn text.';
 COMMENT ON COLUMN nlp.call_qa_findings.check_name IS 'A code of koe.vocabulary.QA_CHECKS (forbidden_phrase, internal_contact, ...).';
+
+-- The concordance's search text of each piece of feedback (warehouse/search.py): folded once per
+-- text, when it is new or changed, instead of on every search.
+CREATE TABLE IF NOT EXISTS nlp.feedback_folded (
+    feedback_id  VARCHAR PRIMARY KEY,
+    content_hash VARCHAR NOT NULL,
+    text_folded  VARCHAR NOT NULL
+);

@@ -1,0 +1,3 @@
+-- Folded texts of feedback that is gone (its file was replaced without it).
+DELETE FROM nlp.feedback_folded
+WHERE feedback_id NOT IN (SELECT feedback_id FROM raw.feedback);
