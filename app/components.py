@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pandas as pd
@@ -19,13 +20,22 @@ def csv_download(
 ) -> None:
     """A button that downloads `frame` as `koe_<stem>[_<start>-<end>].csv`, readable in Excel.
 
-    Draws where it is called: inside `with column:` it lands in that column.
+    Draws where it is called: inside `with column:` it lands in that column. The CSV is written
+    when the button is clicked, not on every run of the page: a large table's CSV takes longer
+    than drawing the page.
     """
-    download(label, _csv_bytes(frame), _csv_name(stem, period), "text/csv", key)
+    download(label, lambda: _csv_bytes(frame), _csv_name(stem, period), "text/csv", key)
 
 
-def download(label: str, payload: bytes, file_name: str, mime: str, key: str | None) -> None:
-    """A download button whose every click is recorded in the audit log (who, what, when)."""
+def download(
+    label: str,
+    payload: bytes | Callable[[], bytes],
+    file_name: str,
+    mime: str,
+    key: str | None,
+) -> None:
+    """A download button whose every click is recorded in the audit log (who, what, when);
+    `payload` may be a function that makes the file when the button is clicked."""
     st.download_button(
         label,
         payload,

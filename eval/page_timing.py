@@ -83,7 +83,7 @@ def pages(term: str = DEFAULT_TERM) -> tuple[PageCheck, ...]:
         ),
         PageCheck("cases", "事例集（研修用）", ((TEXT, 1),)),
         PageCheck("issue", "課題の詳細", ((METRIC, 3), (CHART, 1), (TEXT, 1))),
-        PageCheck("reports", "週次レポート（製品チーム向け）", ((TABLE, 1),)),
+        PageCheck("reports", "週次レポート（製品チーム向け）", ((f"{TABLE}, {NOTICE}", 1),)),
         PageCheck("agent-qa", "応対品質", ((METRIC, 3), (CHART, 1), (TABLE, 1))),
         PageCheck("quarantine", "取り込み保留", ((f"{TABLE}, {NOTICE}", 1),)),
         PageCheck("operations", "運用・監査", ((f"{TABLE}, {NOTICE}", 1),)),

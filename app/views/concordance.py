@@ -18,6 +18,9 @@ SORTS = {
     "新しい順": ["created_date", "feedback_id"],
 }
 TOP_ISSUES = 10
+# A browser table of a hundred thousand lines is slow to send and no one reads it: the table
+# shows this many, says so, and the CSV holds every line.
+SHOWN_LINES = 5_000
 
 
 def page() -> st.Page:
@@ -30,7 +33,11 @@ def render() -> None:
     st.title("コンコーダンス（KWIC）")
     start, end = filters.require_period()
     term, channels, products, width = _pickers(data.load(queries.filter_values))
-    st.caption(filters.period_caption(start, end))
+    st.caption(
+        filters.period_caption(start, end)
+        + "・期間内のお客様の声をすべて検索します。"
+        + "全期間はサイドバーの「全期間」で選べます（件数が多いと時間がかかります）。"
+    )
 
     if not term.strip():
         st.info("調べたい語を入力してください。例: 電源、つながらない、返金、ですから")
@@ -86,8 +93,13 @@ def _lines_table(lines: pd.DataFrame, period) -> None:
     table = shown.assign(
         channel=shown["channel"].map(labels.channel), product=shown["product"].map(labels.product)
     )[["left", "keyword", "right", "created_date", "channel", "product", "issue_label"]]
+    if len(table) > SHOWN_LINES:
+        st.caption(
+            f"表には並べ方の先頭 {SHOWN_LINES:,}行を表示しています（全 {len(table):,}行）。"
+            "すべての行はCSVでダウンロードできます。"
+        )
     st.dataframe(
-        table,
+        table.head(SHOWN_LINES),
         hide_index=True,
         column_config={
             "left": st.column_config.TextColumn("左の文脈", alignment="right", width="large"),
