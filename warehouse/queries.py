@@ -370,9 +370,15 @@ def weekly_report(
 # --- quarantine -----------------------------------------------------------------------------
 
 
-def alert_delivery_state(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Each alert: delivered (where, when), failed (why, how often) or pending."""
-    return _frame(con, "alert_delivery_state")
+def alert_delivery_state(con: duckdb.DuckDBPyConnection, limit: int = 1_000) -> pd.DataFrame:
+    """Alerts delivered (where, when), failed (why, how often) or pending; failed and pending
+    first, then newest; at most `limit` rows (one per alert and target)."""
+    return _frame(con, "alert_delivery_state", limit=int(limit))
+
+
+def alert_delivery_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """{state: number of alerts} over every alert: delivered, failed, pending."""
+    return dict(con.execute(sql("app/alert_delivery_counts")).fetchall())
 
 
 def quarantine(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

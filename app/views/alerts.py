@@ -16,6 +16,11 @@ from app.views import issue_detail
 from koe.vocabulary import ALERT_KINDS, IMMEDIATE_FLAGS
 from warehouse import queries
 
+# A year of a large warehouse holds a hundred thousand flagged voices: the page draws the newest
+# of each list, says how many it leaves to the CSV, and the counts above cover them all.
+SHOWN_CARDS = 50
+SHOWN_ROWS = 500
+
 
 def page() -> st.Page:
     return st.Page(render, title="アラート", icon=":material/notifications:", url_path="alerts")
@@ -80,9 +85,18 @@ def _emerging(emerging: pd.DataFrame, note: str) -> None:
     )
     if emerging.empty:
         st.info("この期間に急増した課題はありません。")
-    else:
-        for row in emerging.itertuples():
-            _emerging_card(row, note)
+        return
+    _shown_note(len(emerging), SHOWN_CARDS)
+    for row in emerging.head(SHOWN_CARDS).itertuples():
+        _emerging_card(row, note)
+
+
+def _shown_note(total: int, shown: int) -> None:
+    if total > shown:
+        st.caption(
+            f"新しい順に {shown:,}件を表示しています（全 {total:,}件）。"
+            "すべては下のCSVでダウンロードできるほか、期間を絞ると表示されます。"
+        )
 
 
 def _immediate_kinds(conjunction: str) -> str:
@@ -97,7 +111,8 @@ def _immediate(immediate: pd.DataFrame, note: str) -> None:
         st.info(f"この期間に未対応の{_immediate_kinds('や')}はありません。")
         return
     st.caption("「対応済み」にチェックを入れると記録されます（外すと未対応に戻ります）。")
-    table = _immediate_table(immediate)
+    _shown_note(len(immediate), SHOWN_ROWS)
+    table = _immediate_table(immediate.head(SHOWN_ROWS))
     edited = st.data_editor(
         table,
         hide_index=True,

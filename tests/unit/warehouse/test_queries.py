@@ -680,3 +680,12 @@ def test_publishing_writes_where_the_app_reads_koe_snapshot(monkeypatch, tmp_pat
     assert publish_snapshot(warehouse) == target
     assert queries.snapshot_file() == target
     assert queries.app_snapshot_version() is not None
+
+
+def test_delivery_counts_cover_every_alert_and_the_table_its_first_rows(con):
+    # The fixture's two alerts were never delivered: both pending.
+    assert queries.alert_delivery_counts(con) == {"pending": 2}
+    state = queries.alert_delivery_state(con, limit=1)
+    assert len(state) == 1 and state["state"].tolist() == ["pending"]
+    assert state["day"].iloc[0].date() == AUG(13)  # the newer of the two
+    assert len(queries.alert_delivery_state(con)) == 2

@@ -1,5 +1,6 @@
--- Every alert with where it was sent, or why it was not: delivered (first delivery per target)
--- or failing (the latest failure, when the alert was never delivered to that target). Newest first.
+-- Alerts with where they were sent, or why they were not: delivered (first delivery per target)
+-- or failing (the latest failure, when the alert was never delivered to that target). What needs
+-- a look first (failed, then pending), then newest first; at most $limit rows.
 WITH delivered AS (
     SELECT alert_id, channel, target, min(delivered_at) AS delivered_at
     FROM insights.alert_deliveries
@@ -18,4 +19,5 @@ SELECT a.alert_id, a.day, a.kind, a.title, coalesce(d.channel, f.channel) AS cha
 FROM insights.alerts AS a
 LEFT JOIN delivered AS d USING (alert_id)
 LEFT JOIN failed AS f ON f.alert_id = a.alert_id AND d.alert_id IS NULL
-ORDER BY a.day DESC, a.alert_id;
+ORDER BY CASE state WHEN 'failed' THEN 0 WHEN 'pending' THEN 1 ELSE 2 END, a.day DESC, a.alert_id
+LIMIT CAST($limit AS BIGINT);
