@@ -1,21 +1,15 @@
--- How many alerts are delivered, failing or pending (as in alert_delivery_state.sql), over all
--- alerts: the operations page's counts, whatever number of rows its table shows.
-WITH delivered AS (
-    SELECT alert_id, channel, target, min(delivered_at) AS delivered_at
-    FROM insights.alert_deliveries
-    GROUP BY ALL
-), failed AS (
-    SELECT alert_id, channel, target, max(failed_at) AS failed_at, count(*) AS attempts,
-        arg_max(reason, failed_at) AS reason, arg_max(transient, failed_at) AS transient
-    FROM insights.alert_delivery_failures
-    GROUP BY ALL
-)
+-- How many alerts are delivered (to some target), failing (never delivered, an attempt failed) or
+-- pending, over every alert (the states of alert_delivery_state.sql): the operations page's
+-- counts, whatever number of rows its table shows.
 SELECT
-    CASE WHEN d.alert_id IS NOT NULL THEN 'delivered'
-         WHEN f.alert_id IS NOT NULL THEN 'failed' ELSE 'pending' END AS state,
-    count(DISTINCT a.alert_id) AS alerts
+    CASE
+        WHEN EXISTS (SELECT 1 FROM insights.alert_deliveries AS d WHERE d.alert_id = a.alert_id)
+            THEN 'delivered'
+        WHEN EXISTS (SELECT 1 FROM insights.alert_delivery_failures AS f WHERE f.alert_id = a.alert_id)
+            THEN 'failed'
+        ELSE 'pending'
+    END AS state,
+    count(*) AS alerts
 FROM insights.alerts AS a
-LEFT JOIN delivered AS d USING (alert_id)
-LEFT JOIN failed AS f ON f.alert_id = a.alert_id AND d.alert_id IS NULL
 GROUP BY state
 ORDER BY state;
