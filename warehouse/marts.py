@@ -11,7 +11,7 @@ import pyarrow as pa
 
 from koe.vocabulary import KPIS
 from warehouse.db import apply_schema, sql, sql_files, transaction
-from warehouse.search import fold_new_feedback
+from warehouse.search import normalize_new_feedback
 
 MARTS = (
     "feedback",
@@ -34,7 +34,7 @@ MARTS = (
 def build_marts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Rebuild every mart; readers see either all old or all new marts. Returns row counts."""
     apply_schema(con)  # staging views are part of the code: keep them current
-    fold_new_feedback(con)  # marts.feedback carries each text's search form
+    normalize_new_feedback(con)  # marts.feedback carries each text's search form
     # The KPI targets are defined once, in the vocabulary; marts.kpi_targets is built from them.
     con.register("kpi_targets_batch", _kpi_targets())
     try:

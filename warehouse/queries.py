@@ -188,6 +188,18 @@ def feedback_examples(
     )
 
 
+CONCORDANCE_COLUMNS = [
+    "feedback_id",
+    "created_date",
+    "channel",
+    "product",
+    "issue_label",
+    "left",
+    "keyword",
+    "right",
+]
+
+
 def concordance(
     con: duckdb.DuckDBPyConnection,
     term: str,
@@ -200,24 +212,24 @@ def concordance(
     """KWIC (keyword in context) lines of `term` in the period's masked feedback, as KH Coder
     shows them: left context, the keyword, right context, one line per occurrence.
 
-    Texts and term are compared after NFKC and case folding (`warehouse.search.fold`), and the
-    lines show the normalized text (so ［電話番号］ reads [電話番号]). DuckDB finds the texts
-    through marts.feedback.text_folded; only those are read here. Columns: feedback_id,
-    created_date, channel, product, issue_label, left, keyword, right.
+    Texts and term are compared after NFKC (`warehouse.search.normalize`, stored per text in
+    marts.feedback.text_normalized) and lower-casing, and the lines show the normalized text (so
+    ［電話番号］ reads [電話番号]); DuckDB does the search. Columns: feedback_id, created_date,
+    channel, product, issue_label, left, keyword, right.
     """
-    needle = search.fold(term).strip()
-    if not needle:
-        return search.kwic_lines(pd.DataFrame(), needle, width)
-    texts = _frame(
+    needle = search.normalize(term).strip()
+    if not needle:  # an empty term would match everywhere: it matches nothing
+        return pd.DataFrame(columns=CONCORDANCE_COLUMNS)
+    return _frame(
         con,
-        "concordance_texts",
+        "concordance",
+        needle=needle,
         start=start,
         end=end,
-        needle=needle,
         channels=_values(channels),
         products=_values(products),
+        width=int(width),
     )
-    return search.kwic_lines(texts, needle, width)
 
 
 def case_examples(

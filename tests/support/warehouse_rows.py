@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from warehouse.search import fold
+from warehouse.search import normalize
 
 JST = timezone(timedelta(hours=9))
 YEAR = 2026
@@ -903,7 +903,7 @@ CREATE SCHEMA IF NOT EXISTS marts;
 CREATE TABLE marts.feedback (
     feedback_id VARCHAR, channel VARCHAR, created_at TIMESTAMPTZ, created_date DATE,
     product VARCHAR, lot VARCHAR, app_version VARCHAR, customer_id VARCHAR,
-    subject_masked VARCHAR, text_masked VARCHAR, text_folded VARCHAR, issue_id VARCHAR,
+    subject_masked VARCHAR, text_masked VARCHAR, text_normalized VARCHAR, issue_id VARCHAR,
     issue_label VARCHAR, is_complaint BOOLEAN, sentiment VARCHAR, sentiment_score DOUBLE, flags VARCHAR[], pii_types VARCHAR[],
     first_response_hours DOUBLE);
 CREATE TABLE marts.issues (
@@ -1194,7 +1194,7 @@ def build_fixture_warehouse(path: str | Path) -> Path:
     calls = calls_frame()
     frames = {
         # The concordance's search form, as the marts build stores it (warehouse/search.py).
-        "feedback": feedback.assign(text_folded=feedback["text_masked"].map(fold)),
+        "feedback": feedback.assign(text_normalized=feedback["text_masked"].map(normalize)),
         "issues": issues_frame(feedback),
         "issue_daily": None,  # aggregated in SQL from marts.feedback below
         "calls": calls.drop(columns=["_holds_within_45s"]),

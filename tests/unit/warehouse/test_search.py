@@ -1,19 +1,22 @@
-"""The concordance's folded search text: one fold for Arrow and Python, stored once per text."""
+"""The concordance's normalized text: one normalization for Arrow and Python, stored once per
+text, and the search over it in DuckDB."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pyarrow as pa
 
 from ingest.records import Feedback, ReadResult, stable_id
 from tests.support.loading import load_source
+from warehouse import queries
 from warehouse.marts import build_marts
-from warehouse.search import fold, fold_array, fold_new_feedback
+from warehouse.search import normalize, normalize_array, normalize_new_feedback
 
 JST = timezone(timedelta(hours=9))
+DAY = date(2026, 8, 5)
 # Full-width letters and digits, half-width kana, ideographic and other Unicode spaces, a line
-# separator, case, and ß (whose case folding is longer than the text).
+# separator, control separators, case.
 TRICKY = [
     "ＫＸ－２００の電源が入りません",
     "ｱﾌﾟﾘにﾛｸﾞｲﾝできない",
@@ -24,11 +27,11 @@ TRICKY = [
 ]
 
 
-def test_the_arrow_fold_is_the_python_fold():
-    assert fold_array(pa.array(TRICKY)).to_pylist() == [fold(t) for t in TRICKY]
-    assert fold("ＫＸ－２００") == "kx-200"
-    assert fold("ｱﾌﾟﾘ") == "アプリ"
-    assert fold("a\u3000\n b") == "a b"
+def test_the_arrow_normalization_is_the_python_one():
+    assert normalize_array(pa.array(TRICKY)).to_pylist() == [normalize(t) for t in TRICKY]
+    assert normalize("ＫＸ－２００") == "KX-200"
+    assert normalize("ｱﾌﾟﾘ") == "アプリ"
+    assert normalize("a\u3000\n b") == "a b"
 
 
 def voice(key: str, text: str) -> Feedback:
@@ -47,28 +50,50 @@ def load(con, *items: Feedback) -> None:
     load_source(con, "form/2026-08.jsonl", "form", "sha", 1, ReadResult(feedback=list(items)))
 
 
-def folded(con) -> dict[str, str]:
-    return dict(con.execute("SELECT feedback_id, text_folded FROM marts.feedback").fetchall())
+def normalized(con) -> dict[str, str]:
+    return dict(con.execute("SELECT feedback_id, text_normalized FROM marts.feedback").fetchall())
 
 
-def test_each_text_is_folded_once_and_again_only_when_it_changes(con):
+def test_each_text_is_normalized_once_and_again_only_when_it_changes(con):
     load(con, voice("F-1", TRICKY[0]), voice("F-2", TRICKY[1]))
-    assert fold_new_feedback(con) == 2
-    assert fold_new_feedback(con) == 0  # nothing new
-    load(con, voice("F-1", TRICKY[0]), voice("F-2", "ＡＰＰが落ちる"), voice("F-3", TRICKY[3]))
-    assert fold_new_feedback(con) == 2  # F-2 changed, F-3 is new
+    assert normalize_new_feedback(con) == 2
+    assert normalize_new_feedback(con) == 0  # nothing new
+    load(con, voice("F-1", TRICKY[0]), voice("F-2", "ＡＰＰが落ちる"), voice("F-3", TRICKY[2]))
+    assert normalize_new_feedback(con) == 2  # F-2 changed, F-3 is new
     build_marts(con)
-    assert folded(con) == {
-        stable_id("form", "F-1"): "kx-200の電源が入りません",
-        stable_id("form", "F-2"): "appが落ちる",
-        stable_id("form", "F-3"): "strasse と strasse",
+    assert normalized(con) == {
+        stable_id("form", "F-1"): "KX-200の電源が入りません",
+        stable_id("form", "F-2"): "APPが落ちる",
+        stable_id("form", "F-3"): "届いた 商品が 壊れて いました 。",
     }
 
 
-def test_the_folded_text_of_feedback_that_is_gone_is_dropped(con):
+def test_the_normalized_text_of_feedback_that_is_gone_is_dropped(con):
     load(con, voice("F-1", TRICKY[0]), voice("F-2", TRICKY[1]))
-    fold_new_feedback(con)
+    normalize_new_feedback(con)
     load(con, voice("F-1", TRICKY[0]))  # the file now holds F-1 only
-    fold_new_feedback(con)
-    [(rows,)] = con.execute("SELECT count(*) FROM nlp.feedback_folded").fetchall()
+    normalize_new_feedback(con)
+    [(rows,)] = con.execute("SELECT count(*) FROM nlp.feedback_normalized").fetchall()
     assert rows == 1
+
+
+def test_the_concordance_finds_every_occurrence_whatever_the_width_or_case(con):
+    load(
+        con,
+        voice("F-1", "ｱﾌﾟﾘが落ちる。アプリを再起動してもアプリが落ちます"),
+        voice("F-2", "APPとアプリの違い"),
+        voice("F-3", "電源が入らない"),
+    )
+    build_marts(con)
+    lines = queries.concordance(con, "アプリ", DAY, DAY, width=4)
+    assert lines["keyword"].tolist() == ["アプリ"] * 4
+    by_text = lines.groupby("feedback_id").size().to_dict()
+    assert by_text == {stable_id("form", "F-1"): 3, stable_id("form", "F-2"): 1}
+    first = lines[lines["feedback_id"] == stable_id("form", "F-1")].iloc[:3]
+    assert first["left"].tolist() == ["", "落ちる。", "動しても"]
+    assert first["right"].tolist() == ["が落ちる", "を再起動", "が落ちま"]
+    # Lower-cased on both sides; the line shows the text as written (after NFKC).
+    app = queries.concordance(con, "ａｐｐ", DAY, DAY, width=3)
+    assert app[["left", "keyword", "right"]].values.tolist() == [["", "APP", "とアプ"]]
+    assert queries.concordance(con, "  ", DAY, DAY).empty
+    assert queries.concordance(con, "アプリ", DAY, DAY, ["call"]).empty

@@ -14,7 +14,7 @@ SELECT
     f.customer_id,
     f.subject_masked,
     f.text_masked,
-    ff.text_folded,
+    fn.text_normalized,
     COALESCE(i.issue_id, CASE WHEN a.is_complaint = false THEN '__not_complaint__' END) AS issue_id,
     COALESCE(i.label, CASE WHEN a.is_complaint = false THEN '苦情以外' ELSE '未分類' END)
         AS issue_label,
@@ -29,8 +29,8 @@ LEFT JOIN nlp.feedback_analysis AS a
     ON a.feedback_id = f.feedback_id AND a.content_hash = f.content_hash
 LEFT JOIN nlp.issue_assignment AS ia ON ia.feedback_id = f.feedback_id
 LEFT JOIN nlp.issues AS i ON i.issue_id = ia.issue_id
-LEFT JOIN nlp.feedback_folded AS ff
-    ON ff.feedback_id = f.feedback_id AND ff.content_hash = f.content_hash
+LEFT JOIN nlp.feedback_normalized AS fn
+    ON fn.feedback_id = f.feedback_id AND fn.content_hash = f.content_hash
 WHERE f.duplicate_of IS NULL
 ORDER BY f.created_at, f.feedback_id;
 
@@ -41,7 +41,7 @@ COMMENT ON COLUMN marts.feedback.app_version IS 'attributes.app_version when the
 COMMENT ON COLUMN marts.feedback.firmware IS 'attributes.firmware when the channel gave one (forms).';
 COMMENT ON COLUMN marts.feedback.region IS 'attributes.region (prefecture) when the channel gave one (forms).';
 COMMENT ON COLUMN marts.feedback.text_masked IS 'Customer words, PII replaced by placeholders such as ［電話番号］.';
-COMMENT ON COLUMN marts.feedback.text_folded IS 'text_masked folded for the concordance''s search (warehouse/search.py: NFKC, whitespace runs as one space, case folded).';
+COMMENT ON COLUMN marts.feedback.text_normalized IS 'text_masked as the concordance searches and shows it (warehouse/search.py: NFKC, whitespace runs as one space).';
 COMMENT ON COLUMN marts.feedback.issue_id IS 'nlp.issues.issue_id; __not_complaint__ for praise, questions and requests; NULL = an unclassified complaint (or not clustered yet).';
 COMMENT ON COLUMN marts.feedback.issue_label IS 'Issue label; 苦情以外 for non-complaints, 未分類 when issue_id is NULL.';
 COMMENT ON COLUMN marts.feedback.is_complaint IS 'Negative or flagged; only complaints form issues. NULL until analysed.';

@@ -96,10 +96,10 @@ COMMENT ON COLUMN nlp.call_qa.qa_input_hash IS 'staging.calls.qa_input_hash when
 COMMENT ON TABLE nlp.call_qa_findings IS 'One row per QA finding: which check, which turn, the phrase and the masked turn text.';
 COMMENT ON COLUMN nlp.call_qa_findings.check_name IS 'A code of koe.vocabulary.QA_CHECKS (forbidden_phrase, internal_contact, ...).';
 
--- The concordance's search text of each piece of feedback (warehouse/search.py): folded once per
--- text, when it is new or changed, instead of on every search.
-CREATE TABLE IF NOT EXISTS nlp.feedback_folded (
-    feedback_id  VARCHAR PRIMARY KEY,
-    content_hash VARCHAR NOT NULL,
-    text_folded  VARCHAR NOT NULL
+-- The concordance's text of each piece of feedback (warehouse/search.py: NFKC, whitespace runs
+-- as one space): normalized once per text, when it is new or changed, not on every search.
+CREATE TABLE IF NOT EXISTS nlp.feedback_normalized (
+    feedback_id     VARCHAR PRIMARY KEY,
+    content_hash    VARCHAR NOT NULL,
+    text_normalized VARCHAR NOT NULL
 );
