@@ -37,7 +37,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from eval.page_timing import FIRST_VIEW_TARGET_S, WARM_TARGET_S, PageTimings, slowest, time_pages
+from eval.page_timing import (
+    FIRST_VIEW_TARGET_S,
+    REPEATS,
+    WARM_TARGET_S,
+    PageTimings,
+    slowest,
+    time_pages,
+)
 from eval.page_timing import report as pages_report
 
 SAMPLE_DAYS = 30
@@ -156,7 +163,7 @@ def _generate(workdir: Path, inbox: Path, days: int, per_day: int, seed: int, st
 
 def _pages(snapshot: Path, workdir: Path) -> PageTimings:
     """Every dashboard page timed in headless Chromium on the snapshot just published."""
-    return time_pages(snapshot, workdir / "pages")
+    return time_pages(snapshot, workdir / "pages", repeats=REPEATS)
 
 
 # --- the parts ----------------------------------------------------------------------------
