@@ -161,9 +161,9 @@ def _generate(workdir: Path, inbox: Path, days: int, per_day: int, seed: int, st
     return stage
 
 
-def _pages(snapshot: Path, workdir: Path) -> PageTimings:
+def _pages(snapshot: Path, workdir: Path, repeats: int) -> PageTimings:
     """Every dashboard page timed in headless Chromium on the snapshot just published."""
-    return time_pages(snapshot, workdir / "pages", repeats=REPEATS)
+    return time_pages(snapshot, workdir / "pages", repeats=repeats)
 
 
 # --- the parts ----------------------------------------------------------------------------
@@ -181,7 +181,7 @@ class Report:
     pages: PageTimings
 
 
-def run(docs: int, analysed: int, seed: int, workdir: Path) -> Report:
+def run(docs: int, analysed: int, seed: int, workdir: Path, page_repeats: int = REPEATS) -> Report:
     inbox, reports = workdir / "inbox", workdir / "reports"
     small_db, large_db = workdir / "analysed.duckdb", workdir / "warehouse.duckdb"
     paths = {"workdir": workdir, "inbox": inbox, "reports": reports}
@@ -202,7 +202,7 @@ def run(docs: int, analysed: int, seed: int, workdir: Path) -> Report:
 
     snapshot = for_warehouse(large_db).snapshot
     snapshot_bytes = snapshot.stat().st_size
-    pages = _pages(snapshot, workdir)
+    pages = _pages(snapshot, workdir, page_repeats)
 
     # The day after the grown calendar's last day, with 1 % of the documents.
     import duckdb

@@ -8,7 +8,8 @@ A page has **rendered** when, all at once:
 - nothing on the page is stale (``data-stale="true"`` marks an element left from an earlier run
   until the running script replaces or drops it);
 - the page's own title is shown, and each of its main elements (`PageCheck.ready`: metrics,
-  Plotly charts drawn by the lazily loaded Plotly bundle, tables, cards) is visible.
+  Plotly charts drawn by the lazily loaded Plotly bundle, tables, cards), or the notice that
+  stands for an element with nothing to show, is visible.
 
 The first two alone are true for an instant before the first run starts; the third alone is true
 while later elements are still arriving. **First view after a publish**: the snapshot is
@@ -72,23 +73,29 @@ class PageCheck:
 
 
 def pages(term: str = DEFAULT_TERM) -> tuple[PageCheck, ...]:
-    """The dashboard's pages as the development mode (every role) sees them with data."""
+    """The dashboard's pages as the development mode (every role) sees them. Each main element
+    may instead be the notice a page shows when it has nothing of that kind to draw (no alerts,
+    no findings): a page has rendered once it has said so."""
+
+    def main(*elements: tuple[str, int]) -> tuple[tuple[str, int], ...]:
+        return tuple((f"{selector}, {NOTICE}", count) for selector, count in elements)
+
     return (
-        PageCheck("executive", "経営ダッシュボード", ((METRIC, 6), (CHART, 4))),
-        PageCheck("alerts", "アラート", ((METRIC, 1), (f"{TABLE}, {NOTICE}", 1))),
-        PageCheck("trends", "トレンド", ((CHART, 2), (TABLE, 2))),
+        PageCheck("executive", "経営ダッシュボード", main((METRIC, 6), (CHART, 4))),
+        PageCheck("alerts", "アラート", main((METRIC, 1), (TABLE, 1))),
+        PageCheck("trends", "トレンド", main((CHART, 2), (TABLE, 2))),
         PageCheck(
             "concordance",
             "コンコーダンス（KWIC）",
-            ((METRIC, 3), (TABLE, 1), (CHART, 1)),
+            main((METRIC, 3), (TABLE, 1), (CHART, 1)),
             query=f"term={term}",
         ),
-        PageCheck("cases", "事例集（研修用）", ((TEXT, 1),)),
-        PageCheck("issue", "課題の詳細", ((METRIC, 3), (CHART, 1), (TEXT, 1))),
-        PageCheck("reports", "週次レポート（製品チーム向け）", ((f"{TABLE}, {NOTICE}", 1),)),
-        PageCheck("agent-qa", "応対品質", ((METRIC, 3), (CHART, 1), (TABLE, 1))),
-        PageCheck("quarantine", "取り込み保留", ((f"{TABLE}, {NOTICE}", 1),)),
-        PageCheck("operations", "運用・監査", ((f"{TABLE}, {NOTICE}", 1),)),
+        PageCheck("cases", "事例集（研修用）", main((TEXT, 1))),
+        PageCheck("issue", "課題の詳細", main((METRIC, 3), (CHART, 1), (TEXT, 1))),
+        PageCheck("reports", "週次レポート（製品チーム向け）", main((TABLE, 1))),
+        PageCheck("agent-qa", "応対品質", main((METRIC, 3), (CHART, 1), (TABLE, 1))),
+        PageCheck("quarantine", "取り込み保留", main((TABLE, 1))),
+        PageCheck("operations", "運用・監査", main((TABLE, 1))),
     )
 
 

@@ -46,7 +46,7 @@ def test_a_small_scale_bench_runs_every_stage_in_its_own_process(tmp_path):
     from eval.bench_scale import report as scale_report
     from eval.bench_scale import run as scale_run
 
-    result = scale_run(docs=900, analysed=240, seed=3, workdir=tmp_path)
+    result = scale_run(docs=900, analysed=240, seed=3, workdir=tmp_path, page_repeats=1)
     assert [s.name for s in result.small] == [
         "generate (sample)",
         "ingest",
@@ -70,5 +70,9 @@ def test_a_small_scale_bench_runs_every_stage_in_its_own_process(tmp_path):
     assert result.small[0].peak_mb < result.small[2].peak_mb
     assert [s.extrapolated for s in result.full_run][:3] == [True, True, True]
     assert 0 < result.snapshot_bytes < result.warehouse_bytes
+    # Every dashboard page rendered on the published snapshot, first after a publish and warm.
+    assert len(result.pages.pages) == 10
+    assert all(t.first_view.rendered and t.warm.rendered for t in result.pages.pages)
     text = scale_report(result)
     assert "of the warehouse (target ≤ 10%)" in text and "incremental day" in text
+    assert "slowest dashboard page, first view after a publish:" in text
