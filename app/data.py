@@ -4,6 +4,7 @@ published version, and query results cached per (query, snapshot version, argume
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -58,6 +59,24 @@ def _cached(
         cursor.close()
 
 
+_LATEST: dict[str, tuple[int, int]] = {}
+_LATEST_LOCK = threading.Lock()
+
+
+def _forget_older_snapshots(version: tuple[int, int]) -> None:
+    """On the first load after a publish, drop the old snapshot's connections and results: kept,
+    each publish would leave a DuckDB instance (and the replaced file) open, and results no one
+    asks for again, until the caches' entry limits push them out. A session still reading the old
+    connection keeps it until its query ends."""
+    with _LATEST_LOCK:
+        if _LATEST.get("version") == version:
+            return
+        if "version" in _LATEST:
+            _reader.clear()
+            _cached.clear()
+        _LATEST["version"] = version
+
+
 def _scope(version: tuple[int, int]) -> ProductScope | None:
     current = viewer()
     if not current.product_scoped:
@@ -80,6 +99,7 @@ def load(query: Callable[..., Any], *args: Any) -> Any:
     version = snapshot_version()
     if version is None:
         raise FileNotFoundError(f"no snapshot at {queries.snapshot_file()}")
+    _forget_older_snapshots(version)
     frozen = tuple(tuple(sorted(a)) if isinstance(a, list | tuple) else a for a in args)
     # st.cache_data hands out a fresh copy each call.
     return _cached(name, version, _scope(version), frozen)
