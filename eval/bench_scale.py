@@ -1,6 +1,6 @@
 """``make bench-scale``: what each pipeline stage costs at many documents, and what grows with N.
 
-Embedding a million texts on two cores takes about an hour, so the benchmark works in three parts:
+Embedding a million texts on two cores takes about an hour, so the benchmark works in four parts:
 
 1. **Analysed through the real code**: the sample generator writes ``--analysed`` documents over
    30 days (streaming, no ground truth kept); ingest, analysis (embedding, classifier), agent QA
