@@ -15,8 +15,9 @@ The first two alone are true for an instant before the first run starts; the thi
 while later elements are still arriving. **First view after a publish**: the snapshot is
 published again (a fresh copy moved over it, as `warehouse.snapshot.publish_snapshot` does), so
 the app's version key changes, every cached query misses and a new snapshot connection opens;
-then the page opens in a new browser session. **Warm**: the same page in another new session
-right after, answered from the cache. The server starts once and its first run (Python imports)
+then the page is loaded afresh (a new Streamlit session, in one browser session whose HTTP cache
+holds the app's scripts, as a person's does). **Warm**: the same page loaded again right after,
+its queries answered from the cache. The server starts once and its first run (Python imports)
 is timed apart, as a long-running server has paid it before any publish.
 
     python -m eval.page_timing SNAPSHOT [--term 充電] [--out DIR]
@@ -31,7 +32,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from eval.app_server import StreamlitServer
@@ -142,7 +143,6 @@ class PageTimings:
     server_start_s: float  # the server's first run: Python imports and the first snapshot open
     server_peak_mb: float | None
     snapshot_bytes: int
-    notes: list[str] = field(default_factory=list)
 
 
 def republish(snapshot: Path) -> None:
