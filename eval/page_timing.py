@@ -1,5 +1,7 @@
-"""Each dashboard page's time in a real browser (headless Chromium through Playwright): its first
-view after a publish and a warm view, until the page's content has rendered (issue #14).
+"""Each dashboard page's time in headless Chromium: first view after a publish, and warm.
+
+Chromium is driven by Playwright, and each view is timed until the page's content has rendered
+(issue #14).
 
 A page has **rendered** when, all at once:
 
