@@ -12,6 +12,9 @@ from app import components, data, filters, labels
 from warehouse import queries
 
 RECENT = 10
+# A quarter of a large warehouse has ten thousand findings: the table shows the newest, says so,
+# and the CSV holds them all.
+SHOWN_ROWS = 2_000
 CONTEXT = 2  # turns shown before and after the flagged one
 SPEAKERS = {"agent": "オペレーター", "customer": "お客様"}
 
@@ -149,8 +152,13 @@ def _findings_table(findings: pd.DataFrame, period) -> None:
         ["started_at", "team", "agent_id", "check_name", "turn", "phrase", "text_masked", "call_id"]
     ]
     st.caption("行を選ぶと、その通話の記録を指摘のあった発話から表示します。")
+    if len(table) > SHOWN_ROWS:
+        st.caption(
+            f"表には新しい順に {SHOWN_ROWS:,}行を表示しています（全 {len(table):,}行）。"
+            "すべての行はCSVでダウンロードできます。"
+        )
     picked = st.dataframe(
-        table,
+        table.head(SHOWN_ROWS),
         hide_index=True,
         on_select="rerun",
         selection_mode="single-row",
@@ -170,7 +178,7 @@ def _findings_table(findings: pd.DataFrame, period) -> None:
 
     rows = picked.selection.rows if picked else []
     if rows:
-        chosen = table.iloc[rows[0]]
+        chosen = table.head(SHOWN_ROWS).iloc[rows[0]]
         _transcript(chosen["call_id"], _turn(chosen["turn"]))
 
 
