@@ -103,7 +103,11 @@ def _records(result: ReadResult) -> list[Record]:
 
 
 def _empty_like(result: ReadResult, quarantine: list[Quarantined]) -> ReadResult:
-    return ReadResult(quarantine=quarantine, read=result.read, merged=result.merged)
+    # Thread links describe every message read, kept or not: a quarantined customer message
+    # can still be the one a support reply answers.
+    return ReadResult(
+        quarantine=quarantine, read=result.read, merged=result.merged, links=list(result.links)
+    )
 
 
 def _keep(result: ReadResult, item: Record) -> None:

@@ -1,4 +1,10 @@
-"""koe_ingest's step: new or changed inbox files of one channel → masked raw tables."""
+"""koe_ingest's step: new or changed inbox files of one channel → masked raw tables.
+
+Only files whose stat fingerprint changed are hashed, and only files whose hash changed are read.
+Mail threads come from the links the warehouse stored for earlier files (`raw.mail_links`) plus
+this run's new files, so a support reply in a new file sets the first response of the message
+it answers, which was loaded earlier, without that message's file being read again.
+"""
 
 from __future__ import annotations
 
@@ -20,16 +26,16 @@ def ingest_channel(
     Returns counts for the log and XCom.
     """
     from ingest.checks import record_ids, without_copies
-    from ingest.inbox import list_sources, read_source, source_version
+    from ingest.inbox import list_sources, read_source
     from nlp.masking import mask_read_result, pseudonym_key
     from warehouse.db import apply_schema, connect
     from warehouse.load import (
         SourceLoad,
         forget_sources,
         load_in_batches,
-        loaded_files,
-        loaded_versions,
+        loaded_hashes,
         record_owners,
+        refresh_stats,
     )
 
     pseudonym_key()  # refuse to start, rather than fail mid-load, without a deployment key
@@ -46,25 +52,26 @@ def ingest_channel(
     }
     with connect(path) as con:
         apply_schema(con)
-        loaded = loaded_versions(con)
+        manifest = loaded_hashes(con, channel)
+        hashed = {rel: (stat, sha) for rel, (stat, sha) in manifest.items() if stat is not None}
+        sources = list_sources(inbox, channel, hashed)
+        changed = [s for s in sources if manifest.get(s.rel, (None, None))[1] != s.sha256]
+        unchanged = [s for s in sources if manifest.get(s.rel, (None, None))[1] == s.sha256]
+        # Touched but not changed: remember the new fingerprint, so it is not hashed again.
+        refresh_stats(con, {s.rel: s.stat for s in unchanged if s.stat != manifest[s.rel][0]})
+        counts["skipped"] = len(unchanged)
+        # A file deleted from the inbox takes its rows with it (see the README on deletion).
+        gone = set(manifest) - {source.rel for source in sources}
+        threads, responses = None, None
+        if channel == "email":
+            threads, responses = _mail_threads(con, changed, gone, support)
+        counts["first_responses_changed"] = forget_sources(con, gone, responses)
+        counts["removed_files"] = len(gone)
         claimed: dict[str, str] = {}  # record id → the file of this run that loads it
 
-        sources = [source for source in list_sources(inbox) if source.channel == channel]
-        # A file deleted from the inbox takes its rows with it (see the README on deletion).
-        gone = loaded_files(con, channel) - {source.rel for source in sources}
-        forget_sources(con, gone)
-        counts["removed_files"] = len(gone)
-
         def changed_files():
-            for source in sources:
-                # Mail headers are read first: a reply found in a later file changes the
-                # version of an unchanged file. Reading is cheap; masking is what we skip.
-                result = read_source(source, inbox, support) if channel == "email" else None
-                version = source_version(source, result) if result else source.sha256
-                if loaded.get(source.rel) == version:
-                    counts["skipped"] += 1
-                    continue
-                result = result or read_source(source, inbox, support)
+            for source in changed:
+                result = read_source(source, inbox, support, threads)
                 # A record another file holds is quarantined here rather than merged on load.
                 ids = record_ids(result)
                 owners = record_owners(con, ids) | {i: claimed[i] for i in ids if i in claimed}
@@ -87,7 +94,33 @@ def ingest_channel(
                     result.merged,
                     "" if result.balanced else " (DOES NOT ADD UP)",
                 )
-                yield SourceLoad(source.rel, source.channel, version, source.size_bytes, result)
+                yield SourceLoad(
+                    source.rel, channel, source.sha256, source.size_bytes, result, source.stat
+                )
 
         load_in_batches(con, changed_files())
     return counts
+
+
+def _mail_threads(con, changed, gone: set[str], support: tuple[str, ...]):
+    """The threads to read this run's mail with, and the first response every message of those
+    threads that stays loaded now has (feedback_id → Date of the first support reply, or None).
+
+    They are built from the headers of the new and changed files and the stored links of the
+    threads those files, or the deleted ones, take part in; no other file is read.
+    """
+    from ingest.email import Threads, read_links
+    from warehouse.load import thread_links
+
+    mail = [s for s in changed if s.path.suffix.lower() in (".eml", ".mbox")]
+    fresh = [link for source in mail for link in read_links(source.path, source.rel, support)]
+    replaced = {source.rel for source in changed} | gone
+    keys = {link.message_key for link in fresh} | {link.parent_key for link in fresh}
+    stored = thread_links(con, keys - {None}, replaced)
+    kept = [link for link in stored if link.source_file not in replaced]
+    # Files in name order, messages in file order: the first copy of a message wins, as when
+    # the whole folder is indexed.
+    links = sorted(kept + fresh, key=lambda link: (link.source_file, link.source_line or 0))
+    threads = Threads.from_links(links, support)
+    answered = threads.first_responses()
+    return threads, {link.message_key: answered.get(link.message_key) for link in kept}
