@@ -149,6 +149,12 @@ def _text_values(value: object, name: str = "") -> list[tuple[str, str]]:
     return []
 
 
+def plausible(moment: datetime, now: datetime | None = None) -> bool:
+    """Whether a date passes the same checks as a record's (for dates that are not a record's
+    own, such as a support reply's, which times the message it answers)."""
+    return _implausible(moment, now or datetime.now(UTC), settings().earliest_date) is None
+
+
 def _implausible(moment: datetime, now: datetime, earliest: datetime) -> str | None:
     if moment > now + FUTURE_TOLERANCE:
         return "date is in the future (more than a day after the load)"

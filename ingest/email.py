@@ -32,6 +32,7 @@ from functools import cached_property
 from pathlib import Path
 
 from ingest.charsets import decode_labelled
+from ingest.checks import plausible
 from ingest.fields import EXCERPT_CHARS, BadRecord, excerpt, shape, unreadable_file
 from ingest.mailtext import customer_words, html_to_text
 from ingest.records import Feedback, Quarantined, ReadResult, ThreadLink, stable_id
@@ -278,6 +279,8 @@ def _envelope(message: Message, support_addresses: tuple[str, ...]) -> Envelope:
         sent_at = _date(message)
     except BadRecord:
         sent_at = None
+    if sent_at is not None and not plausible(sent_at):
+        sent_at = None  # a broken clock's reply times nothing (and year 1 cannot be stored)
     parent = (
         _message_ids(message.get("In-Reply-To"))[:1] or _message_ids(message.get("References"))[-1:]
     )

@@ -282,3 +282,17 @@ def test_a_file_written_just_before_the_run_is_hashed_again_until_it_has_settled
     run("sns", inbox, warehouse)
     run("sns", inbox, warehouse, opened)
     assert opened["hashed"] == []
+
+
+def test_a_reply_from_a_broken_clock_times_nothing(inbox, warehouse):
+    """A support reply dated year 1 (found by the fuzz test): no first response, and no crash
+    storing its thread link."""
+    write_eml(inbox / "email", "2026-08-03.eml", QUESTION)
+    broken = reply("<q1@example.jp>", "<r1@s>", 0)
+    del broken["Date"]
+    broken["Date"] = "0001-01-01"
+    write_eml(inbox / "email", "2026-08-04.eml", broken)
+
+    counts = run("email", inbox, warehouse)
+    assert counts == {**counts, "files": 2, "merged": 1}
+    assert first_responses(warehouse) == {"q1@example.jp": None}
