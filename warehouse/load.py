@@ -243,6 +243,15 @@ def load_sources(con: duckdb.DuckDBPyConnection, loads: Sequence[SourceLoad]) ->
     """
     if not loads:
         return
+    with transaction(con):
+        replace_sources(con, loads)
+
+
+def replace_sources(con: duckdb.DuckDBPyConnection, loads: Sequence[SourceLoad]) -> None:
+    """`load_sources`'s statements inside the caller's transaction (a loader that loads many
+    batches as one)."""
+    if not loads:
+        return
     if len({load.source_file for load in loads}) != len(loads):
         raise ValueError("a file may appear once in a batch of loads")
     for load in loads:
@@ -273,17 +282,16 @@ def load_sources(con: duckdb.DuckDBPyConnection, loads: Sequence[SourceLoad]) ->
         schema=MANIFEST_BATCH,
     )
     links = _links_batch([link for load in loads for link in load.result.links])
-    with transaction(con):
-        con.register("files_batch", manifest)
-        try:
-            con.execute(sql("load/delete_partitions"))
-            _insert_batch(con, "feedback_batch", feedback, "load/upsert_feedback")
-            _insert_batch(con, "calls_batch", calls, "load/upsert_calls")
-            _insert_batch(con, "quarantine_batch", quarantine, "load/upsert_quarantine")
-            _insert_batch(con, "links_batch", links, "load/insert_mail_links")
-            con.execute(sql("load/upsert_source_files"))
-        finally:
-            con.unregister("files_batch")
+    con.register("files_batch", manifest)
+    try:
+        con.execute(sql("load/delete_partitions"))
+        _insert_batch(con, "feedback_batch", feedback, "load/upsert_feedback")
+        _insert_batch(con, "calls_batch", calls, "load/upsert_calls")
+        _insert_batch(con, "quarantine_batch", quarantine, "load/upsert_quarantine")
+        _insert_batch(con, "links_batch", links, "load/insert_mail_links")
+        con.execute(sql("load/upsert_source_files"))
+    finally:
+        con.unregister("files_batch")
 
 
 def _insert_batch(
