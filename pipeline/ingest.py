@@ -78,8 +78,11 @@ def plan_ingest(
                 "first_responses_changed": forget_sources(con, gone, responses),
             }
             planned += [(source, threads) for source in changed]
+    # Any two neighbouring partitions of a channel hold more than the budget together, so at most
+    # 2 × total / budget + 2 per channel are cut: within Airflow's max_map_length.
     total = sum(source.size_bytes for source, _ in planned)
-    budget = max(PARTITION_BYTES, math.ceil(total / (MAX_PARTITIONS - len(channels))))
+    room = (MAX_PARTITIONS - 2 * len(channels)) // 2 - 1
+    budget = max(PARTITION_BYTES, math.ceil(total / max(1, room)))
     partitions = []
     for number, part in enumerate(_cut(planned, budget)):
         partitions.append(run / f"part-{number:05d}.parquet")

@@ -134,3 +134,20 @@ def test_a_failed_load_leaves_the_warehouse_as_it_was_and_the_next_run_loads_all
 
     monkeypatch.setattr(load_module, "replace_sources", real)
     assert ingest_channel("sns", inbox, warehouse)["files"] == 2
+
+
+def test_a_large_run_is_cut_into_no_more_partitions_than_airflow_maps(tmp_path, monkeypatch):
+    import pipeline.partitions
+
+    monkeypatch.setattr(pipeline.partitions, "MAX_PARTITIONS", 12)
+    monkeypatch.setattr(pipeline.ingest, "PARTITION_BYTES", 1)
+    inbox = tmp_path / "inbox"
+    for number in range(40):
+        # Small and large files by turns: the worst case for cutting whole files by size.
+        posts = [(f"p{number}-{i}", "充電できません。") for i in range(1 + 30 * (number % 2))]
+        _posts(inbox, f"{number:02d}.jsonl", posts)
+
+    partitions, _ = plan_ingest(["sns"], inbox, tmp_path / "koe.duckdb")
+    assert 1 < len(partitions) <= 12
+    results = [mask_partition(p) for p in partitions]
+    assert load_ingest(results, tmp_path / "koe.duckdb")["sns"]["files"] == 40
