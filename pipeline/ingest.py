@@ -61,8 +61,12 @@ def plan_ingest(
             manifest = loaded_hashes(con, channel)
             hashed = {rel: entry for rel, entry in manifest.items() if entry[0] is not None}
             sources = list_sources(inbox, channel, hashed)
-            changed = [s for s in sources if manifest.get(s.rel, (None, None))[1] != s.sha256]
-            unchanged = [s for s in sources if manifest.get(s.rel, (None, None))[1] == s.sha256]
+            loaded = {rel: _content_hash(version) for rel, (_, version) in manifest.items()}
+            changed = [s for s in sources if loaded.get(s.rel) != s.sha256]
+            unchanged = [s for s in sources if loaded.get(s.rel) == s.sha256]
+            if channel == "email":
+                legacy = [s for s in unchanged if manifest[s.rel][1] != s.sha256]
+                _store_legacy_links(con, legacy, config.support_addresses)
             # Touched but not changed: remember the new fingerprint, so it is not hashed again.
             refresh_stats(con, {s.rel: s.stat for s in unchanged if s.stat != manifest[s.rel][0]})
             # A file deleted from the inbox takes its rows with it (see the README on deletion).
@@ -205,6 +209,25 @@ def _count(counts: Counter, source_file: str, result) -> None:
         result.merged,
         "" if result.balanced else " (DOES NOT ADD UP)",
     )
+
+
+def _content_hash(version: str) -> str:
+    """The content hash of a manifest version. Mail loaded before thread links were stored has
+    ``<sha256>+replies:<digest>`` (the replies found for it then)."""
+    return version.split("+replies:", 1)[0]
+
+
+def _store_legacy_links(con, sources, support: tuple[str, ...]) -> None:
+    """Mail files loaded, unchanged, before thread links were stored: store their links from
+    their headers (read once), so replies arriving later find them, and never reload their rows:
+    their first responses were found by the same threading over the whole folder."""
+    from ingest.email import read_links
+    from warehouse.load import upgrade_mail_versions
+
+    for start in range(0, len(sources), 500):  # a transaction per 500 files: memory stays flat
+        batch = sources[start : start + 500]
+        links = [link for s in batch for link in read_links(s.path, s.rel, support)]
+        upgrade_mail_versions(con, {s.rel: (s.sha256, s.stat) for s in batch}, links)
 
 
 def _cut(planned: list, budget: int):

@@ -139,6 +139,32 @@ def refresh_stats(con: duckdb.DuckDBPyConnection, stats: Mapping[str, str | None
         run_with_batches(con, ["load/refresh_stats"], stats_batch=batch)
 
 
+def upgrade_mail_versions(
+    con: duckdb.DuckDBPyConnection,
+    versions: Mapping[str, tuple[str, str | None]],
+    links: Iterable[ThreadLink],
+) -> None:
+    """Store the thread links of mail files loaded before links were stored, and record their
+    plain content hash and stat (``versions``: source_file → (sha256, stat)), in one transaction."""
+    files = pa.table(
+        {
+            "source_file": list(versions),
+            "sha256": [sha for sha, _ in versions.values()],
+            "stat": [stat for _, stat in versions.values()],
+        },
+        schema=pa.schema(
+            [("source_file", pa.string()), ("sha256", pa.string()), ("stat", pa.string())]
+        ),
+    )
+    if files.num_rows:
+        run_with_batches(
+            con,
+            ["load/upgrade_mail_versions"],
+            files_batch=files,
+            links_batch=_links_batch(list(links)),
+        )
+
+
 def thread_links(
     con: duckdb.DuckDBPyConnection, keys: Iterable[str], source_files: Iterable[str]
 ) -> list[ThreadLink]:

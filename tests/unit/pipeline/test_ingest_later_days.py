@@ -296,3 +296,36 @@ def test_a_reply_from_a_broken_clock_times_nothing(inbox, warehouse):
     counts = run("email", inbox, warehouse)
     assert counts == {**counts, "files": 2, "merged": 1}
     assert first_responses(warehouse) == {"q1@example.jp": None}
+
+
+def test_mail_loaded_before_links_were_stored_gets_them_once_without_a_reload(
+    inbox, warehouse, opened
+):
+    """A manifest written by the earlier code: mail versions `<sha256>+replies:<digest>`, no
+    thread links. Its unchanged files are not reloaded; their headers are read once for links."""
+    settled(write_mbox(inbox / "email", "2026-08-03.mbox", [QUESTION, FOLLOW_UP]))
+    run("email", inbox, warehouse)
+    with connect(warehouse) as con:
+        con.execute("UPDATE raw.source_files SET sha256 = sha256 || '+replies:0123', stat = NULL")
+        con.execute("DELETE FROM raw.mail_links")
+        before = con.execute(
+            "SELECT feedback_id, loaded_at FROM raw.feedback ORDER BY 1"
+        ).fetchall()
+
+    settled(write_eml(inbox / "email", "2026-08-04.eml", reply("<q2@example.jp>", "<r1@s>", 9)))
+    counts = run("email", inbox, warehouse, opened)
+
+    assert counts == {**counts, "files": 1, "skipped": 1, "first_responses_changed": 1}
+    assert opened["read"].count("2026-08-03.mbox") == 1  # its headers, once
+    assert first_responses(warehouse) == {"q1@example.jp": ASKED + 9 * HOUR, "q2@example.jp": None}
+    with connect(warehouse, read_only=True) as con:
+        versions = con.execute("SELECT sha256 FROM raw.source_files ORDER BY 1").fetchall()
+        links = con.execute("SELECT count(*) FROM raw.mail_links").fetchone()[0]
+        after = con.execute(
+            "SELECT feedback_id, loaded_at FROM raw.feedback WHERE channel = 'email' ORDER BY 1"
+        ).fetchall()
+    assert not any("+replies:" in v for (v,) in versions) and links == 3
+    assert after == before  # the old rows were not loaded again
+
+    run("email", inbox, warehouse, opened)
+    assert opened == {"hashed": [], "read": []}
