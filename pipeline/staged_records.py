@@ -11,7 +11,7 @@ of it; the one non-null struct column says which.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
@@ -164,7 +164,7 @@ def read_sources(partition: str | Path) -> Iterator[tuple[Path, SourceFile, str 
 
 def links_table(links: Iterable[ThreadLink]) -> pa.Table:
     """Thread links as a table, in their order (the first of a message's copies wins)."""
-    return pa.Table.from_pylist([asdict(link) for link in links], schema=pa.schema(LINK))
+    return pa.Table.from_pylist([vars(link) for link in links], schema=pa.schema(LINK))
 
 
 def read_links(path: str | Path) -> list[ThreadLink]:
@@ -177,12 +177,13 @@ def write_results(files: Iterable[StagedFile], path: Path) -> None:
     rows: list[dict] = []
     for staged in files:
         result = staged.result
-        head = {k: v for k, v in asdict(staged).items() if k != "result"}
+        head = {k: v for k, v in vars(staged).items() if k != "result"}
         rows.append({"file": {**head, "read": result.read, "merged": result.merged}})
-        rows += [{"feedback": asdict(f)} for f in result.feedback]
-        rows += [{"call": asdict(c)} for c in result.calls]
-        rows += [{"quarantined": asdict(q)} for q in result.quarantine]
-        rows += [{"link": asdict(link)} for link in result.links]
+        # vars(), not dataclasses.asdict: asdict deep-copies every value, 90 % of the cost here.
+        rows += [{"feedback": vars(f)} for f in result.feedback]
+        rows += [{"call": _call_row(c)} for c in result.calls]
+        rows += [{"quarantined": vars(q)} for q in result.quarantine]
+        rows += [{"link": vars(link)} for link in result.links]
     write_table(pa.Table.from_pylist(rows, schema=SCHEMA), Path(path))
 
 
@@ -205,6 +206,14 @@ def read_results(path: str | Path) -> Iterator[StagedFile]:
             result.links.append(ThreadLink(**row["link"]))
     if staged is not None:
         yield _staged(staged, result)
+
+
+def _call_row(call: Call) -> dict:
+    return {
+        **vars(call),
+        "hold_segments": [vars(h) for h in call.hold_segments],
+        "turns": [vars(t) for t in call.turns],
+    }
 
 
 def _staged(head: dict, result: ReadResult) -> StagedFile:
