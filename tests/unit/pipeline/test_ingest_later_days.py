@@ -329,3 +329,28 @@ def test_mail_loaded_before_links_were_stored_gets_them_once_without_a_reload(
 
     run("email", inbox, warehouse, opened)
     assert opened == {"hashed": [], "read": []}
+
+
+def test_a_new_support_list_applies_to_loaded_mail_once_its_manifest_rows_go(
+    inbox, warehouse, monkeypatch
+):
+    """As the README says under KOE_SUPPORT_ADDRESSES: loaded mail keeps the list it was read
+    with until its manifest rows are deleted; the next ingest then reads all mail again."""
+    from koe.settings import reload as reload_settings
+
+    write_eml(inbox / "email", "2026-08-03.eml", QUESTION)
+    write_eml(inbox / "email", "2026-08-04.eml", reply("<q1@example.jp>", "<r1@s>", 5))
+    monkeypatch.setenv("KOE_SUPPORT_ADDRESSES", "@elsewhere.example")
+    reload_settings()
+    run("email", inbox, warehouse)
+    assert len(first_responses(warehouse)) == 2  # the reply counted as a customer's mail
+
+    monkeypatch.setenv("KOE_SUPPORT_ADDRESSES", "support@koe-shop.example")
+    reload_settings()
+    assert run("email", inbox, warehouse)["files"] == 0
+    with connect(warehouse) as con:
+        con.execute("DELETE FROM raw.source_files WHERE channel = 'email'")
+    counts = run("email", inbox, warehouse)
+
+    assert counts == {**counts, "files": 2, "merged": 1}
+    assert first_responses(warehouse) == {"q1@example.jp": ASKED + 5 * HOUR}
