@@ -20,7 +20,13 @@ after the other; only the mapped tasks run side by side.
 
 from airflow.sdk import dag, task
 
-from pipeline.dag_defaults import CHANNELS, DEFAULT_ARGS, RAW_FEEDBACK, START_DATE
+from pipeline.dag_defaults import (
+    CHANNELS,
+    DEFAULT_ARGS,
+    PARTITION_POOL,
+    RAW_FEEDBACK,
+    START_DATE,
+)
 
 
 @task
@@ -32,7 +38,8 @@ def plan_ingest() -> list[str]:
     return partitions
 
 
-@task
+# Not in the one-slot warehouse pool: it never opens the warehouse, so partitions run side by side.
+@task(pool=PARTITION_POOL)
 def mask_partition(partition: str) -> str:
     from pipeline.ingest import mask_partition as step
 
