@@ -33,7 +33,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ingest.records import Call, Feedback, HoldSegment, ReadResult, Turn, content_hash, stable_id
+from ingest.records import (
+    Call,
+    Feedback,
+    HoldSegment,
+    ReadResult,
+    ThreadLink,
+    Turn,
+    content_hash,
+    stable_id,
+)
 from warehouse import analysis
 from warehouse.arrow import is_missing
 from warehouse.db import apply_schema, connect, sql
@@ -54,7 +63,9 @@ class _Source:
     feedback: pd.DataFrame
     calls: pd.DataFrame
     findings: pd.DataFrame
-    files: dict[str, tuple[str, str, int]]  # source_file → (channel, version, size_bytes)
+    # source_file → (channel, version, size_bytes, stat fingerprint)
+    files: dict[str, tuple[str, str, int, str | None]]
+    links: dict[str, list[ThreadLink]]  # source_file → its mail's thread links
     span_days: int
 
 
@@ -85,7 +96,7 @@ def grow(
             room = documents - written_feedback
             feedback = src.feedback.iloc[:room] if room < len(src.feedback) else src.feedback
             shift = timedelta(days=(copy * src.span_days) % days)
-            loads, analysed, vectors = _copy_feedback(feedback, src.files, copy, shift)
+            loads, analysed, vectors = _copy_feedback(feedback, src, copy, shift)
             calls, qa, findings = _copy_calls(src, set(feedback["source_file"]), copy, shift)
             for load in loads:
                 load.result.calls.extend(calls.pop(load.source_file, []))
@@ -106,12 +117,15 @@ def _read(source: str | os.PathLike[str], model: str) -> _Source:
         calls = con.sql(sql("scale/reviewed_calls")).df()
         findings = con.sql(sql("scale/call_findings")).df()
         files = {
-            name: (channel, version, int(size))
-            for name, channel, version, size in con.sql(sql("scale/source_files")).fetchall()
+            name: (channel, version, int(size), stat)
+            for name, channel, version, size, stat in con.sql(sql("scale/source_files")).fetchall()
         }
+        links: dict[str, list[ThreadLink]] = defaultdict(list)
+        for row in con.sql(sql("scale/mail_links")).fetchall():
+            links[row[0]].append(ThreadLink(*row))
     dates = pd.concat([feedback["created_at"], calls["started_at"]])
     span = (dates.max().date() - dates.min().date()).days + 1 if len(dates) else 1
-    return _Source(feedback, calls, findings, files, span)
+    return _Source(feedback, calls, findings, files, links, span)
 
 
 def _key(key: str, copy: int) -> str:
@@ -131,7 +145,7 @@ def _shifted(value, shift: timedelta):
 
 
 def _copy_feedback(
-    frame: pd.DataFrame, files: dict[str, tuple[str, int]], copy: int, shift: timedelta
+    frame: pd.DataFrame, src: _Source, copy: int, shift: timedelta
 ) -> tuple[list[SourceLoad], pd.DataFrame, dict[str, np.ndarray]]:
     by_file: dict[str, list[Feedback]] = defaultdict(list)
     ids, hashes, vectors = [], [], {}
@@ -172,7 +186,7 @@ def _copy_feedback(
             "terms": [None if is_missing(v) else list(v) for v in frame["terms"]],
         }
     )
-    loads = [_load(name, files, copy, items) for name, items in by_file.items()]
+    loads = [_load(name, src, copy, items) for name, items in by_file.items()]
     return loads, analysed, vectors
 
 
@@ -189,10 +203,14 @@ def _original(copied: str) -> str:
     return f"{folder}/{rest.split('/', 1)[1]}" if rest.startswith("scale-") else copied
 
 
-def _load(name: str, files, copy: int, feedback: list[Feedback]) -> SourceLoad:
-    channel, version, size = files[_original(name)]
-    result = ReadResult(feedback=feedback, read=len(feedback))
-    return SourceLoad(name, channel, version, size, result)
+def _load(name: str, src: _Source, copy: int, feedback: list[Feedback]) -> SourceLoad:
+    """A copied file's load: the original's version and stat fingerprint (a copy is a link to
+    it), and for the source itself (copy 0) its mail's thread links. A copy's messages have
+    re-keyed ids that no stored link can know, so a copy's threads stay as they were copied."""
+    channel, version, size, stat = src.files[_original(name)]
+    links = list(src.links.get(name, [])) if copy == 0 else []
+    result = ReadResult(feedback=feedback, read=len(feedback), links=links)
+    return SourceLoad(name, channel, version, size, result, stat)
 
 
 def _link(inbox: Path, copied: str) -> None:

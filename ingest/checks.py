@@ -103,7 +103,11 @@ def _records(result: ReadResult) -> list[Record]:
 
 
 def _empty_like(result: ReadResult, quarantine: list[Quarantined]) -> ReadResult:
-    return ReadResult(quarantine=quarantine, read=result.read, merged=result.merged)
+    # Thread links describe every message read, kept or not: a quarantined customer message
+    # can still be the one a support reply answers.
+    return ReadResult(
+        quarantine=quarantine, read=result.read, merged=result.merged, links=list(result.links)
+    )
 
 
 def _keep(result: ReadResult, item: Record) -> None:
@@ -143,6 +147,12 @@ def _text_values(value: object, name: str = "") -> list[tuple[str, str]]:
     if isinstance(value, list | tuple):
         return [pair for inner in value for pair in _text_values(inner, name)]
     return []
+
+
+def plausible(moment: datetime, now: datetime | None = None) -> bool:
+    """Whether a date passes the same checks as a record's (for dates that are not a record's
+    own, such as a support reply's, which times the message it answers)."""
+    return _implausible(moment, now or datetime.now(UTC), settings().earliest_date) is None
 
 
 def _implausible(moment: datetime, now: datetime, earliest: datetime) -> str | None:

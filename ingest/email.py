@@ -1,11 +1,13 @@
 """E-mail (``email/*.eml``, ``email/*.mbox``) → customer ``Feedback``; support replies → response time.
 
-Support replies are recognised by threading over a *batch* of mail files, because the customer's
-message and support's answer often sit in different files. ``index_threads(paths)`` reads the
-headers of every message in the batch; ``read_email(path, rel, threads)`` then drops each
-support reply from the feedback and stamps the earliest one's Date on its thread root as
-``first_response_at``. ``ingest.inbox.read_source`` indexes the whole ``email/`` folder, so
-linking works across files; ``read_email(path, rel)`` alone links within that one file.
+Support replies are recognised by threading over a *batch* of mail, because the customer's
+message and support's answer often sit in different files. Each message's thread link (its
+Message-ID and the one it answers, as one-way keys, whether support sent it, its Date) is a
+``ThreadLink``; ``Threads`` are built from links, read from files (``index_threads``) or stored
+by the warehouse, so a file loaded long ago need not be read again. ``read_email(path, rel,
+threads)`` drops each support reply from the feedback, stamps the earliest one's Date on its
+thread root as ``first_response_at`` and returns every message's link; ``read_email(path, rel)``
+alone links within that one file.
 
 A message is a support reply when, and only when, its sender is listed in
 ``KOE_SUPPORT_ADDRESSES`` (comma-separated addresses or ``@domain`` entries); its Date, if it is
@@ -30,9 +32,10 @@ from functools import cached_property
 from pathlib import Path
 
 from ingest.charsets import decode_labelled
+from ingest.checks import plausible
 from ingest.fields import EXCERPT_CHARS, BadRecord, excerpt, shape, unreadable_file
 from ingest.mailtext import customer_words, html_to_text
-from ingest.records import Feedback, Quarantined, ReadResult, stable_id
+from ingest.records import Feedback, Quarantined, ReadResult, ThreadLink, stable_id
 from ingest.timeparse import as_aware, parse_timestamp
 from koe.settings import settings
 
@@ -49,29 +52,50 @@ _PARSE_POLICY = policy.compat32
 
 @dataclass(frozen=True)
 class Envelope:
-    """The headers threading needs from one message."""
+    """The headers threading needs from one message, with its ids as one-way keys
+    (``message_key``): the warehouse stores envelopes as ``ThreadLink`` rows."""
 
-    message_id: str | None
-    sender: str  # lower-cased address, "" when missing
+    key: str | None  # message_key(Message-ID)
+    parent_key: str | None  # message_key of In-Reply-To, else of the last References entry
+    from_support: bool
     sent_at: datetime | None
-    parent_id: str | None  # In-Reply-To, else the last References entry
+
+
+def message_key(message_id: str) -> str:
+    """The key a Message-ID is threaded by: the ``feedback_id`` of that message as feedback."""
+    return stable_id(CHANNEL, message_id)
 
 
 @dataclass(frozen=True)
 class Threads:
-    """Who wrote which message in a batch of mail files, to tell support replies from customers."""
+    """Who wrote which message in a batch of mail, to tell support replies from customers.
+
+    ``envelopes`` maps each message key to its envelope (the first one seen, when a message
+    sits in two files); ``support_addresses`` decide who is support in messages read later.
+    """
 
     envelopes: dict[str, Envelope] = field(default_factory=dict)
     support_addresses: tuple[str, ...] = ()
 
+    @classmethod
+    def from_links(cls, links: Iterable[ThreadLink], support_addresses: Iterable[str] = ()):
+        """Threads of stored or freshly read links, in the given order (the first wins)."""
+        envelopes: dict[str, Envelope] = {}
+        for link in links:
+            envelopes.setdefault(
+                link.message_key,
+                Envelope(link.message_key, link.parent_key, link.from_support, link.sent_at),
+            )
+        return cls(envelopes, _addresses(support_addresses))
+
     def root_of(self, envelope: Envelope) -> Envelope | None:
         """The message that started ``envelope``'s thread, or None when it is not in the batch."""
         current, seen = envelope, set()
-        while current.parent_id is not None:
-            if current.parent_id in seen:
+        while current.parent_key is not None:
+            if current.parent_key in seen:
                 return None
-            seen.add(current.parent_id)
-            parent = self.envelopes.get(current.parent_id)
+            seen.add(current.parent_key)
+            parent = self.envelopes.get(current.parent_key)
             if parent is None:
                 return None
             current = parent
@@ -80,10 +104,10 @@ class Threads:
     def is_support(self, envelope: Envelope) -> bool:
         """Sent by the support office: only a configured address counts. Anyone else writing
         into a thread (the customer again, a family member in Cc) is a customer voice."""
-        return _listed(envelope.sender, self.support_addresses)
+        return envelope.from_support
 
     def first_responses(self) -> dict[str, datetime]:
-        """Thread-root Message-ID → Date of the earliest support reply in that thread."""
+        """Thread-root message key (its ``feedback_id``) → Date of the earliest support reply."""
         return dict(self._earliest_replies)
 
     @cached_property
@@ -93,12 +117,28 @@ class Threads:
             if envelope.sent_at is None or not self.is_support(envelope):
                 continue
             root = self.root_of(envelope)
-            if root is None or root.message_id is None or root is envelope:
+            if root is None or root.key is None or root is envelope:
                 continue
-            known = earliest.get(root.message_id)
+            known = earliest.get(root.key)
             if known is None or envelope.sent_at < known:
-                earliest[root.message_id] = envelope.sent_at
+                earliest[root.key] = envelope.sent_at
         return earliest
+
+
+def read_links(path: Path, rel: str, support_addresses: Iterable[str] = ()) -> list[ThreadLink]:
+    """The thread link of every message with a Message-ID in one ``.eml``/``.mbox`` file, from
+    its headers alone. An unreadable file has none; ``read_email`` quarantines it."""
+    support = _addresses(support_addresses)
+    try:
+        messages = list(_raw_messages(path))
+    except (OSError, mailbox.Error):
+        return []
+    links = []
+    for index, data in messages:
+        envelope = _envelope(BytesHeaderParser(policy=_PARSE_POLICY).parsebytes(data), support)
+        if envelope.key is not None:
+            links.append(_link(envelope, rel, index))
+    return links
 
 
 def index_threads(paths: Iterable[Path], support_addresses: Iterable[str] = ()) -> Threads:
@@ -108,22 +148,9 @@ def index_threads(paths: Iterable[Path], support_addresses: Iterable[str] = ()) 
     ``support_addresses`` (addresses or ``@domain`` entries) name the support office, whose
     replies are first responses.
     """
-    envelopes: dict[str, Envelope] = {}
-    for path in paths:
-        try:
-            messages = list(_raw_messages(path))
-        except (OSError, mailbox.Error):
-            continue
-        for _, data in messages:
-            envelope = _envelope(BytesHeaderParser(policy=_PARSE_POLICY).parsebytes(data))
-            if envelope.message_id is not None:
-                envelopes.setdefault(envelope.message_id, envelope)
-    return Threads(envelopes, tuple(a.strip().lower() for a in support_addresses if a.strip()))
-
-
-def first_responses(paths: Iterable[Path]) -> dict[str, datetime]:
-    """Thread-root Message-ID (the email ``source_key``) → earliest support reply in ``paths``."""
-    return index_threads(paths, settings().support_addresses).first_responses()
+    support = _addresses(support_addresses)
+    links = (link for path in paths for link in read_links(path, str(path), support))
+    return Threads.from_links(links, support)
 
 
 def read_email(path: Path, rel: str, threads: Threads | None = None) -> ReadResult:
@@ -158,12 +185,14 @@ def read_email(path: Path, rel: str, threads: Threads | None = None) -> ReadResu
     result.read += len(messages)
     for index, data in messages:
         message = BytesParser(policy=_PARSE_POLICY).parsebytes(data)
-        envelope = _envelope(message)
+        envelope = _envelope(message, threads.support_addresses)
+        if envelope.key is not None:
+            result.links.append(_link(envelope, rel, index))
         if threads.is_support(envelope):
             result.merged += 1  # answered by us: it only counts towards the root's response time
             continue
         try:
-            result.feedback.append(_feedback(message, envelope, rel, index, responses))
+            result.feedback.append(_feedback(message, rel, index, responses))
         except BadRecord as bad:
             result.quarantine.append(Quarantined(CHANNEL, rel, index, str(bad), _excerpt(data)))
     return result
@@ -200,9 +229,14 @@ def _raw_messages(path: Path) -> Iterator[tuple[int | None, bytes]]:
         box.close()
 
 
+def _link(envelope: Envelope, rel: str, index: int | None) -> ThreadLink:
+    return ThreadLink(
+        rel, index, envelope.key, envelope.parent_key, envelope.from_support, envelope.sent_at
+    )
+
+
 def _feedback(
     message: Message,
-    envelope: Envelope,
     rel: str,
     index: int | None,
     responses: dict[str, datetime],
@@ -215,7 +249,8 @@ def _feedback(
     if not text:
         raise BadRecord("empty text after removing quoted reply and signature")
     attributes = {}
-    source_key = envelope.message_id
+    ids = _message_ids(message.get("Message-ID"))
+    source_key = ids[0] if ids else None
     if source_key is None:
         # Without a Message-ID the same mail must still get the same key on every read.
         source_key = "no-message-id-" + stable_id(author, sent_at.isoformat(), subject, body)
@@ -230,12 +265,12 @@ def _feedback(
         text=text,
         author=author,
         subject=subject,
-        first_response_at=responses.get(source_key),
+        first_response_at=responses.get(message_key(source_key)),
         attributes=attributes,
     )
 
 
-def _envelope(message: Message) -> Envelope:
+def _envelope(message: Message, support_addresses: tuple[str, ...]) -> Envelope:
     try:
         sender = _sender(message)[1]
     except BadRecord:
@@ -244,15 +279,17 @@ def _envelope(message: Message) -> Envelope:
         sent_at = _date(message)
     except BadRecord:
         sent_at = None
+    if sent_at is not None and not plausible(sent_at):
+        sent_at = None  # a broken clock's reply times nothing (and year 1 cannot be stored)
     parent = (
         _message_ids(message.get("In-Reply-To"))[:1] or _message_ids(message.get("References"))[-1:]
     )
     ids = _message_ids(message.get("Message-ID"))
     return Envelope(
-        message_id=ids[0] if ids else None,
-        sender=sender.lower(),
+        key=message_key(ids[0]) if ids else None,
+        parent_key=message_key(parent[0]) if parent else None,
+        from_support=_listed(sender.lower(), support_addresses),
         sent_at=sent_at,
-        parent_id=parent[0] if parent else None,
     )
 
 
@@ -341,6 +378,10 @@ def _part_text(part: Message) -> str:
             f"body is not decodable as {charset or 'UTF-8/CP932/ISO-2022-JP'}"
         ) from None
     return text.replace("\r\n", "\n")
+
+
+def _addresses(entries: Iterable[str]) -> tuple[str, ...]:
+    return tuple(a.strip().lower() for a in entries if a.strip())
 
 
 def _listed(address: str, support_addresses: tuple[str, ...]) -> bool:

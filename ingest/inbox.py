@@ -2,14 +2,17 @@
 
 Channel folders are ``calls/``, ``email/``, ``forms/`` and ``sns/`` under the inbox root; other
 files beside them (such as the sample generator's ``ground_truth.json``) are not sources.
+A file is hashed only when its stat fingerprint (size, mtime, ctime, inode) differs from the one
+recorded when it was loaded, the way git's index spares hashing unchanged files.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
-from collections.abc import Callable
+import os
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -44,56 +47,73 @@ class SourceFile:
     rel: str  # relative to the inbox root, with "/" separators: "email/2026-08.mbox"
     sha256: str
     size_bytes: int
+    # The stat fingerprint the hash was taken at; None while the file may still be changing
+    # within the file system's timestamp granularity (then it is hashed again next time).
+    stat: str | None = None
 
 
-def list_sources(inbox: Path) -> list[SourceFile]:
-    """Every file in the channel folders (recursively), sorted by ``rel``.
+# A file modified this recently may change again without moving its mtime (coarse file-system
+# clocks): git calls it "racily clean". Its fingerprint is not trusted until it is older.
+SETTLED_NS = 2_000_000_000
 
-    Files with an unknown suffix are listed too, so ``read_source`` can quarantine them.
+
+def list_sources(
+    inbox: Path,
+    channel: str | None = None,
+    hashed: Mapping[str, tuple[str, str]] | None = None,
+) -> list[SourceFile]:
+    """Every file in the channel folders (recursively), or in ``channel``'s, sorted by ``rel``.
+
+    ``hashed`` maps a file (``rel``) to the stat fingerprint and SHA-256 recorded when it was
+    loaded: a file whose fingerprint is unchanged keeps that hash and is not read. Files with an
+    unknown suffix are listed too, so ``read_source`` can quarantine them.
     """
     if not inbox.is_dir():
         raise FileNotFoundError(f"inbox folder not found: {inbox}")
+    hashed = hashed or {}
+    started_ns = time.time_ns()
     sources = []
-    for folder, channel in CHANNEL_FOLDERS.items():
+    for folder, folder_channel in CHANNEL_FOLDERS.items():
+        if channel is not None and folder_channel != channel:
+            continue
         for path in _channel_files(inbox / folder):
+            rel = path.relative_to(inbox).as_posix()
+            status = path.stat()
+            fingerprint = stat_fingerprint(status)
+            known = hashed.get(rel)
+            sha256 = known[1] if known and known[0] == fingerprint else _sha256(path)
+            settled = status.st_mtime_ns < started_ns - SETTLED_NS
             sources.append(
                 SourceFile(
-                    channel=channel,
+                    channel=folder_channel,
                     path=path,
-                    rel=path.relative_to(inbox).as_posix(),
-                    sha256=_sha256(path),
-                    size_bytes=path.stat().st_size,
+                    rel=rel,
+                    sha256=sha256,
+                    size_bytes=status.st_size,
+                    stat=fingerprint if settled else None,
                 )
             )
     return sorted(sources, key=lambda source: source.rel)
 
 
-def source_version(source: SourceFile, result: ReadResult) -> str:
-    """The manifest version of a source: its hash, plus, for mail, the support replies found for it.
-
-    A support reply often arrives in a later file than the customer's message. Its first-response
-    time belongs to the earlier file's rows, so that file must load again when a reply appears,
-    although its bytes did not change.
-    """
-    replies = sorted(
-        (f.source_key, f.first_response_at.isoformat())
-        for f in result.feedback
-        if f.first_response_at is not None
-    )
-    if not replies:
-        return source.sha256
-    digest = hashlib.sha256(json.dumps(replies).encode("utf-8")).hexdigest()[:16]
-    return f"{source.sha256}+replies:{digest}"
+def stat_fingerprint(status: os.stat_result) -> str:
+    """What says a file is unchanged without reading it: size, mtime, ctime and inode (a link
+    is followed, so a link re-pointed at another file changes it)."""
+    return f"{status.st_size}:{status.st_mtime_ns}:{status.st_ctime_ns}:{status.st_ino}"
 
 
 def read_source(
-    source: SourceFile, inbox: Path, support_addresses: tuple[str, ...] = ()
+    source: SourceFile,
+    inbox: Path,
+    support_addresses: tuple[str, ...] = (),
+    threads: Threads | None = None,
 ) -> ReadResult:
     """Read one source file with its channel's reader.
 
-    Mail is read against a thread index of the whole ``email/`` folder so a support reply in
-    one file sets ``first_response_at`` on the customer's message in another; replies from
-    ``support_addresses`` (``$KOE_SUPPORT_ADDRESSES``) count as the support's.
+    Mail is read against ``threads`` (the pipeline builds them from the warehouse's stored links
+    and this run's files), else against a thread index of the whole ``email/`` folder, so a
+    support reply in one file sets ``first_response_at`` on the customer's message in another;
+    replies from ``support_addresses`` (``$KOE_SUPPORT_ADDRESSES``) count as the support's.
     """
     suffix = source.path.suffix.lower()
     reader = READERS.get((source.channel, suffix))
@@ -106,7 +126,8 @@ def read_source(
         )
     try:
         if source.channel == "email":
-            threads = _email_threads(inbox, support_addresses)
+            if threads is None:
+                threads = _email_threads(inbox, support_addresses)
             result = read_email(source.path, source.rel, threads=threads)
         else:
             result = reader(source.path, source.rel)

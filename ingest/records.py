@@ -90,6 +90,24 @@ class Quarantined:
         return stable_id(self.source_file, self.source_line, self.reason)
 
 
+@dataclass(frozen=True)
+class ThreadLink:
+    """One mail message's place in its thread, stored so that a later file threads without
+    reading this one again.
+
+    A Message-ID may hold its sender's address, so only its one-way key is kept:
+    ``stable_id("email", Message-ID)``, the ``feedback_id`` the message has (or would have) as a
+    customer voice; ``parent_key`` is the same key of the message it answers.
+    """
+
+    source_file: str
+    source_line: int | None  # message index in an mbox, None for an .eml
+    message_key: str
+    parent_key: str | None  # In-Reply-To, else the last References entry
+    from_support: bool  # sent from a configured support address (KOE_SUPPORT_ADDRESSES)
+    sent_at: datetime | None
+
+
 @dataclass
 class ReadResult:
     """What reading one inbox file yields, and how many records it held.
@@ -105,6 +123,7 @@ class ReadResult:
     quarantine: list[Quarantined] = field(default_factory=list)
     read: int = 0  # records the reader found in the file
     merged: int = 0  # records folded into another on purpose (support replies)
+    links: list[ThreadLink] = field(default_factory=list)  # mail only: every message's thread link
 
     @property
     def loaded(self) -> int:

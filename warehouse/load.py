@@ -3,22 +3,25 @@
 `load_sources` deletes what each file contributed before and bulk-inserts what it holds now
 (Arrow batches, never row by row), for a batch of files in one transaction: the result is the same
 as loading them one after the other, and a failure leaves none of them half-loaded. `load_source`
-does it for one file; `loaded_versions` lets the pipeline skip files whose hash is unchanged.
+does it for one file; `loaded_hashes` lets the pipeline skip files whose stat or hash is
+unchanged. Mail files also store each message's thread link (`raw.mail_links`): `thread_links`
+gives back the threads a run's new mail touches, and `forget_sources` sets the first responses
+they change on messages loaded earlier.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
 import duckdb
 import pyarrow as pa
 
-from ingest.records import Call, Feedback, Quarantined, ReadResult, content_hash
+from ingest.records import Call, Feedback, Quarantined, ReadResult, ThreadLink, content_hash
 from warehouse.arrow import STRINGS, TIMESTAMP
-from warehouse.db import sql, transaction
+from warehouse.db import run_with_batches, sql, transaction
 
 FEEDBACK_BATCH = pa.schema(
     [
@@ -85,6 +88,18 @@ MANIFEST_BATCH = pa.schema(
         ("records", pa.int32()),
         ("quarantined", pa.int32()),
         ("loaded_at", TIMESTAMP),
+        ("stat", pa.string()),
+    ]
+)
+
+LINKS_BATCH = pa.schema(
+    [
+        ("source_file", pa.string()),
+        ("source_line", pa.int32()),
+        ("message_key", pa.string()),
+        ("parent_key", pa.string()),
+        ("from_support", pa.bool_()),
+        ("sent_at", TIMESTAMP),
     ]
 )
 
@@ -95,14 +110,76 @@ class SourceLoad:
 
     source_file: str
     channel: str
-    sha256: str  # the manifest version: the content hash, or more (see ingest.inbox.source_version)
+    sha256: str  # the manifest version: the content hash
     size_bytes: int
     result: ReadResult
+    stat: str | None = None  # the stat fingerprint it was hashed at (ingest.inbox.stat_fingerprint)
 
 
 def loaded_versions(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """source_file → the version loaded last, for every file in the manifest (one query)."""
     return dict(con.execute(sql("load/loaded_versions")).fetchall())
+
+
+def loaded_hashes(
+    con: duckdb.DuckDBPyConnection, channel: str
+) -> dict[str, tuple[str | None, str]]:
+    """source_file → (stat fingerprint, sha256) it was loaded at, for the files of ``channel``."""
+    rows = con.execute(sql("load/loaded_hashes"), {"channel": channel}).fetchall()
+    return {source_file: (stat, sha256) for source_file, stat, sha256 in rows}
+
+
+def refresh_stats(con: duckdb.DuckDBPyConnection, stats: Mapping[str, str | None]) -> None:
+    """Record new stat fingerprints of loaded files whose bytes did not change."""
+    batch = pa.table(
+        {"source_file": list(stats), "stat": list(stats.values())},
+        schema=pa.schema([("source_file", pa.string()), ("stat", pa.string())]),
+    )
+    if batch.num_rows:
+        run_with_batches(con, ["load/refresh_stats"], stats_batch=batch)
+
+
+def upgrade_mail_versions(
+    con: duckdb.DuckDBPyConnection,
+    versions: Mapping[str, tuple[str, str | None]],
+    links: Iterable[ThreadLink],
+) -> None:
+    """Store the thread links of mail files loaded before links were stored, and record their
+    plain content hash and stat (``versions``: source_file → (sha256, stat)), in one transaction."""
+    files = pa.table(
+        {
+            "source_file": list(versions),
+            "sha256": [sha for sha, _ in versions.values()],
+            "stat": [stat for _, stat in versions.values()],
+        },
+        schema=pa.schema(
+            [("source_file", pa.string()), ("sha256", pa.string()), ("stat", pa.string())]
+        ),
+    )
+    if files.num_rows:
+        run_with_batches(
+            con,
+            ["load/upgrade_mail_versions"],
+            files_batch=files,
+            links_batch=_links_batch(list(links)),
+        )
+
+
+def thread_links(
+    con: duckdb.DuckDBPyConnection, keys: Iterable[str], source_files: Iterable[str]
+) -> list[ThreadLink]:
+    """The stored links of every thread that a message key of ``keys`` or a mail file of
+    ``source_files`` takes part in, in file and message order (see load/thread_links.sql)."""
+    keys_batch = pa.table({"key": pa.array(sorted(set(keys)), pa.string())})
+    files = pa.table({"source_file": pa.array(sorted(set(source_files)), pa.string())})
+    for name, batch in (("keys_batch", keys_batch), ("files_batch", files)):
+        con.register(name, batch)
+    try:
+        rows = con.execute(sql("load/thread_links")).fetchall()
+    finally:
+        for name in ("keys_batch", "files_batch"):
+            con.unregister(name)
+    return [ThreadLink(*row) for row in rows]
 
 
 def loaded_files(con: duckdb.DuckDBPyConnection, channel: str) -> set[str]:
@@ -111,18 +188,40 @@ def loaded_files(con: duckdb.DuckDBPyConnection, channel: str) -> set[str]:
     return {source_file for (source_file,) in rows}
 
 
-def forget_sources(con: duckdb.DuckDBPyConnection, source_files: Iterable[str]) -> None:
-    """Remove everything the given files contributed, manifest entry included, in one transaction
-    (for files deleted from the inbox: the inbox is the source of truth)."""
+def forget_sources(
+    con: duckdb.DuckDBPyConnection,
+    source_files: Iterable[str],
+    first_responses: Mapping[str, datetime | None] | None = None,
+) -> int:
+    """Remove everything the given files contributed, manifest entry included (for files deleted
+    from the inbox: the inbox is the source of truth), and set ``first_responses`` (mail
+    feedback_id → first support reply, None for none) where they differ, in one transaction.
+
+    The responses are those of the threads this run's mail touches; setting them before the new
+    files load is safe, since a file not yet recorded is read again next run. Returns how many
+    messages' first response changed.
+    """
     files = pa.table({"source_file": pa.array(sorted(source_files), pa.string())})
-    if files.num_rows == 0:
-        return
-    with transaction(con):
-        con.register("files_batch", files)
-        try:
+    responses = pa.table(
+        {
+            "feedback_id": pa.array(list(first_responses or {}), pa.string()),
+            "first_response_at": pa.array(list((first_responses or {}).values()), TIMESTAMP),
+        }
+    )
+    if files.num_rows == 0 and responses.num_rows == 0:
+        return 0
+    changed = 0
+    batches = {"files_batch": files, "responses_batch": responses}
+    for name, batch in batches.items():
+        con.register(name, batch)
+    try:
+        with transaction(con):
             con.execute(sql("load/forget_sources"))
-        finally:
-            con.unregister("files_batch")
+            [(changed,)] = con.execute(sql("load/set_first_responses")).fetchall()
+    finally:
+        for name in batches:
+            con.unregister(name)
+    return int(changed)
 
 
 def record_owners(con: duckdb.DuckDBPyConnection, record_ids: Iterable[str]) -> dict[str, str]:
@@ -170,6 +269,15 @@ def load_sources(con: duckdb.DuckDBPyConnection, loads: Sequence[SourceLoad]) ->
     """
     if not loads:
         return
+    with transaction(con):
+        replace_sources(con, loads)
+
+
+def replace_sources(con: duckdb.DuckDBPyConnection, loads: Sequence[SourceLoad]) -> None:
+    """`load_sources`'s statements inside the caller's transaction (a loader that loads many
+    batches as one)."""
+    if not loads:
+        return
     if len({load.source_file for load in loads}) != len(loads):
         raise ValueError("a file may appear once in a batch of loads")
     for load in loads:
@@ -195,19 +303,21 @@ def load_sources(con: duckdb.DuckDBPyConnection, loads: Sequence[SourceLoad]) ->
                 len({q.quarantine_id for q in load.result.quarantine}) for load in loads
             ],
             "loaded_at": [loaded_at] * len(loads),
+            "stat": [load.stat for load in loads],
         },
         schema=MANIFEST_BATCH,
     )
-    with transaction(con):
-        con.register("files_batch", manifest)
-        try:
-            con.execute(sql("load/delete_partitions"))
-            _insert_batch(con, "feedback_batch", feedback, "load/upsert_feedback")
-            _insert_batch(con, "calls_batch", calls, "load/upsert_calls")
-            _insert_batch(con, "quarantine_batch", quarantine, "load/upsert_quarantine")
-            con.execute(sql("load/upsert_source_files"))
-        finally:
-            con.unregister("files_batch")
+    links = _links_batch([link for load in loads for link in load.result.links])
+    con.register("files_batch", manifest)
+    try:
+        con.execute(sql("load/delete_partitions"))
+        _insert_batch(con, "feedback_batch", feedback, "load/upsert_feedback")
+        _insert_batch(con, "calls_batch", calls, "load/upsert_calls")
+        _insert_batch(con, "quarantine_batch", quarantine, "load/upsert_quarantine")
+        _insert_batch(con, "links_batch", links, "load/insert_mail_links")
+        con.execute(sql("load/upsert_source_files"))
+    finally:
+        con.unregister("files_batch")
 
 
 def _insert_batch(
@@ -224,7 +334,7 @@ def _insert_batch(
 
 def _check_source_file(source_file: str, result: ReadResult) -> None:
     """A record filed under another path would escape this file's partition replace."""
-    for record in (*result.feedback, *result.calls, *result.quarantine):
+    for record in (*result.feedback, *result.calls, *result.quarantine, *result.links):
         if record.source_file != source_file:
             raise ValueError(
                 f"{source_file}: record from {record.source_file!r} line {record.source_line} "
@@ -290,6 +400,20 @@ def _quarantine_batch(quarantine: list[Quarantined], loaded_at: datetime) -> pa.
         columns["quarantined_at"].append(loaded_at)
         columns["batch_position"].append(position)
     return pa.table(columns, schema=QUARANTINE_BATCH)
+
+
+def _links_batch(links: list[ThreadLink]) -> pa.Table:
+    return pa.table(
+        {
+            "source_file": [link.source_file for link in links],
+            "source_line": [link.source_line for link in links],
+            "message_key": [link.message_key for link in links],
+            "parent_key": [link.parent_key for link in links],
+            "from_support": [link.from_support for link in links],
+            "sent_at": [link.sent_at for link in links],
+        },
+        schema=LINKS_BATCH,
+    )
 
 
 def _to_json(value: object) -> str:

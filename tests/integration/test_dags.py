@@ -100,4 +100,4 @@ def test_warehouse_tasks_share_one_pool_and_mapped_partitions_run_outside_it(dag
                 assert task.pool == PARTITION_POOL, f"{dag_id}.{task.task_id} is in {task.pool}"
             else:
                 assert task.pool == WAREHOUSE_POOL, f"{dag_id}.{task.task_id} is in {task.pool}"
-    assert mapped == ["analyze_partition"]
+    assert mapped == ["analyze_partition", "mask_partition"]

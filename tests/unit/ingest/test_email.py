@@ -315,6 +315,35 @@ def test_without_a_configured_support_address_every_mail_is_a_customer_voice(tmp
     assert result.feedback[0].first_response_at is None and result.merged == 0
 
 
+def test_every_message_read_leaves_its_thread_link_keyed_like_its_feedback(tmp_path):
+    """The links let a later file thread without this one; they hold no Message-ID itself
+    (one can carry an address), only the key its feedback_id is made of."""
+    asked = datetime(2026, 8, 3, 9, 15, tzinfo=JST)
+    question = mail("電池の持ちが悪くなりました。", message_id="<q7@example.jp>", date=asked)
+    no_text = mail("> 引用だけの返信", message_id="<q8@example.jp>", in_reply_to="<q7@example.jp>")
+    answer = mail(
+        "交換のご案内をいたします。",
+        sender=SUPPORT,
+        message_id="<r7@koe-shop.example>",
+        in_reply_to="<q8@example.jp>",
+        date=asked + timedelta(hours=3),
+    )
+    path = write_mbox(tmp_path, "t.mbox", [question, no_text, answer])
+    result = read_email(path, "email/t.mbox")
+
+    assert len(result.quarantine) == 1  # the quote-only message, still a link in the thread
+    key = {name: stable_id("email", f"{name}@example.jp") for name in ("q7", "q8")}
+    assert [(k.source_line, k.message_key, k.parent_key, k.from_support) for k in result.links] == [
+        (1, key["q7"], None, False),
+        (2, key["q8"], key["q7"], False),
+        (3, stable_id("email", "r7@koe-shop.example"), key["q8"], True),
+    ]
+    assert result.links[0].message_key == result.feedback[0].feedback_id
+    assert result.feedback[0].first_response_at == asked + timedelta(hours=3)
+    assert not any("example" in str(value) for k in result.links for value in vars(k).values()
+                   if value != k.source_file)  # fmt: skip
+
+
 # --- malformed messages ------------------------------------------------------------------------
 
 

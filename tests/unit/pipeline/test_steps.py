@@ -23,7 +23,7 @@ def _first_responses(path):
         ).fetchall()
 
 
-def test_a_support_reply_in_a_later_file_reloads_the_customers_file(tmp_path, monkeypatch):
+def test_a_support_reply_in_a_later_file_sets_the_customers_first_response(tmp_path, monkeypatch):
     from koe.settings import reload as reload_settings
 
     monkeypatch.setenv("KOE_SUPPORT_ADDRESSES", "support@koe-shop.example")
@@ -50,8 +50,10 @@ def test_a_support_reply_in_a_later_file_reloads_the_customers_file(tmp_path, mo
     )
     write_eml(inbox / "email", "2026-08-04.eml", reply)
     second = ingest_channel("email", inbox, warehouse)
-    # The reply's own file holds no customer words; the earlier file loads again for its reply.
-    assert second["files"] == 2 and second["skipped"] == 0
+    # The reply's own file holds no customer words; the earlier file's row takes the reply from
+    # the thread links stored for it, without that file being read again.
+    assert second["files"] == 1 and second["skipped"] == 1
+    assert second["first_responses_changed"] == 1
     [(source_file, responded)] = _first_responses(warehouse)
     assert source_file == "email/2026-08-03.eml"
     assert responded == (asked + timedelta(hours=26)).timestamp()

@@ -13,6 +13,7 @@ from ingest.records import (
     HoldSegment,
     Quarantined,
     ReadResult,
+    ThreadLink,
     Turn,
     content_hash,
     stable_id,
@@ -408,3 +409,51 @@ def test_batches_hold_whole_files_of_about_the_given_size(con, monkeypatch):
     assert sizes == [2, 2, 2, 1]  # three records a file: a batch closes at six
     assert count(con, "raw.feedback") == 21
     assert len(load_module.loaded_versions(con)) == 7
+
+
+# --- mail thread links ---------------------------------------------------------------------------
+
+
+def link(source_file: str, line: int, message: str, parent: str | None, support: bool = False):
+    return ThreadLink(
+        source_file,
+        line,
+        stable_id("email", message),
+        None if parent is None else stable_id("email", parent),
+        support,
+        datetime(2026, 8, 3, 9, line, tzinfo=JST),
+    )
+
+
+def _keys(links) -> list[str]:
+    return sorted(item.message_key for item in links)
+
+
+def test_stored_thread_links_give_back_whole_threads_and_end_on_a_cycle(con):
+    asked, follow_up, other = (
+        link(MBOX, 1, "q1", None),
+        link(MBOX, 2, "q2", "q1"),
+        link(MBOX, 3, "o", None),
+    )
+    answer = link(EML, 1, "r1", "q2", support=True)
+    # A broken mailer's loop: two messages that answer each other.
+    loop = [link(EML, 2, "x", "y"), link(EML, 3, "y", "x")]
+    load_source(con, MBOX, "email", "sha-1", 0, ReadResult(links=[asked, follow_up, other]))
+    load_source(con, EML, "email", "sha-2", 0, ReadResult(links=[answer, *loop]))
+
+    # Up from the reply and down from the first message alike: the whole thread, no other.
+    thread = _keys([asked, follow_up, answer])
+    assert _keys(load_module.thread_links(con, [answer.message_key], [])) == thread
+    assert _keys(load_module.thread_links(con, [asked.message_key], [])) == thread
+    assert _keys(load_module.thread_links(con, [stable_id("email", "x")], [])) == _keys(loop)
+    # A file's own links seed the threads it takes part in (a changed or deleted file).
+    assert _keys(load_module.thread_links(con, [], [EML])) == sorted(thread + _keys(loop))
+    assert load_module.thread_links(con, [stable_id("email", "unknown")], []) == []
+
+
+def test_a_reload_or_removal_replaces_the_files_thread_links(con):
+    load_source(con, MBOX, "email", "sha-1", 0, ReadResult(links=[link(MBOX, 1, "q1", None)]))
+    load_source(con, MBOX, "email", "sha-2", 0, ReadResult(links=[link(MBOX, 1, "q2", None)]))
+    assert _keys(load_module.thread_links(con, [], [MBOX])) == [stable_id("email", "q2")]
+    load_module.forget_sources(con, [MBOX])
+    assert count(con, "raw.mail_links") == 0

@@ -2,3 +2,4 @@
 DELETE FROM raw.feedback WHERE source_file IN (SELECT source_file FROM files_batch);
 DELETE FROM raw.calls WHERE source_file IN (SELECT source_file FROM files_batch);
 DELETE FROM raw.quarantine WHERE source_file IN (SELECT source_file FROM files_batch);
+DELETE FROM raw.mail_links WHERE source_file IN (SELECT source_file FROM files_batch);

@@ -11,6 +11,19 @@ CREATE TABLE IF NOT EXISTS raw.source_files (
     loaded_at   TIMESTAMPTZ NOT NULL
 );
 
+-- The stat fingerprint a file was hashed at (ingest.inbox.stat_fingerprint): while it holds,
+-- the file is neither hashed nor read again.
+ALTER TABLE raw.source_files ADD COLUMN IF NOT EXISTS stat VARCHAR;
+
+CREATE TABLE IF NOT EXISTS raw.mail_links (
+    source_file  VARCHAR NOT NULL,
+    source_line  INTEGER,
+    message_key  VARCHAR NOT NULL,
+    parent_key   VARCHAR,
+    from_support BOOLEAN NOT NULL,
+    sent_at      TIMESTAMPTZ
+);
+
 CREATE TABLE IF NOT EXISTS raw.feedback (
     feedback_id       VARCHAR PRIMARY KEY,
     channel           VARCHAR NOT NULL,
@@ -57,10 +70,18 @@ CREATE TABLE IF NOT EXISTS raw.quarantine (
     quarantined_at TIMESTAMPTZ NOT NULL
 );
 
-COMMENT ON TABLE raw.source_files IS 'Manifest of loaded inbox files; a file whose sha256 is unchanged is not reloaded. For mail files sha256 also carries a digest of the support replies found for them (<sha256>+replies:<digest>), so a reply arriving later reloads the customer''s file.';
+COMMENT ON TABLE raw.source_files IS 'Manifest of loaded inbox files; a file whose sha256 is unchanged is not reloaded, and one whose stat fingerprint is unchanged is not even hashed.';
+COMMENT ON COLUMN raw.source_files.sha256 IS 'SHA-256 of the file''s bytes when it was loaded.';
+COMMENT ON COLUMN raw.source_files.stat IS 'size:mtime_ns:ctime_ns:inode when hashed; NULL when the file was too fresh to trust it (hashed again next run).';
 COMMENT ON COLUMN raw.source_files.source_file IS 'Path relative to the inbox root, e.g. email/2026-08.mbox.';
 COMMENT ON COLUMN raw.source_files.records IS 'Feedback rows + call rows loaded from the file; a record id seen twice (in the file or already loaded from another) is quarantined instead.';
 COMMENT ON COLUMN raw.source_files.quarantined IS 'Quarantine rows from the file.';
+
+COMMENT ON TABLE raw.mail_links IS 'One row per mail message read (customer or support, kept or quarantined): its thread link, so a reply in a later file sets first_response_at on the message it answers without reading that message''s file again.';
+COMMENT ON COLUMN raw.mail_links.message_key IS 'stable_id(''email'', Message-ID), the feedback_id of the message as feedback; a Message-ID can hold an address, so it is not stored.';
+COMMENT ON COLUMN raw.mail_links.parent_key IS 'message_key of In-Reply-To, else of the last References entry; NULL for a thread''s first message.';
+COMMENT ON COLUMN raw.mail_links.from_support IS 'Sent from an address of KOE_SUPPORT_ADDRESSES when the file was loaded.';
+COMMENT ON COLUMN raw.mail_links.sent_at IS 'The message''s Date header; NULL when missing or unreadable.';
 
 COMMENT ON TABLE raw.feedback IS 'One row per piece of customer voice (call customer turns, email, form entry, SNS post), PII masked.';
 COMMENT ON COLUMN raw.feedback.feedback_id IS 'stable_id(channel, source_key): 16 hex digits.';
