@@ -63,6 +63,12 @@ def test_a_small_scale_bench_runs_every_stage_in_its_own_process(tmp_path):
         "publish",
     ]
     assert result.large[0].docs == 900 and result.day[0].docs > 0
+    # The incremental day's documents were loaded, not quarantined as dated in the future.
+    import duckdb
+
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as con:
+        [(loaded,)] = con.execute("SELECT count(*) FROM raw.feedback").fetchall()
+    assert loaded >= 900 + 0.8 * result.day[0].docs
     assert [s.name for s in result.day][-3:] == ["marts", "insights", "publish"]
     # Each stage ran in a child: its peak is that process's, not this one's (a fresh
     # interpreter with the sample generator alone stays far below one that loaded the model).
