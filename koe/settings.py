@@ -8,6 +8,7 @@ warehouse file follow ``warehouse``, so ``replace(settings(), warehouse=path)`` 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -48,6 +49,9 @@ class Settings:
     reports_dir_override: Path | None = None
     staging_dir_override: Path | None = None
     partition_size: int = 2000  # KOE_PARTITION_SIZE: documents per mapped analysis task
+    # KOE_DUCKDB_MEMORY_LIMIT: DuckDB's memory per connection, e.g. 4GB (None: DuckDB's own
+    # default, 80 % of RAM). Past it DuckDB spills to disk; the marts at 1 M documents need 2–3 GB.
+    duckdb_memory_limit: str | None = None
     product_teams: Path | None = None
     embedding_model: str | None = None
     model_dir_override: Path | None = None
@@ -141,6 +145,7 @@ def from_environ(environ: Mapping[str, str]) -> Settings:
         reports_dir_override=path("KOE_REPORTS_DIR"),
         staging_dir_override=path("KOE_STAGING_DIR"),
         partition_size=_positive_int(environ, "KOE_PARTITION_SIZE", 2000),
+        duckdb_memory_limit=_memory_size(environ.get("KOE_DUCKDB_MEMORY_LIMIT")),
         product_teams=path("KOE_PRODUCT_TEAMS"),
         embedding_model=environ.get("KOE_EMBEDDING_MODEL") or None,
         model_dir_override=path("KOE_MODEL_DIR"),
@@ -182,6 +187,18 @@ def _positive_int(environ: Mapping[str, str], name: str, default: int) -> int:
     if number < 1:
         raise SettingsError(f"{name} must be a whole number of at least 1, not {value!r}")
     return number
+
+
+def _memory_size(value: str | None) -> str | None:
+    """A DuckDB memory size (``512MB``, ``1GB``, ``2.5GiB``), checked here: the value is set in a
+    statement, so nothing else may pass."""
+    if not value:
+        return None
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", value.strip()):
+        raise SettingsError(
+            f"KOE_DUCKDB_MEMORY_LIMIT must be a size such as 512MB or 2GB, not {value!r}"
+        )
+    return value.strip()
 
 
 def _webhook(url: str | None) -> str | None:

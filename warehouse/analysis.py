@@ -7,6 +7,7 @@ transaction, and running it again with the same input leaves the same rows.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -142,8 +143,9 @@ def feedback_texts(frame: pd.DataFrame) -> list[FeedbackText]:
             feedback_id=row.feedback_id,
             text=getattr(row, "text_masked", None) or "",
             content_hash=row.content_hash,
-            product=None if is_missing(row.product) else row.product,
-            channel=getattr(row, "channel", None),
+            # A few dozen products and four channels: one shared string each, not one per row.
+            product=None if is_missing(row.product) else sys.intern(row.product),
+            channel=_interned(getattr(row, "channel", None)),
             # Not analysed yet (NULL): cluster it as a complaint rather than hide it from every
             # issue, and let clustering tokenize the text itself.
             complaint=_complaint(getattr(row, "is_complaint", None)),
@@ -151,6 +153,10 @@ def feedback_texts(frame: pd.DataFrame) -> list[FeedbackText]:
         )
         for row in frame.itertuples(index=False)
     ]
+
+
+def _interned(value: str | None) -> str | None:
+    return None if value is None else sys.intern(value)
 
 
 def _complaint(value: Any) -> bool:

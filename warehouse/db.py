@@ -24,9 +24,14 @@ SESSION_TIME_ZONE = "Asia/Tokyo"
 
 
 def connect(
-    path: str | os.PathLike[str] | None = None, read_only: bool = False
+    path: str | os.PathLike[str] | None = None,
+    read_only: bool = False,
+    memory_limit: str | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """Open the warehouse file (default `$KOE_WAREHOUSE`, see `koe.settings`).
+
+    DuckDB's memory is capped at ``memory_limit`` (a size such as ``500MB``, from code), else at
+    ``$KOE_DUCKDB_MEMORY_LIMIT``, else DuckDB's default; past the cap it spills to disk.
 
     DuckDB allows one read-write process or many read-only ones per file; the pipeline is the
     only writer, the app reads the published snapshot instead (`warehouse.snapshot`).
@@ -36,6 +41,9 @@ def connect(
         target.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(target), read_only=read_only)
     con.execute(f"SET TimeZone = '{SESSION_TIME_ZONE}'")
+    limit = memory_limit or settings().duckdb_memory_limit
+    if limit is not None:  # a checked size (koe.settings), never a value from data
+        con.execute(f"SET memory_limit = '{limit}'")
     return con
 
 

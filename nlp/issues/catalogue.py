@@ -173,10 +173,9 @@ def find_issues(
     rest = [i for i, item in enumerate(items) if item.complaint and i not in fitted]
     if rest and model.issues_:
         labels = np.asarray(model.labels_)
+        fitted_rows = np.asarray(rows)
         shaped = [
-            _with_shape(
-                issue, np.asarray(embeddings)[[rows[j] for j in np.flatnonzero(labels == c)]]
-            )
+            _with_shape(issue, embeddings, fitted_rows[labels == c])
             for c, issue in enumerate(model.issues_)
         ]
         for start in range(0, len(rest), ASSIGN_CHUNK):
@@ -197,10 +196,11 @@ class IssueUpdate:
     retained: float | None  # share of earlier-assigned documents keeping their id; None: first run
 
 
-def _with_shape(issue: Issue, members: np.ndarray) -> Issue:
+def _with_shape(issue: Issue, matrix: np.ndarray, members: Sequence[int] | np.ndarray) -> Issue:
+    """``issue`` sized and shaped by its members, rows of ``matrix``."""
     if not len(members):
         return replace(issue, size=0)
-    centroid, threshold = centroid_and_threshold(members)
+    centroid, threshold = centroid_and_threshold(matrix, members)
     return replace(issue, size=len(members), centroid=centroid, threshold=threshold)
 
 
@@ -213,6 +213,22 @@ def _rows_by_issue(
         if issue_id is not None:
             out.setdefault(issue_id, []).append(row[doc])
     return out
+
+
+class _MatrixRows(Mapping):
+    """Document id → its row of the matrix, looked up on access (no object per document)."""
+
+    def __init__(self, matrix: np.ndarray, row: Mapping[str, int]) -> None:
+        self.matrix, self.row = matrix, row
+
+    def __getitem__(self, doc: str) -> np.ndarray:
+        return self.matrix[self.row[doc]]
+
+    def __iter__(self):
+        return iter(self.row)
+
+    def __len__(self) -> int:
+        return len(self.row)
 
 
 def _unused_id(candidate: str, taken: set[str]) -> str:
@@ -239,7 +255,7 @@ def _stabilise(issues, assignment, events, previous, known_by_id, matrix, row, m
     shapes = {k: (known.centroid, known.threshold) for k, known in known_by_id.items()}
     by_issue = _rows_by_issue(assignment, row)
     current_centroids = {
-        i.issue_id: centroid_and_threshold(matrix[by_issue[i.issue_id]])[0]
+        i.issue_id: centroid_and_threshold(matrix, by_issue[i.issue_id])[0]
         for i in issues
         if i.issue_id in by_issue
     }
@@ -252,8 +268,7 @@ def _stabilise(issues, assignment, events, previous, known_by_id, matrix, row, m
                 merged_away.add(old.issue_id)
     for issue_id in merged_away:
         del shapes[issue_id]
-    vectors = {f: matrix[row[f]] for f in previous if f in row}
-    stable = keep_earlier_ids(previous, assignment, vectors, shapes)
+    stable = keep_earlier_ids(previous, assignment, _MatrixRows(matrix, row), shapes)
     counts = Counter(stable.values())
     summaries = {i.issue_id: i for i in issues}
     for issue_id, known in known_by_id.items():
@@ -363,7 +378,7 @@ def update_catalogue(
         bar = float(np.median([k.threshold for k in known]))
         for issue in fresh.issues:
             rows = [row[f] for f, i in fresh.assignment.items() if i == issue.issue_id]
-            centroid, _ = centroid_and_threshold(matrix[rows])
+            centroid, _ = centroid_and_threshold(matrix, rows)
             if float(np.median(unit_rows(matrix[rows]) @ centroid)) < bar:
                 continue
             final = replace(issue, issue_id=_unused_id(issue.issue_id, taken))
@@ -376,7 +391,7 @@ def update_catalogue(
     # Sizes, centroids and join thresholds from the members each issue has now; an issue left
     # without members keeps its last shape so later documents can still join it.
     by_issue = _rows_by_issue(assignment, row)
-    issues = [_with_shape(i, matrix[by_issue.get(i.issue_id, [])]) for i in issues]
+    issues = [_with_shape(i, matrix, by_issue.get(i.issue_id, [])) for i in issues]
     return IssueUpdate(
         clustering=Clustering(issues=issues, assignment=assignment),
         mode=mode,

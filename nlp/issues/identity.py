@@ -46,11 +46,25 @@ class LineageEvent:
     documents: int  # documents involved
 
 
-def centroid_and_threshold(member_embeddings: np.ndarray) -> tuple[np.ndarray, float]:
-    """The unit centroid of an issue's members and the similarity a newcomer needs to join."""
-    unit = unit_rows(member_embeddings)
-    centroid = unit_rows(unit.mean(axis=0))
-    similarity = unit @ centroid
+def centroid_and_threshold(
+    embeddings: np.ndarray, rows: Sequence[int] | np.ndarray | None = None, chunk_rows: int = 10_000
+) -> tuple[np.ndarray, float]:
+    """The unit centroid of an issue's members and the similarity a newcomer needs to join.
+
+    The members are ``embeddings[rows]`` (every row when ``rows`` is None). Past ``chunk_rows``
+    members they are read a chunk at a time, twice (sum, then similarities): an issue of 200,000
+    documents would otherwise copy 800 MB of float64 unit rows.
+    """
+    rows = np.arange(len(embeddings)) if rows is None else np.asarray(rows, dtype=np.int64)
+    if len(rows) <= chunk_rows:
+        unit = unit_rows(embeddings[rows])
+        centroid = unit_rows(unit.mean(axis=0))
+        similarity = unit @ centroid
+    else:
+        chunks = [rows[start : start + chunk_rows] for start in range(0, len(rows), chunk_rows)]
+        total = sum(unit_rows(embeddings[part]).sum(axis=0) for part in chunks)
+        centroid = unit_rows(total / len(rows))
+        similarity = np.concatenate([unit_rows(embeddings[part]) @ centroid for part in chunks])
     median = float(np.median(similarity))
     spread = 1.4826 * float(np.median(np.abs(similarity - median)))
     threshold = min(median - OUTLIER_Z * spread, float(similarity.min()))

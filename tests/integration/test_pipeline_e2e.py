@@ -192,3 +192,30 @@ def test_rerunning_the_pipeline_changes_no_row_count(dagbag, sample_inbox, pipel
     run_pipeline(dagbag, sample_inbox, pipeline_warehouse)
     with connect(pipeline_warehouse, read_only=True) as again:
         assert describe(again) == before
+
+
+def test_agent_qa_in_small_batches_finds_what_one_batch_finds(
+    pipeline_warehouse, tmp_path, monkeypatch
+):
+    """Agent QA reviews pending calls a batch at a time (memory); the findings do not depend on
+    where the batches cut."""
+    import shutil
+
+    import pipeline.analysis
+
+    copy = tmp_path / "w.duckdb"
+    shutil.copy(pipeline_warehouse, copy)
+    query = """
+        SELECT q.call_id, q.findings, f.check_name, f.turn, f.phrase
+        FROM nlp.call_qa AS q LEFT JOIN nlp.call_qa_findings AS f USING (call_id)
+        ORDER BY ALL"""
+    with connect(copy) as connection:
+        whole = connection.execute(query).fetchall()
+        connection.execute("DELETE FROM nlp.call_qa")
+        connection.execute("DELETE FROM nlp.call_qa_findings")
+    monkeypatch.setattr(pipeline.analysis, "QA_BATCH", 7)
+    summary = pipeline.analysis.review_calls(copy)
+    with connect(copy, read_only=True) as connection:
+        assert connection.execute(query).fetchall() == whole
+    assert summary["reviewed"] == len({row[0] for row in whole}) > 7
+    assert sum(1 for row in whole if row[2] is not None) > 0

@@ -68,3 +68,30 @@ def test_another_warehouse_moves_the_paths_beside_it(monkeypatch, tmp_path):
 @pytest.mark.parametrize("port", ["2525"])
 def test_a_configured_smtp_port_is_a_number(port):
     assert from_environ({"KOE_SMTP_HOST": "h", "KOE_SMTP_PORT": port}).smtp.port == 2525
+
+
+def test_the_duckdb_memory_limit_is_a_checked_size_applied_to_every_connection(
+    monkeypatch, tmp_path
+):
+    from koe.settings import SettingsError
+    from warehouse.db import connect
+
+    assert from_environ({}).duckdb_memory_limit is None
+    assert from_environ({"KOE_DUCKDB_MEMORY_LIMIT": "750MB"}).duckdb_memory_limit == "750MB"
+    for bad in ("lots", "1GB'; DROP TABLE x; --", "-1GB"):
+        with pytest.raises(SettingsError, match="KOE_DUCKDB_MEMORY_LIMIT"):
+            from_environ({"KOE_DUCKDB_MEMORY_LIMIT": bad})
+
+    def limit(con) -> str:
+        return con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+
+    monkeypatch.setenv("KOE_DUCKDB_MEMORY_LIMIT", "750MB")
+    reload()
+    try:
+        with connect(tmp_path / "w.duckdb") as con:
+            assert limit(con) == "715.2 MiB"  # DuckDB shows 750 × 10^6 bytes in MiB
+        with connect(tmp_path / "w.duckdb", memory_limit="500MB") as con:
+            assert limit(con) == "476.8 MiB"  # a task's own budget wins
+    finally:
+        monkeypatch.delenv("KOE_DUCKDB_MEMORY_LIMIT")
+        reload()

@@ -69,6 +69,17 @@ def test_threshold_follows_the_members_but_never_drops_below_the_floor():
     assert loose == 0.35
 
 
+def test_a_large_issue_is_shaped_a_chunk_at_a_time_with_the_same_result():
+    rng = np.random.default_rng(3)
+    matrix = (rng.normal(size=(700, 8)) + np.array([3.0] + [0.0] * 7)).astype(np.float32)
+    members = np.flatnonzero(rng.random(700) < 0.6)
+    whole = centroid_and_threshold(matrix[members])
+    chunked = centroid_and_threshold(matrix, members, chunk_rows=50)
+    assert chunked[0] == pytest.approx(whole[0], abs=1e-12)
+    assert chunked[1] == pytest.approx(whole[1], abs=1e-12)
+    assert centroid_and_threshold(matrix, members)[1] == whole[1]  # one chunk: the very same
+
+
 def test_a_document_stays_in_its_issue_while_it_still_fits():
     previous = {"a": "iss_x", "b": "iss_x"}
     moved = {"a": "iss_new", "b": "iss_new"}
