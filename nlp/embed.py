@@ -72,7 +72,7 @@ def _load(name: str, named_by_caller: bool) -> SentenceTransformer:
     from nlp.encoders import BundledModule
 
     if name in BUNDLED:
-        return SentenceTransformer(modules=[BundledModule(name)], device="cpu")
+        return SentenceTransformer(modules=[BundledModule(name, *BUNDLED[name])], device="cpu")
     looks_like_path = name.startswith((".", "~", os.sep))  # hub names look like org/model
     if looks_like_path and not os.path.isdir(os.path.expanduser(name)):
         source = "argument" if named_by_caller else "$KOE_EMBEDDING_MODEL"

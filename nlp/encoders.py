@@ -7,13 +7,11 @@ Kept apart from ``nlp.embed`` because it needs torch: a step that only reads sto
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 import torch
-
-from nlp.embed import BUNDLED, DEFAULT_MODEL
 
 
 class BundledModule(torch.nn.Module):
@@ -26,9 +24,15 @@ class BundledModule(torch.nn.Module):
 
     modalities = ("text",)
 
-    def __init__(self, name: str = DEFAULT_MODEL, threads: int | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        distribution: str,
+        factory: Callable[[int], tuple[Callable[[list[str]], np.ndarray], int]],
+        threads: int | None = None,
+    ) -> None:
+        """``name`` is encoded by ``factory(threads)``, which ships in ``distribution``."""
         super().__init__()
-        distribution, factory = BUNDLED[name]
         try:
             self.encode, self.dimension = factory(threads or os.cpu_count() or 1)
         except ImportError as missing:

@@ -53,3 +53,25 @@ def test_thresholds_are_applied_at_load_time(embedder, monkeypatch, tmp_path):
     tuned.write_text('{"safety": 0.99}', encoding="utf-8")
     monkeypatch.setattr(models, "THRESHOLDS", tuned)
     assert models.load_classifier(embedder, model_id()).thresholds == {"safety": 0.99}
+
+
+def test_a_model_whose_inputs_changed_during_its_build_is_not_stored(monkeypatch, tmp_path):
+    """The digest is taken before the build: a training file edited while the model fits would
+    be stored under a digest that does not describe it."""
+    from koe.settings import reload
+
+    monkeypatch.setenv("KOE_MODEL_DIR", str(tmp_path))
+    reload()
+    try:
+
+        def build_while_the_data_changes(_embedder):
+            monkeypatch.setattr(models, "MODEL_VERSION", models.MODEL_VERSION + "-edited")
+            return object()
+
+        monkeypatch.setattr(models, "build", build_while_the_data_changes)
+        with pytest.raises(RuntimeError, match="changed while the text classifier"):
+            models.load_classifier(None, "usem3-test")
+        assert not list(tmp_path.iterdir())
+    finally:
+        monkeypatch.delenv("KOE_MODEL_DIR")
+        reload()
