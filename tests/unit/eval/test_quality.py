@@ -12,39 +12,39 @@ import pytest
 
 from eval.dataset import load_calls, load_texts, split_files
 
-# Blind-test figures of the fifth round (b10–b12, bc4) when set, minus about 0.03 (the noise
+# Blind-test figures of the sixth round (b13–b15, bc5) when set, minus about 0.03 (the noise
 # of one rebuild is far smaller: the classifier and the embeddings are deterministic).
 FLOORS = {
-    "issues.with_product.nmi": 0.78,
-    "issues.with_product.ari": 0.73,
-    "issues.with_product.within_product_nmi": 0.61,
-    "issues.text_only.nmi": 0.71,
+    "issues.with_product.nmi": 0.77,
+    "issues.with_product.ari": 0.77,
+    "issues.with_product.within_product_nmi": 0.56,
+    "issues.text_only.nmi": 0.74,
     "sentiment.macro_f1": 0.82,
-    "sentiment.sns_polarity_accuracy": 0.78,
-    "complaint.f1": 0.91,
-    "flags.sns_threat.precision": 0.93,
-    "flags.sns_threat.recall": 0.89,
-    "flags.escalation_demand.precision": 0.91,
-    "flags.escalation_demand.recall": 0.89,
-    "flags.legal_threat.precision": 0.89,
+    "sentiment.sns_polarity_accuracy": 0.76,
+    "complaint.f1": 0.93,
+    "flags.sns_threat.precision": 0.85,
+    "flags.sns_threat.recall": 0.95,
+    "flags.escalation_demand.precision": 0.86,
+    "flags.escalation_demand.recall": 0.95,
+    "flags.legal_threat.precision": 0.85,
     "flags.legal_threat.recall": 0.95,
-    "flags.safety.precision": 0.89,
-    "flags.safety.recall": 0.84,
-    "flags.churn.precision": 0.9,
-    "flags.churn.recall": 0.81,
-    "flags.refund_request.precision": 0.83,
-    "flags.refund_request.recall": 0.93,
-    "pii.min_recall_structured": 0.95,
-    "pii.recall.person": 0.85,
-    "qa.internal_contact.f1": 0.87,
-    "qa.escalation_request.f1": 0.89,
-    "qa.min_f1": 0.87,
+    "flags.safety.precision": 0.79,
+    "flags.safety.recall": 0.83,
+    "flags.churn.precision": 0.72,
+    "flags.churn.recall": 0.78,
+    "flags.refund_request.precision": 0.86,
+    "flags.refund_request.recall": 0.88,
+    "pii.min_recall_structured": 0.71,
+    "pii.recall.person": 0.88,
+    "qa.internal_contact.f1": 0.95,
+    "qa.escalation_request.f1": 0.92,
+    "qa.min_f1": 0.88,
     "peer.min_quality_ratio": 1.5,
 }
 CEILINGS = {
-    "issues.with_product.unclassified": 0.07,
-    "flags.decoys_flagged": 13,
-    "pii.false_positive_texts": 0.02,
+    "issues.with_product.unclassified": 0.06,
+    "flags.decoys_flagged": 20,
+    "pii.false_positive_texts": 0.03,
 }
 
 
