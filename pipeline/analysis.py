@@ -17,6 +17,9 @@ import pandas as pd
 # Clustering holds every embedding in Python (2 GB at 1 M documents); DuckDB only streams them
 # out and writes the assignment back, so its cache is kept small (its default grew to 3.8 GB).
 CLUSTERING_DUCKDB_MEMORY = "500MB"
+# Planning streams the pending texts out in partitions: DuckDB's work only, kept in a bounded
+# cache (its default, 80 % of RAM, let the plan of an incremental day at 1 M hold 3.5 GB).
+PLAN_DUCKDB_MEMORY = "1GB"
 # Calls reviewed per batch by agent QA.
 QA_BATCH = 1000
 
@@ -38,7 +41,7 @@ def plan_analysis(path: str | os.PathLike[str] | None = None) -> list[str]:
     model_key = model_id()
     version = analysis_version(model_key)
     run = new_run(config.staging_dir, "analysis")
-    with connect(path) as con:
+    with connect(path, memory_limit=PLAN_DUCKDB_MEMORY) as con:
         apply_schema(con)
         with transaction(con):
             analysis.delete_orphans(con)

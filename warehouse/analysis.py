@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import duckdb
@@ -193,13 +193,37 @@ def count_pending_feedback(con: duckdb.DuckDBPyConnection, analysis_version: str
 
 def pending_feedback_batches(
     con: duckdb.DuckDBPyConnection, model: str, analysis_version: str, rows: int
-) -> pa.RecordBatchReader:
+) -> Iterator[pa.RecordBatch]:
     """`pending_feedback`'s originals, with the cached ``model`` vector of each text
-    (``cached_vector``, NULL when none), streamed in Arrow batches of about ``rows`` rows."""
-    return con.sql(
-        sql("analysis/pending_partitions"),
-        params={"model": model, "analysis_version": analysis_version},
+    (``cached_vector``, NULL when none), streamed in Arrow batches of about ``rows`` rows.
+
+    The vectors are looked up for each batch's texts on a second cursor, so the stream stays open
+    and DuckDB only ever joins the cache with a batch it knows the size of."""
+    reader = con.sql(
+        sql("analysis/pending_partitions"), params={"analysis_version": analysis_version}
     ).to_arrow_reader(rows)
+    lookup = con.cursor()
+    try:
+        for batch in reader:
+            vectors = _cached_vectors(lookup, model, batch.column("content_hash"))
+            at = batch.schema.get_field_index("content_hash") + 1
+            yield batch.add_column(at, "cached_vector", vectors)
+    finally:
+        lookup.close()
+
+
+def _cached_vectors(con: duckdb.DuckDBPyConnection, model: str, hashes: pa.Array) -> pa.Array:
+    """The cached vector of each of ``hashes``, in their order; null where none is cached."""
+    import pyarrow.compute as pc
+
+    wanted = pa.table({"content_hash": pc.unique(hashes)})
+    con.register("wanted_hashes", wanted)
+    try:
+        found = con.sql(sql("analysis/cached_vectors"), params={"model": model}).to_arrow_table()
+    finally:
+        con.unregister("wanted_hashes")
+    position = pc.index_in(hashes, value_set=found.column("content_hash"))
+    return found.column("vector").take(position).combine_chunks()
 
 
 def analysis_result_batch(
