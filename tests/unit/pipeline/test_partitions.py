@@ -96,3 +96,26 @@ def test_partitions_load_in_one_step_and_a_crash_before_loading_leaves_nothing(
         ingest_channel(channel, inbox, single)
     assert analyze_new_feedback(single)["partitions"] == 1
     assert _analysed(single) == by_partition
+
+    # Analysed again (another analysis version, say): every text's stored vector rides along in
+    # its partition, looked up per batch, so no task embeds a text twice.
+    with connect(single) as con:
+        con.execute("DELETE FROM nlp.feedback_analysis")
+    monkeypatch.setenv("KOE_PARTITION_SIZE", "20")
+    reload_settings()
+    try:
+        partitions = plan_analysis(single)
+        vectors = pq.read_table(partitions, columns=["content_hash", "cached_vector"])
+        assert vectors.num_rows == originals and vectors.column("cached_vector").null_count == 0
+        with connect(single, read_only=True) as con:
+            stored = dict(con.execute("SELECT content_hash, vector FROM nlp.embeddings").fetchall())
+        hashes = vectors.column("content_hash").to_pylist()
+        assert all(
+            v == stored[h]
+            for h, v in zip(hashes, vectors.column("cached_vector").to_pylist(), strict=True)
+        )
+        counts = load_analysis([analyze_partition(p) for p in partitions], single)
+        assert (counts["analysed"], counts["embedded"]) == (originals, 0)
+    finally:
+        monkeypatch.delenv("KOE_PARTITION_SIZE")
+        reload_settings()
