@@ -169,6 +169,8 @@ def test_what_a_logged_in_user_does_is_audited_with_their_identity(page, login_s
     page.get_by_role("heading", name="アラート").wait_for()
     _see(page, "対応者として quality@koe.example を監査ログに記録します。")
     page.get_by_role("button", name="対応済みにする").first.click()
+    # The click reruns the page: a download button clicked while it is redrawn is lost.
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden")
     page.get_by_role("button", name="アラート一覧をCSVでダウンロード").wait_for()
     with page.expect_download():
         page.get_by_role("button", name="アラート一覧をCSVでダウンロード").click()
