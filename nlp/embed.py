@@ -10,7 +10,10 @@ sentence-transformers module; any other name or local folder goes through the or
 
 from __future__ import annotations
 
+import hashlib
 import os
+import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
@@ -99,6 +102,31 @@ def model_id(name_or_path: str | None = None) -> str:
     return name
 
 
+# Vectors this process encoded last, per model. A partition's texts, then their sentences, then
+# the customer turns of its calls are embedded one after the other, and many of those strings are
+# the same (a one-sentence text is its own sentence; a call's turns are its text's sentences), so
+# each is encoded once. 16,384 rows of 512 float32 are 32 MB.
+RECENT_VECTORS = 16_384
+_RECENT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _recent_vectors(model) -> OrderedDict[str, np.ndarray]:
+    recent = _RECENT.get(model)
+    if recent is None:
+        recent = _RECENT[model] = OrderedDict()
+    return recent
+
+
+def _digest(text: str) -> bytes:
+    # The memory is keyed by the text itself, whatever keys the caller gives its cache.
+    return hashlib.sha256(text.encode("utf-8")).digest()
+
+
+def forget_recent_vectors() -> None:
+    """Start every model's memory of recent vectors afresh (a benchmark's stages must not share)."""
+    _RECENT.clear()
+
+
 def embed(
     texts: Sequence[str],
     content_hashes: Sequence[str],
@@ -109,15 +137,23 @@ def embed(
     """Return L2-normalized float32 vectors for ``texts`` and the cache entries that were new.
 
     ``content_hashes[i]`` keys ``texts[i]``. Only hashes missing from ``cache`` are encoded, each
-    once even when it repeats within the call, so unchanged text is never embedded twice.
+    once even when it repeats within the call, so unchanged text is never embedded twice. A hash
+    this process encoded a moment ago (`RECENT_VECTORS`) is not encoded again; it is returned
+    among the new entries, since ``cache`` does not hold it.
     """
     if len(texts) != len(content_hashes):
         raise ValueError(f"{len(texts)} texts but {len(content_hashes)} content hashes")
+    recent = _recent_vectors(model)
     todo: dict[str, str] = {}
-    for text, key in zip(texts, content_hashes, strict=True):
-        if key not in cache and key not in todo:
-            todo[key] = text
     new_entries: dict[str, np.ndarray] = {}
+    for text, key in zip(texts, content_hashes, strict=True):
+        if key in cache or key in todo or key in new_entries:
+            continue
+        seen = recent.get(_digest(text))
+        if seen is not None:  # encoded moments ago in this process, not stored yet
+            new_entries[key] = seen
+        else:
+            todo[key] = text
     if todo:
         vectors = model.encode(
             list(todo.values()),
@@ -125,7 +161,10 @@ def embed(
             convert_to_numpy=True,
             show_progress_bar=False,
         )
-        new_entries = dict(zip(todo, unit_rows(vectors, np.float32), strict=True))
+        for (key, text), vector in zip(todo.items(), unit_rows(vectors, np.float32), strict=True):
+            new_entries[key] = recent[_digest(text)] = vector
+        while len(recent) > RECENT_VECTORS:
+            recent.popitem(last=False)
     if not texts:
         dim = model.get_embedding_dimension() or 0
         return np.zeros((0, dim), dtype=np.float32), new_entries

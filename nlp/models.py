@@ -17,6 +17,7 @@ from pathlib import Path
 
 from koe.files import replacing
 from koe.settings import settings
+from koe.vocabulary import FLAGS, SENTIMENTS
 from nlp.classifier import VoiceClassifier, sentence_vectors
 from nlp.training import DATA_DIR, load_examples, training_digest
 
@@ -35,20 +36,25 @@ def thresholds() -> dict[str, float]:
 
 
 # The code that turns the training files into the classifier's inputs: masking, normalization,
-# tokenization, the rule features, the label vocabulary (the flags' order is the columns' order)
-# and the classifier itself. A change to any of them changes the model even when the training
-# files do not, so their source is part of the digest.
+# tokenization, the rule features and the classifier itself. A change to any of them changes
+# the model even when the training files do not, so their source is part of the digest.
 _INPUT_CODE = (
     "classifier.py", "training.py", "pii.py", "normalize.py", "tokenize.py", "stopwords.py",
-    "flags.py", "sentiment.py", "vectors.py", "../koe/vocabulary.py",
+    "flags.py", "sentiment.py", "vectors.py",
 )  # fmt: skip
 
 
+def _label_codes() -> bytes:
+    # The label codes in the vocabulary's order (the flags' order is the columns' order); the
+    # Japanese names and every other code of the vocabulary do not touch the model.
+    return repr((list(FLAGS), list(SENTIMENTS))).encode("utf-8")
+
+
 def model_digest(model_key: str) -> str:
-    """What a stored model depends on: the training files, the code that reads them, the build
-    version and the embedder."""
+    """What a stored model depends on: the training files, the code that reads them, the label
+    codes, the build version and the embedder."""
     here = Path(__file__).resolve().parent
-    code = b"".join((here / name).read_bytes() for name in _INPUT_CODE)
+    code = b"".join((here / name).read_bytes() for name in _INPUT_CODE) + _label_codes()
     return training_digest(extra=f"{MODEL_VERSION}\0{model_key}\0".encode() + code)
 
 

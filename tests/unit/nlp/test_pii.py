@@ -381,9 +381,16 @@ def test_a_phone_glued_to_tel_is_still_a_phone_but_not_when_glued_to_an_id():
         ("契約者番号：K0093381", ["K0093381"]),
         ("口座番号：1234567 に返金してください", ["1234567"]),
         ("会員番号：M-20931877", ["M-20931877"]),
-        # A product's serial or a room number names no customer.
+        # Any record number, in a field without a colon or in a sentence.
+        ("寄附番号 FM-2025-021908 の返礼品", ["FM-2025-021908"]),
+        ("配車番号はSQ-1030-21155です。", ["SQ-1030-21155"]),
+        ("定期便番号：TS-559013", ["TS-559013"]),
+        # A product's serial, a room, a store or a flight names no customer.
         ("製造番号：SN-20240815 です", []),
         ("部屋番号：1203", []),
+        ("新宿三丁目店（店舗番号 20417）で購入", []),
+        ("便番号 NH-1234 が欠航", []),
+        ("予約番号を2024年に変えた", []),
     ],
 )
 def test_application_and_listed_order_ids_are_masked(text, ids):

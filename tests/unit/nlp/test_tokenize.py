@@ -11,7 +11,7 @@ def test_tokens_carry_offsets_into_the_original_text():
     text = "電源が入りません。"
     for token in tokens(text):
         assert text[token.start : token.end] == token.surface
-    assert tokens("") == []
+    assert tokens("") == ()
 
 
 def test_offsets_stay_right_beyond_sudachis_input_limit():
@@ -97,3 +97,21 @@ def test_sentences_split_on_japanese_punctuation_and_lines():
         "充電もできない！",
         "どうすれば？",
     ]
+
+
+def test_a_string_is_tokenized_once_while_it_is_recent():
+    from nlp.tokenize import forget_tokens
+
+    forget_tokens()
+    first = tokens("充電ケーブルが断線しました")
+    assert tokens("充電ケーブルが断線しました") is first
+    assert tokens.cache_info().hits == 1
+    forget_tokens()
+    assert tokens("充電ケーブルが断線しました") is not first
+
+
+def test_each_local_step_starts_with_empty_caches_as_an_airflow_task_does():
+    from pipeline.local import _as_a_task
+
+    tokens("返品したいです")
+    assert _as_a_task(lambda: tokens.cache_info().currsize) == 0
