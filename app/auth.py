@@ -66,6 +66,11 @@ class Viewer:
         return "・".join(ROLES[role] for role in ROLES if role in self.roles)
 
     @property
+    def edits_issues(self) -> bool:
+        """The issue catalogue is shared by everyone: its quality analysts shape it."""
+        return "quality" in self.roles
+
+    @property
     def product_scoped(self) -> bool:
         return not (self.roles & _ALL_PRODUCTS)
 

@@ -13,7 +13,7 @@ import streamlit as st
 from app.auth import Viewer
 from koe.settings import settings
 from koe.teams import product_teams
-from warehouse import alert_status, queries
+from warehouse import alert_status, issue_decisions, queries
 from warehouse.queries import ProductScope
 
 
@@ -132,3 +132,20 @@ def record_export(table: str, detail: str | None) -> None:
 
 def audit_log(limit: int = 500):
     return alert_status.audit_log(limit)
+
+
+# Analysts' decisions about the issue catalogue: the app's own state too, never cached. The
+# pipeline applies them at its next run (warehouse.issue_decisions).
+def issue_decisions_log():
+    return issue_decisions.log()
+
+
+def decide(kind: str, issue_id: str, **detail) -> str:
+    """Record one edit of the issue catalogue with the viewer's identity; returns its id."""
+    current = viewer()
+    return issue_decisions.record(kind, issue_id, current.identity, current.role_names, **detail)
+
+
+def undo_decision(decision_id: str) -> None:
+    current = viewer()
+    issue_decisions.undo(decision_id, current.identity, current.role_names)

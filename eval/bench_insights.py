@@ -36,8 +36,8 @@ def attach_issues(source: Path, target: Path) -> int:
         con.execute("INSERT INTO nlp.issues SELECT * FROM src.nlp.issues")
         con.execute(
             """
-            INSERT INTO nlp.issue_assignment
-            SELECT f.feedback_id, a.issue_id
+            INSERT INTO nlp.issue_assignment (feedback_id, issue_id, machine_issue_id)
+            SELECT f.feedback_id, a.issue_id, a.machine_issue_id
             FROM raw.feedback AS f
             JOIN src.raw.feedback AS o
                 ON o.channel = f.channel
@@ -90,8 +90,8 @@ def add_day(target: Path, share: float = NEW_DAY_SHARE) -> int:
         )
         con.execute(
             """
-            INSERT INTO nlp.issue_assignment
-            SELECT c.feedback_id, a.issue_id
+            INSERT INTO nlp.issue_assignment (feedback_id, issue_id, machine_issue_id)
+            SELECT c.feedback_id, a.issue_id, a.machine_issue_id
             FROM nlp.issue_assignment AS a JOIN day_copies AS c ON c.original = a.feedback_id
             """
         )

@@ -42,6 +42,15 @@ ALERT_KINDS = {
     "sentiment_drop": "感情の悪化",
 }
 
+# What an analyst may decide about the issue catalogue (nlp/issues/decisions.py), and undo.
+ISSUE_DECISIONS = {
+    "rename": "名称変更",
+    "merge": "統合",
+    "split": "分割",
+    "move": "声の移動",
+    "dismiss": "課題ではない",
+}
+
 # Where an alert is routed: the team that acts on it.
 # Who may use the dashboard for what (app/auth.py): the value of the ID token's role claim.
 ROLES = {

@@ -146,23 +146,36 @@ def update_issues(path: str | os.PathLike[str] | None = None, full: bool | None 
     """Bring the issue catalogue up to date and store it with the run and its lineage.
 
     ``full`` forces (True) or forbids (False) a full re-clustering; by default the catalogue
-    decides (`nlp.issues.catalogue.plan_run`).
+    decides (`nlp.issues.catalogue.plan_run`). Analysts' standing decisions (the app's log,
+    `warehouse.issue_decisions`) are then applied over what clustering found, in every run: a
+    run with no new documents still applies decisions made since the last one.
     """
     from dataclasses import replace
 
+    from koe.settings import for_warehouse
     from nlp.analysis import embed_texts
     from nlp.embed import load_embedder, model_id
-    from nlp.issues.catalogue import input_digest, plan_run, texts_needed, update_catalogue
-    from warehouse import analysis, issues
+    from nlp.issues.catalogue import (
+        Clustering,
+        IssueUpdate,
+        input_digest,
+        plan_run,
+        texts_needed,
+        update_catalogue,
+    )
+    from warehouse import analysis, issue_decisions, issues
     from warehouse.db import apply_schema, connect
 
+    decisions, undos = issue_decisions.read(for_warehouse(path).alert_status)
     with connect(path, memory_limit=CLUSTERING_DUCKDB_MEMORY) as con:
         apply_schema(con)
         # Ids, products, channels and hashes of every document; texts only where a run cuts.
         items = analysis.feedback_texts(analysis.clustering_inputs(con))
         taken, history = issues.history(con)
         mode = plan_run(items, history, full)
-        if mode == "unchanged":
+        recorded = issues.recorded_decisions(con)
+        news = {d.decision_id for d in [*decisions, *undos]} - recorded
+        if mode == "unchanged" and not news:
             return {"mode": mode, "documents": len(items), "issues": len(history.known)}
         model_key = model_id()
         matrix, missing = analysis.embedding_matrix(con, model_key, [i.content_hash for i in items])
@@ -180,37 +193,84 @@ def update_issues(path: str | os.PathLike[str] | None = None, full: bool | None 
                 matrix = np.zeros((len(items), dim), dtype=np.float32)
             for i in missing:
                 matrix[i] = new_vectors[items[i].content_hash]
-        update = update_catalogue(
-            items,
-            matrix,
-            known=history.known,
-            previous=previous,
-            full=mode == "full",
-            taken_ids=taken,
-        )
+        if mode == "unchanged":  # only decisions to apply: the algorithm's catalogue stands
+            update = IssueUpdate(Clustering(list(history.known), previous), "decisions", [], 1.0)
+        else:
+            update = update_catalogue(
+                items,
+                matrix,
+                known=history.known,
+                previous=previous,
+                full=mode == "full",
+                taken_ids=taken,
+            )
         clustering = update.clustering
+        row_of = {item.feedback_id: i for i, item in enumerate(items)}
+        curated = apply_decisions_to(clustering, decisions, undos, recorded, matrix, row_of)
         unclassified = sum(
-            1 for i in items if i.complaint and clustering.assignment.get(i.feedback_id) is None
+            1 for i in items if i.complaint and curated.assignment.get(i.feedback_id) is None
         )
         summary = {
             "mode": update.mode,
             "documents": len(items),
-            "issues": len(clustering.issues),
+            "issues": sum(status != "merged" for status in curated.status.values()),
             "unclassified": unclassified,
             "retained_share": update.retained,
+            "decisions_applied": sum(e.decision_id is not None for e in curated.events),
         }
         issues.replace_issues(
             con,
             clustering.issues,
             clustering.assignment,
             run={
-                **summary,
+                **{k: v for k, v in summary.items() if k != "decisions_applied"},
                 "complaints": sum(i.complaint for i in items),
                 "input_digest": input_digest(items),
             },
             events=update.events,
+            curated=curated,
+            subgroups=split_proposals(con, curated, matrix, row_of),
         )
     return summary
+
+
+def apply_decisions_to(clustering, decisions, undos, recorded, matrix, row_of):
+    """The catalogue as people see it: ``clustering`` with the standing decisions applied."""
+    from nlp.issues.decisions import apply_decisions, standing
+
+    return apply_decisions(
+        clustering.issues,
+        clustering.assignment,
+        standing(decisions, undos),
+        lambda ids: matrix[[row_of[i] for i in ids]],
+        undos,
+        recorded,
+    )
+
+
+def split_proposals(con, curated, matrix, row_of) -> list:
+    """koe's proposed sub-groups of every issue, for the app's split dialog: each computed on a
+    fixed sample of the issue's members, whose terms are read from the warehouse at once."""
+    from nlp.issues.decisions import ACTIVE
+    from nlp.issues.subgroups import MIN_MEMBERS, propose_subgroups, sample_members
+    from warehouse import analysis
+
+    members: dict[str, list[str]] = {}
+    for doc, issue_id in curated.assignment.items():
+        if issue_id is not None and curated.status.get(issue_id) == ACTIVE:
+            members.setdefault(issue_id, []).append(doc)
+    samples = {
+        issue_id: sample_members(docs)
+        for issue_id, docs in sorted(members.items())
+        if len(docs) >= MIN_MEMBERS
+    }
+    texts = analysis.clustering_texts(con, [doc for docs in samples.values() for doc in docs])
+    proposals = []
+    for issue_id, docs in samples.items():
+        vectors = matrix[[row_of[d] for d in docs]]
+        terms = [texts[d][1] or () for d in docs]
+        proposals += propose_subgroups(issue_id, docs, vectors, terms)
+    return proposals
 
 
 def review_calls(path: str | os.PathLike[str] | None = None) -> dict:

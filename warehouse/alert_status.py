@@ -82,10 +82,23 @@ def record(
     role: str | None = None,
     detail: str | None = None,
     path: str | os.PathLike[str] | None = None,
-) -> None:
-    """Append one event per target (an export, a later editing action) to the audit log."""
+) -> int | None:
+    """Append one event per target (an export, a later editing action) to the audit log;
+    returns the last event's sequence number (None when there was no target)."""
+    targets = list(targets)
     with _LOCK, _open(_path(path)) as con:
-        _record(con, action, list(targets), actor, role, detail)
+        _record(con, action, targets, actor, role, detail)
+        return con.execute("SELECT max(seq) FROM audit_log").fetchone()[0] if targets else None
+
+
+def issue_events(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Every analyst's decision about the issue catalogue and every undo, oldest first (see
+    `warehouse.issue_decisions`): seq, happened_at, actor, action, target, detail."""
+    target = _path(path)
+    if not target.is_file():
+        return pd.DataFrame(columns=["seq", "happened_at", "actor", "action", "target", "detail"])
+    with _LOCK, _open(target) as con:
+        return con.execute(sql("alert_status/issue_decisions")).df()
 
 
 def audit_log(limit: int = 500, path: str | os.PathLike[str] | None = None) -> pd.DataFrame:

@@ -28,6 +28,7 @@ MARTS = (
     "call_turns",
     "quarantine",
     "issue_lineage",
+    "issue_subgroups",
 )
 
 

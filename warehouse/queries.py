@@ -345,9 +345,22 @@ def call_transcript(con: duckdb.DuckDBPyConnection, call_id: str) -> pd.DataFram
 
 
 def issue_lineage(con: duckdb.DuckDBPyConnection, issue_id: str) -> pd.DataFrame:
-    """What clustering runs did to the issue, newest first: run_at, mode, event, issue_id, label,
-    source_issue_id, source_label, documents."""
+    """What clustering runs and analysts did to the issue, newest first: run_at, mode, event,
+    issue_id, label, source_issue_id, source_label, documents, actor (koe for the algorithm),
+    decision_id."""
     return _frame(con, "issue_lineage", issue_id=issue_id)
+
+
+def issue_subgroups(con: duckdb.DuckDBPyConnection, issue_id: str) -> pd.DataFrame:
+    """koe's proposed sub-groups for splitting the issue: subgroup, label, keywords, share (of a
+    sample of its members), centroid, examples (masked texts closest to the centre)."""
+    return _frame(con, "issue_subgroups", issue_id=issue_id)
+
+
+def applied_decisions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """decision_id, applied_at, not_applied of every analyst's decision the published catalogue
+    reflects (the others wait for the next pipeline run)."""
+    return _frame(con, "applied_decisions")
 
 
 # --- insights -------------------------------------------------------------------------------

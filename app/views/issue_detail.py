@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from app import components, data, filters, labels
+from app import components, data, filters, issue_editing, labels
 from warehouse import queries
 
 EXAMPLES = 8
@@ -43,6 +43,8 @@ def render() -> None:
 
     st.subheader("課題の変遷")
     _lineage(data.load(queries.issue_lineage, issue_id), issue_id)
+
+    issue_editing.render(detail.iloc[0], catalogue)
 
 
 def _summary(issue: pd.Series) -> None:
@@ -274,32 +276,20 @@ def _root_causes(causes: pd.DataFrame, key: str) -> None:
     components.csv_download(table, key, key=f"{key}-csv")
 
 
-_MODES = {"full": "全体の再クラスタリング", "incremental": "追加分の割り当て"}
+_MODES = {
+    "full": "全体の再クラスタリング",
+    "incremental": "追加分の割り当て",
+    "decisions": "編集の反映",
+}
 
 
 def _lineage(lineage: pd.DataFrame, issue_id: str) -> None:
+    """The algorithm's changes and people's edits side by side, newest first."""
     if lineage.empty:
-        st.info("この課題には、作成以後の分割・統合の記録はありません。")
+        st.info("この課題には、作成以後の分割・統合・編集の記録はありません。")
         return
     for row in lineage.itertuples():
-        other = row.source_label if isinstance(row.source_label, str) else row.source_issue_id
-        if row.event == "created":
-            what = f"新しい課題として作成（{row.documents}件）"
-        elif row.event == "split":
-            what = (
-                f"「{other}」から分かれた（{row.documents}件）"
-                if row.issue_id == issue_id
-                else f"「{row.label or row.issue_id}」が分かれた（{row.documents}件）"
-            )
-        elif row.event == "merged":
-            what = (
-                f"「{other}」が合流（{row.documents}件）"
-                if row.issue_id == issue_id
-                else f"「{row.label or row.issue_id}」に統合（{row.documents}件）"
-            )
-        else:
-            what = "廃止（該当するお問い合わせがなくなった）"
         st.markdown(
             f"- {row.run_at:%Y/%m/%d %H:%M}（{_MODES.get(row.mode, row.mode)}）: "
-            + labels.markdown_text(what)
+            + labels.markdown_text(issue_editing.event_text(row, issue_id))
         )

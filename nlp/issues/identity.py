@@ -38,12 +38,15 @@ SPLIT_SHARE = 0.3
 
 @dataclass(frozen=True)
 class LineageEvent:
-    """One change to the issue catalogue: created, split, merged or retired."""
+    """One change to the issue catalogue: created, split, merged or retired by the algorithm, or
+    a person's decision (`nlp.issues.decisions`), which also says who and which decision."""
 
     event: str
     issue_id: str  # the issue that exists after the run (the retired one for "retired")
     source_issue_id: str | None  # where it came from (split) or what joined it (merged)
     documents: int  # documents involved
+    actor: str | None = None  # who decided; None for the algorithm
+    decision_id: str | None = None
 
 
 def centroid_and_threshold(

@@ -13,8 +13,9 @@ from collections import Counter
 from collections.abc import Sequence
 
 LABEL_SEPARATOR = "・"
-MAX_LABEL_TERMS = 3
-MAX_LABEL_CHARS = 18
+MAX_QUALIFIERS = 2
+HEAD_FROM = 4  # a pair this high among the keywords heads the label
+MAX_LABEL_CHARS = 24
 N_KEYWORDS = 8
 ID_TERMS = 3
 
@@ -77,27 +78,50 @@ def pick_keywords(scored: Sequence[tuple[str, float]], n: int = N_KEYWORDS) -> l
 
 
 def make_label(keywords: Sequence[str]) -> str:
-    """Join the top 2–3 keywords with ・, skipping a word already inside a chosen pair.
+    """A phrase: what goes wrong, then up to two words that narrow it down, in brackets.
 
-    ``["充電|できない", "充電", "バッテリー"]`` → ``充電できない・バッテリー``.
+    ``["充電", "充電|できない", "ケーブル", "充電台"]`` → ``充電できない（ケーブル・充電台）``. The
+    head is a negated pair among the first `HEAD_FROM` keywords (a word heading one counts as
+    the pair: 充電 → 充電できない), which says what goes wrong; else the first keyword of two
+    characters or more. A word already inside the head, or of one character (別, 件, 方: they
+    mean nothing alone), is never a qualifier, so a label cannot end in a meaningless word.
     """
-    parts: list[str] = []
-    for term in keywords:
-        if "|" not in term:
-            # A word that heads a negated pair among the keywords reads better as the pair,
-            # which says what goes wrong: 充電 → 充電できない, 音 → 音出ない.
-            term = next(
-                (k for k in keywords if k.startswith(f"{term}|") and k.endswith("ない")), term
-            )
-        shown = render_term(term)
-        if any(shown in p or p in shown for p in parts):
+    shown = [render_term(_as_problem(term, keywords)) for term in keywords]
+    if not shown:
+        return ""
+    head = _head(keywords, shown)
+    qualifiers: list[str] = []
+    for word in shown:
+        if len(word) < 2 or any(word in p or p in word for p in [head, *qualifiers]):
             continue
-        if parts and len(LABEL_SEPARATOR.join([*parts, shown])) > MAX_LABEL_CHARS:
+        if len(_phrase(head, [*qualifiers, word])) > MAX_LABEL_CHARS:
             break
-        parts.append(shown)
-        if len(parts) == MAX_LABEL_TERMS:
+        qualifiers.append(word)
+        if len(qualifiers) == MAX_QUALIFIERS:
             break
-    return LABEL_SEPARATOR.join(parts)
+    return _phrase(head, qualifiers)
+
+
+def _head(keywords: Sequence[str], shown: Sequence[str]) -> str:
+    """What the label is about: a negated pair among the first few keywords (it says what goes
+    wrong: ログインできない), else the first word of two characters or more (not 急, 別)."""
+    for term, word in list(zip(keywords, shown, strict=True))[:HEAD_FROM]:
+        pair = _as_problem(term, keywords)
+        if "|" in pair and pair.endswith("ない"):
+            return word
+    return next((word for word in shown if len(word) >= 2), shown[0])
+
+
+def _as_problem(term: str, keywords: Sequence[str]) -> str:
+    """A word that heads a negated pair among the keywords reads better as the pair, which says
+    what goes wrong: 充電 → 充電できない, 音 → 音出ない."""
+    if "|" in term:
+        return term
+    return next((k for k in keywords if k.startswith(f"{term}|") and k.endswith("ない")), term)
+
+
+def _phrase(head: str, qualifiers: Sequence[str]) -> str:
+    return f"{head}（{LABEL_SEPARATOR.join(qualifiers)}）" if qualifiers else head
 
 
 def issue_id(keywords: Sequence[str], salt: str = "") -> str:

@@ -107,7 +107,7 @@ def multiply(path: Path, copies: int) -> None:
         con.execute(
             f"""
             INSERT INTO nlp.issue_assignment
-            SELECT a.feedback_id || '~' || k, a.issue_id
+            SELECT a.feedback_id || '~' || k, a.issue_id, a.machine_issue_id
             FROM nlp.issue_assignment AS a, range(1, {copies}) AS r(k)
             """  # noqa: S608 - a fixed number
         )

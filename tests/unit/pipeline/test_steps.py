@@ -144,3 +144,83 @@ def test_ingest_refuses_to_run_with_the_public_pseudonym_key_unless_allowed(tmp_
     monkeypatch.setenv("KOE_PSEUDONYM_KEY", "a-secret-of-this-deployment")
     reload_settings()
     assert ingest_channel("sns", inbox, tmp_path / "koe.duckdb")["files"] == 0
+
+
+def _catalogue(warehouse) -> dict[str, tuple[str, str, int]]:
+    """issue_id → (label, status, members) as people see the catalogue."""
+    with connect(warehouse, read_only=True) as con:
+        rows = con.execute(
+            "SELECT i.issue_id, i.label, COALESCE(i.status, 'active'),"
+            " (SELECT count(*) FROM nlp.issue_assignment AS a WHERE a.issue_id = i.issue_id)"
+            " FROM nlp.issues AS i"
+        ).fetchall()
+    return {r[0]: (r[1], r[2], r[3]) for r in rows}
+
+
+@pytest.mark.slow
+def test_analysts_decisions_hold_through_incremental_and_full_runs_and_undo(tmp_path):
+    """Issue #15: rename, merge, split, move and not-an-issue, applied by the next run and kept
+    by every later one, incremental or full; undoing a merge brings the issue back."""
+    from koe.settings import for_warehouse
+    from nlp.issues.decisions import split_issue_id
+    from warehouse import issue_decisions
+
+    inbox, warehouse = tmp_path / "inbox", tmp_path / "koe.duckdb"
+    generate(inbox, days=12, per_day=40, seed=7)
+    _run_analysis(inbox, warehouse)
+    log = for_warehouse(warehouse).alert_status
+    ranked = sorted(_catalogue(warehouse).items(), key=lambda kv: -kv[1][2])
+    (big, _), (second, _), (third, _), (fourth, _) = ranked[:4]
+    with connect(warehouse, read_only=True) as con:
+        groups = con.execute(
+            "SELECT subgroup, label, centroid FROM nlp.issue_subgroups WHERE issue_id = ?"
+            " ORDER BY subgroup",
+            [big],
+        ).fetchall()
+        moved = con.execute(
+            "SELECT min(feedback_id) FROM nlp.issue_assignment WHERE issue_id = ?", [second]
+        ).fetchall()[0][0]
+    assert len(groups) >= 2, "koe proposes sub-groups for its largest issue"
+
+    def decide(kind, issue_id, **detail):
+        return issue_decisions.record(kind, issue_id, "analyst@example.jp", path=log, **detail)
+
+    decide("rename", big, label="充電できない（ケーブル）")
+    merge = decide("merge", third, target_issue_id=second)
+    split = decide(
+        "split", big, chosen=0, label="分けた課題", centroids=[list(g[2]) for g in groups]
+    )
+    decide("move", second, feedback_id=moved, target_issue_id=big)
+    decide("dismiss", fourth)
+
+    def holds():
+        catalogue = _catalogue(warehouse)
+        assignment = _assignment(warehouse)
+        assert catalogue[big][0] == "充電できない（ケーブル）"
+        assert catalogue[third][1] == "merged" and catalogue[third][2] == 0
+        assert catalogue[split_issue_id(split)][0] == "分けた課題"
+        assert catalogue[split_issue_id(split)][2] > 0
+        assert assignment[moved] == big
+        assert catalogue[fourth][1] == "not_an_issue"
+        return catalogue
+
+    applied = update_issues(warehouse)
+    assert applied["mode"] == "decisions" and applied["decisions_applied"] == 5
+    holds()
+    generate(inbox, days=2, per_day=40, seed=8, start=date(2026, 8, 13), append=True)
+    assert _run_analysis(inbox, warehouse)["mode"] == "incremental"
+    holds()
+    assert _run_analysis(inbox, warehouse, full=True)["mode"] == "full"
+    holds()
+    with connect(warehouse, read_only=True) as con:
+        events = con.execute(
+            "SELECT event, actor FROM nlp.issue_lineage WHERE decision_id IS NOT NULL"
+        ).fetchall()
+    # Each decision is in the lineage once, with who made it, however many runs applied it.
+    assert sorted(e for e, _ in events) == ["dismissed", "merged", "moved", "renamed", "split"]
+    assert {a for _, a in events} == {"analyst@example.jp"}
+
+    issue_decisions.undo(merge, "lead@example.jp", path=log)
+    assert update_issues(warehouse)["mode"] == "decisions"
+    catalogue = _catalogue(warehouse)
+    assert catalogue[third][1] == "active" and catalogue[third][2] > 0

@@ -7,7 +7,17 @@ WITH members AS (
     FROM marts.feedback
 ),
 catalogue AS (
-    SELECT issue_id, label, keywords, representative_ids, 'issue' AS kind FROM nlp.issues
+    -- A cluster an analyst dismissed stays, as 課題ではない; one merged into another is gone.
+    SELECT
+        issue_id,
+        label,
+        keywords,
+        representative_ids,
+        CASE WHEN status = 'not_an_issue' THEN 'not_an_issue' ELSE 'issue' END AS kind,
+        COALESCE(origin, 'machine') AS origin,
+        label IS DISTINCT FROM COALESCE(machine_label, label) AS label_pinned
+    FROM nlp.issues
+    WHERE COALESCE(status, 'active') <> 'merged'
     UNION ALL
     -- The two rows that are not issues show their five most recent members as examples.
     SELECT
@@ -19,7 +29,9 @@ catalogue AS (
              FROM members WHERE members.issue_id = pseudo.issue_id),
             []::VARCHAR[]
         ),
-        pseudo.kind
+        pseudo.kind,
+        'machine',
+        false
     FROM (VALUES
         ('__unclassified__', '未分類', 'unclassified'),
         ('__not_complaint__', '苦情以外（お礼・質問・要望）', 'not_complaint')
@@ -57,7 +69,9 @@ SELECT
     s.last_seen,
     p.product AS top_product,
     ch.channel AS top_channel,
-    COALESCE(c.representative_ids, []::VARCHAR[]) AS representative_ids
+    COALESCE(c.representative_ids, []::VARCHAR[]) AS representative_ids,
+    c.origin,
+    c.label_pinned
 FROM catalogue AS c
 LEFT JOIN stats AS s USING (issue_id)
 LEFT JOIN top_product AS p USING (issue_id)
@@ -66,7 +80,9 @@ ORDER BY c.kind <> 'issue', c.kind, feedback_count DESC, c.issue_id;
 
 COMMENT ON TABLE marts.issues IS 'Issues with their size and spread, plus the rows __unclassified__ (未分類) and __not_complaint__ (苦情以外); SUM(feedback_count) = rows of marts.feedback.';
 COMMENT ON COLUMN marts.issues.issue_id IS 'nlp.issues.issue_id, __unclassified__ for complaints without an issue, __not_complaint__ for praise, questions and requests.';
-COMMENT ON COLUMN marts.issues.kind IS 'issue | unclassified | not_complaint.';
+COMMENT ON COLUMN marts.issues.kind IS 'issue | not_an_issue (an analyst dismissed the cluster) | unclassified | not_complaint.';
+COMMENT ON COLUMN marts.issues.origin IS 'machine (clustering found it) or analyst (split off by a person).';
+COMMENT ON COLUMN marts.issues.label_pinned IS 'An analyst renamed the issue: the label is theirs, and clustering keeps it.';
 COMMENT ON COLUMN marts.issues.feedback_count IS 'Originals in marts.feedback assigned to the issue.';
 COMMENT ON COLUMN marts.issues.negative_share IS 'Share of analysed members with negative sentiment; NULL when none analysed.';
 COMMENT ON COLUMN marts.issues.first_seen IS 'Earliest created_date (JST) among members.';

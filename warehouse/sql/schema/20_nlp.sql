@@ -34,6 +34,20 @@ CREATE TABLE IF NOT EXISTS nlp.issues (
 ALTER TABLE nlp.issues ADD COLUMN IF NOT EXISTS product VARCHAR;
 ALTER TABLE nlp.issues ADD COLUMN IF NOT EXISTS centroid FLOAT[];
 ALTER TABLE nlp.issues ADD COLUMN IF NOT EXISTS join_threshold DOUBLE;
+ALTER TABLE nlp.issues ADD COLUMN IF NOT EXISTS origin VARCHAR;
+ALTER TABLE nlp.issues ADD COLUMN IF NOT EXISTS status VARCHAR;
+ALTER TABLE nlp.issues ADD COLUMN IF NOT EXISTS machine_label VARCHAR;
+
+-- Sub-groups koe proposes for splitting each issue (nlp/issues/subgroups.py); replaced each run.
+CREATE TABLE IF NOT EXISTS nlp.issue_subgroups (
+    issue_id    VARCHAR NOT NULL,
+    subgroup    INTEGER NOT NULL,
+    label       VARCHAR NOT NULL,
+    keywords    VARCHAR[],
+    share       DOUBLE,
+    centroid    FLOAT[],
+    example_ids VARCHAR[]
+);
 
 CREATE TABLE IF NOT EXISTS nlp.clustering_runs (
     run_id         INTEGER PRIMARY KEY,
@@ -54,11 +68,17 @@ CREATE TABLE IF NOT EXISTS nlp.issue_lineage (
     source_issue_id VARCHAR,
     documents       INTEGER
 );
+ALTER TABLE nlp.issue_lineage ADD COLUMN IF NOT EXISTS actor VARCHAR;
+ALTER TABLE nlp.issue_lineage ADD COLUMN IF NOT EXISTS decision_id VARCHAR;
 
 CREATE TABLE IF NOT EXISTS nlp.issue_assignment (
     feedback_id VARCHAR PRIMARY KEY,
     issue_id    VARCHAR
 );
+ALTER TABLE nlp.issue_assignment ADD COLUMN IF NOT EXISTS machine_issue_id VARCHAR;
+-- Warehouses from before analysts' decisions: what they assigned was the algorithm's.
+UPDATE nlp.issue_assignment SET machine_issue_id = issue_id
+WHERE NOT EXISTS (SELECT 1 FROM nlp.issue_assignment WHERE machine_issue_id IS NOT NULL);
 
 CREATE TABLE IF NOT EXISTS nlp.call_qa (
     call_id       VARCHAR PRIMARY KEY,
@@ -86,10 +106,18 @@ COMMENT ON TABLE nlp.issues IS 'The current issue catalogue (clusters of similar
 COMMENT ON COLUMN nlp.issues.product IS 'The product the issue belongs to (issues never span products); NULL for product-less feedback.';
 COMMENT ON COLUMN nlp.issues.centroid IS 'Unit mean embedding of the members; new feedback joins the closest issue of its product.';
 COMMENT ON COLUMN nlp.issues.join_threshold IS 'Cosine to the centroid a new document needs to join: the members'' median minus 3.5 robust SDs (or the loosest member), at least 0.35.';
+COMMENT ON COLUMN nlp.issues.origin IS 'machine (found by clustering; the next run continues it) or analyst (split off by a person''s decision); NULL = machine.';
+COMMENT ON COLUMN nlp.issues.status IS 'active, merged (a person merged it into another issue; kept so that the algorithm can continue it) or not_an_issue (a person dismissed it); NULL = active.';
+COMMENT ON COLUMN nlp.issues.machine_label IS 'The label clustering gave the issue; label is the analyst''s when one was pinned. NULL = label.';
+COMMENT ON COLUMN nlp.issue_assignment.issue_id IS 'The issue as people see it: clustering''s, with analysts'' merges, splits and moves applied.';
+COMMENT ON COLUMN nlp.issue_assignment.machine_issue_id IS 'The issue clustering assigned; the next run continues from it, so undoing a decision restores it.';
+COMMENT ON TABLE nlp.issue_subgroups IS 'Two or three sub-groups koe proposes for splitting each issue (k-means on a sample of its members), with the centre an analyst''s split decision keeps.';
+COMMENT ON COLUMN nlp.issue_lineage.actor IS 'Who made the decision the event applied; NULL for the algorithm''s own changes.';
+COMMENT ON COLUMN nlp.issue_lineage.decision_id IS 'The analyst''s decision (the app''s audit log: dec_<seq>); NULL for the algorithm''s own changes.';
 COMMENT ON TABLE nlp.clustering_runs IS 'One row per clustering run: full (re-clustered, matched to earlier issues) or incremental (new feedback joined known issues).';
 COMMENT ON COLUMN nlp.clustering_runs.input_digest IS 'Digest of the clustered documents (id, text hash, complaint or not); a run with the same input is skipped.';
 COMMENT ON COLUMN nlp.clustering_runs.retained_share IS 'Share of feedback that had an issue before the run and kept the same issue_id; NULL on the first run.';
-COMMENT ON TABLE nlp.issue_lineage IS 'What each run changed in the issue catalogue: created, split (from source_issue_id), merged (source_issue_id joined issue_id), retired.';
+COMMENT ON TABLE nlp.issue_lineage IS 'What each run changed in the issue catalogue: created, split (from source_issue_id), merged (source_issue_id joined issue_id), retired by the algorithm; renamed, merged, split, moved, dismissed, undone by a person (actor, decision_id).';
 COMMENT ON TABLE nlp.issue_assignment IS 'Which issue each feedback belongs to; issue_id NULL = unclassified. Replaced with nlp.issues.';
 COMMENT ON TABLE nlp.call_qa IS 'Agent-QA summary per call: how many findings its current transcript has (the findings are in nlp.call_qa_findings).';
 COMMENT ON COLUMN nlp.call_qa.qa_input_hash IS 'staging.calls.qa_input_hash when reviewed; a reloaded call with other turns or holds is reviewed again.';

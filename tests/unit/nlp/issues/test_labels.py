@@ -75,19 +75,30 @@ def test_pick_keywords_skips_undisplayable_terms_and_rendered_duplicates():
 
 
 def test_label_prefers_the_negated_pair_over_the_bare_word():
-    assert make_label(["充電", "充電|できない", "バッテリー"]) == "充電できない・バッテリー"
-    assert make_label(["音", "左", "音|出ない"]) == "音出ない・左"
+    assert make_label(["充電", "充電|できない", "バッテリー"]) == "充電できない（バッテリー）"
+    assert make_label(["音", "イヤホン", "音|出ない"]) == "音出ない（イヤホン）"
+
+
+def test_label_reads_as_a_phrase_never_ending_in_a_meaningless_word():
+    # The demo once showed 「充電できない・ケーブル・別」: 別 means nothing alone.
+    label = make_label(["充電|できない", "ケーブル", "別", "充電台"])
+    assert label == "充電できない（ケーブル・充電台）"
+    assert make_label(["充電|できない", "別"]) == "充電できない"
 
 
 def test_label_does_not_promote_a_harmless_pair():
-    assert make_label(["発送", "ウォッチ", "ウォッチ|頼む", "届く"]) == "発送・ウォッチ・届く"
+    assert make_label(["発送", "ウォッチ", "ウォッチ|頼む", "届く"]) == "発送（ウォッチ・届く）"
 
 
-def test_label_has_at_most_three_terms_and_stays_short():
+def test_a_one_character_word_never_heads_a_label():
+    assert make_label(["急", "運転手", "乗る"]) == "運転手（乗る）"
+
+
+def test_label_has_at_most_two_qualifiers_and_stays_short():
     label = make_label(["ログイン|できない", "パスワード", "認証コード", "機種変更", "エラー"])
-    assert label.count("・") <= 2
-    assert len(label) <= 18
-    assert label.startswith("ログインできない・パスワード")
+    assert label.count("・") <= 1
+    assert len(label) <= 24
+    assert label.startswith("ログインできない（パスワード")
 
 
 def test_label_of_nothing_is_empty():
@@ -96,7 +107,7 @@ def test_label_of_nothing_is_empty():
 
 def test_planted_issues_get_short_labels_naming_the_problem(planted_labels):
     for (product, problem), label in planted_labels.items():
-        assert 2 <= len(label) <= 18, label
+        assert 2 <= len(label) <= 24, label
         assert not re.search(r"[。、！？\s]", label), label
         assert any(term in label for term in PROBLEM_TERMS[problem]), (product, problem, label)
 
