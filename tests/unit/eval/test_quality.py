@@ -12,38 +12,38 @@ import pytest
 
 from eval.dataset import load_calls, load_texts, split_files
 
-# Blind-test figures of the sixth round (b13–b15, bc5) when set, minus about 0.03 (the noise
+# Blind-test figures of the seventh round (b16–b18, bc6) when set, minus about 0.03 (the noise
 # of one rebuild is far smaller: the classifier and the embeddings are deterministic).
 FLOORS = {
-    "issues.with_product.nmi": 0.77,
-    "issues.with_product.ari": 0.77,
-    "issues.with_product.within_product_nmi": 0.56,
-    "issues.text_only.nmi": 0.74,
-    "sentiment.macro_f1": 0.82,
-    "sentiment.sns_polarity_accuracy": 0.76,
+    "issues.with_product.nmi": 0.82,
+    "issues.with_product.ari": 0.83,
+    "issues.with_product.within_product_nmi": 0.65,
+    "issues.text_only.nmi": 0.72,
+    "sentiment.macro_f1": 0.86,
+    "sentiment.sns_polarity_accuracy": 0.82,
     "complaint.f1": 0.93,
-    "flags.sns_threat.precision": 0.85,
-    "flags.sns_threat.recall": 0.95,
-    "flags.escalation_demand.precision": 0.86,
-    "flags.escalation_demand.recall": 0.95,
-    "flags.legal_threat.precision": 0.85,
-    "flags.legal_threat.recall": 0.95,
-    "flags.safety.precision": 0.79,
+    "flags.sns_threat.precision": 0.90,
+    "flags.sns_threat.recall": 0.90,
+    "flags.escalation_demand.precision": 0.88,
+    "flags.escalation_demand.recall": 0.90,
+    "flags.legal_threat.precision": 0.95,
+    "flags.legal_threat.recall": 0.97,
+    "flags.safety.precision": 0.85,
     "flags.safety.recall": 0.83,
     "flags.churn.precision": 0.72,
     "flags.churn.recall": 0.78,
-    "flags.refund_request.precision": 0.86,
-    "flags.refund_request.recall": 0.88,
-    "pii.min_recall_structured": 0.71,
-    "pii.recall.person": 0.88,
-    "qa.internal_contact.f1": 0.95,
-    "qa.escalation_request.f1": 0.92,
-    "qa.min_f1": 0.88,
+    "flags.refund_request.precision": 0.81,
+    "flags.refund_request.recall": 0.84,
+    "pii.min_recall_structured": 0.97,
+    "pii.recall.person": 0.91,
+    "qa.internal_contact.f1": 0.85,
+    "qa.escalation_request.f1": 0.97,
+    "qa.min_f1": 0.85,
     "peer.min_quality_ratio": 1.5,
 }
 CEILINGS = {
-    "issues.with_product.unclassified": 0.06,
-    "flags.decoys_flagged": 20,
+    "issues.with_product.unclassified": 0.07,
+    "flags.decoys_flagged": 12,
     "pii.false_positive_texts": 0.03,
 }
 
