@@ -124,8 +124,9 @@ def publish_snapshot(path: str | os.PathLike[str] | None = None) -> Path:
 def deliver_alerts(
     path: str | os.PathLike[str] | None = None, config: Settings | None = None
 ) -> dict:
-    """Send the alerts of the last days of data not sent yet along the configured route
-    (webhook, SMTP or files; see `insights.delivery`). ``config`` defaults to the settings."""
+    """Send the notices (incidents at their count, episodes) of the last days of data not sent yet
+    along the configured route (webhook, SMTP or files; see `insights.delivery`). ``config``
+    defaults to the settings."""
     from warehouse import insights
     from warehouse.db import apply_schema, connect
 

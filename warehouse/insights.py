@@ -14,6 +14,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from koe.vocabulary import CASE_OWNERS, FLAGS, NO_PRODUCT
 from warehouse.db import run_with_batches, sql
 
 ALERT_COLUMNS = pa.schema(
@@ -254,7 +255,7 @@ def save(
             }
         )
     if grouping is not None:
-        statements += ["insights/save_episodes", "insights/save_incidents"]
+        statements += ["insights/save_episodes", "insights/save_incidents", "insights/save_notices"]
         batches |= _grouping_batches(grouping)
     run_with_batches(con, statements, **batches)
 
@@ -283,6 +284,14 @@ def _grouping_batches(grouping: Grouping) -> dict[str, pa.Table]:
         "episodes_batch": episodes,
         "incident_flags_batch": pa.table({"flag": pa.array(grouping.flags, pa.string())}),
         "incident_window_batch": pa.table({"days": pa.array([grouping.window_days], pa.int32())}),
+        "notice_names_batch": pa.table(
+            {
+                "code": pa.array(grouping.flags, pa.string()),
+                "name": pa.array([FLAGS[f] for f in grouping.flags], pa.string()),
+                "route": pa.array([CASE_OWNERS[f] for f in grouping.flags], pa.string()),
+                "no_product": pa.array([NO_PRODUCT] * len(grouping.flags), pa.string()),
+            }
+        ),
     }
 
 
@@ -298,7 +307,8 @@ def latest_day(con: duckdb.DuckDBPyConnection):
 
 
 def undelivered(con: duckdb.DuckDBPyConnection, channel: str, target: str) -> pd.DataFrame:
-    """Alerts not yet sent to ``target`` over ``channel``, oldest first."""
+    """Notices (insights.notices: an incident at its count, an episode) not yet sent to
+    ``target`` over ``channel``, oldest first, in the columns of an alert."""
     return con.execute(
         sql("insights/undelivered_alerts"), {"channel": channel, "target": target}
     ).df()

@@ -92,8 +92,8 @@ COMMENT ON COLUMN insights.alerts.evidence IS 'The figures behind the alert (bas
 COMMENT ON COLUMN insights.alerts.detected_at IS 'When koe first found the alert; kept when alerts are computed again.';
 COMMENT ON TABLE insights.emerging_scan IS 'The emerging-issue tests of each day before they merge into episodes (JSON), with the key of their input: a later run reuses a day whose key is unchanged (insights/scan_state.py).';
 COMMENT ON TABLE insights.flagged_scan IS 'Each day whose safety / SNS alerts are stored, with the key of its flagged feedback: a later run keeps a day whose key is unchanged (insights/scan_state.py).';
-COMMENT ON TABLE insights.alert_deliveries IS 'Each alert sent, once per channel (webhook, smtp, file) and target; an alert is never sent twice to one target.';
-COMMENT ON TABLE insights.alert_delivery_failures IS 'Every failed attempt to send an alert, with its reason (the error type, and for network errors the message; never alert text). An alert that later succeeds also has a row in alert_deliveries.';
+COMMENT ON TABLE insights.alert_deliveries IS 'Each notice sent (alert_id holds insights.notices.notice_id; before issue #15, an alert id), once per channel (webhook, smtp, file) and target; a notice is never sent twice to one target.';
+COMMENT ON TABLE insights.alert_delivery_failures IS 'Every failed attempt to send a notice (alert_id holds its notice_id), with its reason (the error type, and for network errors the message; never alert text). An alert that later succeeds also has a row in alert_deliveries.';
 COMMENT ON COLUMN insights.alert_delivery_failures.transient IS 'A network, SMTP or file error that a retry may cure; the task fails so Airflow retries. Other errors (a header the mail server refuses) would fail the same way again.';
 COMMENT ON TABLE insights.root_causes IS 'Attribute values (product, lot, firmware, app_version, channel, region, week) and key phrases (attribute = phrase) over-represented in an issue against the other complaints about its product. Ranked per issue by q_value, then lift.';
 COMMENT ON COLUMN insights.root_causes.lift IS 'Share of the issue''s documents with the value ÷ the same share in the reference; NULL when the reference never has it.';
@@ -150,3 +150,23 @@ COMMENT ON COLUMN insights.episodes.product IS 'The product of a product rise (i
 COMMENT ON COLUMN insights.episodes.days IS 'Days from first_day to last_day on which a test of the episode fired.';
 COMMENT ON COLUMN insights.episodes.alert_ids IS 'The alerts (insights.alerts) the episode holds.';
 COMMENT ON COLUMN insights.episodes.peak_ratio IS 'The largest observed ÷ expected of a rise on any of its days; NULL for other kinds.';
+
+CREATE TABLE IF NOT EXISTS insights.notices (
+    notice_id  VARCHAR PRIMARY KEY,
+    source     VARCHAR NOT NULL,
+    subject_id VARCHAR NOT NULL,
+    kind       VARCHAR NOT NULL,
+    day        DATE NOT NULL,
+    route      VARCHAR NOT NULL,
+    title      VARCHAR NOT NULL,
+    issue_id   VARCHAR,
+    product    VARCHAR,
+    observed   DOUBLE,
+    evidence   JSON
+);
+
+COMMENT ON TABLE insights.notices IS 'What alert delivery sends (insights/delivery.py): one notice per episode, and one per incident and count (notice_id = incident_id@voices), so a new voice in an open incident sends its new count, never a message per voice. Recomputed with the incidents and episodes.';
+COMMENT ON COLUMN insights.notices.source IS 'incident (subject_id in insights.incidents) or episode (subject_id in insights.episodes).';
+COMMENT ON COLUMN insights.notices.day IS 'The incident''s latest voice day, or the episode''s last day: only notices of the last days of data are sent.';
+COMMENT ON COLUMN insights.notices.observed IS 'Incident: its voices. Rise episode: its peak observed ÷ expected.';
+COMMENT ON COLUMN insights.notices.evidence IS 'Incident: voices, channels, first and latest time, the masked excerpt of the latest voice. Episode: days and the alerts it holds.';
