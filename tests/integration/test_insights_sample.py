@@ -16,7 +16,7 @@ import pytest
 
 from ingest.records import stable_id
 from pipeline.marts import find_insights
-from sample.catalog import PRODUCT_BY_KEY
+from sample.catalog import PRODUCT_BY_KEY, SAFETY_ISSUES
 from tests.support.planted import DAYS, planted_by_issue, spike_product, spike_share
 from warehouse.db import connect
 
@@ -136,3 +136,43 @@ def test_finding_insights_again_keeps_every_alert_and_when_it_was_found(sample):
     find_insights(warehouse)
     with connect(warehouse, read_only=True) as con:
         assert con.execute(query).fetchall() == before
+
+
+def test_the_planted_hazard_is_one_incident_holding_its_voices_not_an_alert_per_voice(sample):
+    """The generator makes every complaint about one issue a safety report (sample.catalog's
+    SAFETY_ISSUES, a heater that smells of burning), day after day: one hazard."""
+    warehouse, truth = sample
+    planted = {
+        stable_id(i["channel"], i["source_key"])
+        for i in truth["items"]
+        if i["issue"] in SAFETY_ISSUES and "safety" in i["flags"]
+    }
+    with connect(warehouse, read_only=True) as con:
+        alerted = {
+            feedback_id
+            for (feedback_id,) in con.execute(
+                "SELECT feedback_id FROM insights.alerts WHERE kind = 'safety'"
+            ).fetchall()
+        }
+        incidents = con.execute(
+            "SELECT incident_id, voices, feedback_ids, channels FROM insights.incidents"
+            " WHERE flag = 'safety'"
+        ).fetchall()
+        [(alerts, incident_count)] = con.execute(
+            "SELECT (SELECT count(*) FROM insights.alerts), (SELECT count(*) FROM insights.incidents)"
+        ).fetchall()
+    hazard = planted & alerted  # the planted voices koe flagged: each was an alert of its own
+    assert len(hazard) >= 0.9 * len(planted) > 0
+    # Every flagged voice is in exactly one safety incident.
+    members = [f for _, _, ids, _ in incidents for f in ids]
+    assert sorted(members) == sorted(alerted)
+    held, voices, channels = max((len(hazard & set(ids)), n, c) for _, n, ids, c in incidents)
+    print(
+        f"planted hazard: {len(hazard)} flagged voices, {held} in its main incident of {voices};"
+        f" sample: {alerts} alerts, {incident_count} incidents"
+    )
+    # One incident holds the hazard's voices, and is made of them (not of other products' smoke).
+    assert held >= 0.9 * len(hazard)
+    assert held >= 0.9 * voices
+    assert len(channels) >= 3
+    assert incident_count < alerts / 5
