@@ -20,7 +20,8 @@ KETTLE = "電気ケトル EK-12"
 def voice(
     n: int, hours: float, flags=("safety",), issue="iss-smell", product=HEATER, channel="call"
 ):
-    return (f"fb{n:03d}", issue, product, channel, START + timedelta(hours=hours), list(flags))
+    at = START + timedelta(hours=hours)
+    return (f"fb{n:03d}", issue, product, channel, at, list(flags), "焦げ臭いにおいがします")
 
 
 @pytest.fixture
@@ -30,7 +31,7 @@ def con(tmp_path):
     connection.execute("CREATE SCHEMA IF NOT EXISTS marts")
     connection.execute(
         "CREATE TABLE marts.feedback (feedback_id VARCHAR, issue_id VARCHAR, product VARCHAR,"
-        " channel VARCHAR, created_at TIMESTAMPTZ, flags VARCHAR[])"
+        " channel VARCHAR, created_at TIMESTAMPTZ, flags VARCHAR[], text_masked VARCHAR)"
     )
     connection.execute(
         "CREATE TABLE marts.issues (issue_id VARCHAR, top_product VARCHAR);"
@@ -44,7 +45,7 @@ def incidents(con, voices, window_days: int = 7) -> list[dict]:
     """Store ``voices`` as the feedback mart, group them, and read the incidents back."""
     con.execute("DELETE FROM marts.feedback")
     if voices:
-        con.executemany("INSERT INTO marts.feedback VALUES (?, ?, ?, ?, ?, ?)", voices)
+        con.executemany("INSERT INTO marts.feedback VALUES (?, ?, ?, ?, ?, ?, ?)", voices)
     insights.save(con, [], [], grouping=insights.Grouping([], CASE_FLAGS, window_days))
     frame = con.execute(
         "SELECT incident_id, flag, issue_id, product, voices, first_at, latest_at, channels,"
