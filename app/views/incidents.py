@@ -164,18 +164,22 @@ def _actions(incident_id: str, case: pd.Series) -> None:
     )
     flag, status = case["flag"], case["status"]
     take, note, complete = st.columns(3)
+    # Each action is a form: its text and its click reach the server together, in one rerun.
     if status != "done":
-        owner = take.text_input("担当部署", value=case["owner"] or "", key=f"owner-{incident_id}")
-        label = "担当する（対応中にする）" if status == "open" else "担当部署を変更する"
-        if take.button(label, key=f"take-{incident_id}"):
-            _act(case_status.TAKE, incident_id, flag, owner)
-    text = note.text_area("メモ", key=f"note-{incident_id}", height=80)
-    if note.button("メモを追加", key=f"add-note-{incident_id}"):
-        _act(case_status.NOTE, incident_id, flag, text)
+        with take.form(f"take-{incident_id}", border=False):
+            owner = st.text_input("担当部署", value=case["owner"] or "")
+            label = "担当する（対応中にする）" if status == "open" else "担当部署を変更する"
+            if st.form_submit_button(label):
+                _act(case_status.TAKE, incident_id, flag, owner)
+    with note.form(f"note-{incident_id}", border=False, clear_on_submit=True):
+        text = st.text_area("メモ", height=80)
+        if st.form_submit_button("メモを追加"):
+            _act(case_status.NOTE, incident_id, flag, text)
     if status == "in_progress":
-        closing = complete.text_input("完了時のメモ（任意）", key=f"done-note-{incident_id}")
-        if complete.button("完了にする", key=f"complete-{incident_id}", type="primary"):
-            _act(case_status.COMPLETE, incident_id, flag, closing)
+        with complete.form(f"complete-{incident_id}", border=False):
+            closing = st.text_input("完了時のメモ（任意）")
+            if st.form_submit_button("完了にする", type="primary"):
+                _act(case_status.COMPLETE, incident_id, flag, closing)
     elif status == "open":
         complete.caption("完了にするには、まず担当してください。")
 
