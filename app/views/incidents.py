@@ -136,14 +136,19 @@ def _case_header(incident_id: str, case: pd.Series) -> None:
     left, middle, right = st.columns(3)
     status = CASE_STATUSES[case["status"]]
     left.metric("状態", status + ("（期限切れ）" if case["overdue"] else ""), border=True)
-    middle.metric("担当部署", case["owner"] or "—", border=True)
+    # A metric's value is Markdown, and the owner is typed by people.
+    middle.metric("担当部署", labels.markdown_text(case["owner"]) or "—", border=True)
     due = pd.Timestamp(case["due_at"]).tz_convert(JST)
     right.metric("期限", f"{due:%Y/%m/%d %H:%M}", border=True)
     first = pd.Timestamp(case["first_at"]).tz_convert(JST)
     latest = pd.Timestamp(case["latest_at"]).tz_convert(JST)
     st.caption(
         f"最初の声 {first:%Y/%m/%d %H:%M}・最新の声 {latest:%Y/%m/%d %H:%M}"
-        + (f"・担当者 {case['taken_by']}" if isinstance(case["taken_by"], str) else "")
+        + (
+            f"・担当者 {labels.markdown_text(case['taken_by'])}"
+            if isinstance(case["taken_by"], str)
+            else ""
+        )
         + f"・案件ID {incident_id}"
     )
 
