@@ -419,7 +419,8 @@ class _Collector(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def hostile(tmp_path) -> Iterator[tuple[StreamlitServer, str]]:
-    """Issue labels, alert titles and products that carry links, an image and raw HTML."""
+    """Issue labels, alert and episode titles and products that carry links, an image and raw
+    HTML."""
     import duckdb
 
     _Collector.requests = []
@@ -437,6 +438,8 @@ def hostile(tmp_path) -> Iterator[tuple[StreamlitServer, str]]:
         "UPDATE insights.alerts SET title = title || ?, product = product || ?", [payload] * 2
     )
     con.execute("UPDATE marts.feedback SET product = product || ?", [payload])
+    con.execute("UPDATE insights.incidents SET product = product || ?", [payload])
+    con.execute("UPDATE insights.episodes SET title = title || ?", [payload])
     con.close()
     try:
         for server in _serve(snapshot, "hostile"):
@@ -450,6 +453,7 @@ def hostile(tmp_path) -> Iterator[tuple[StreamlitServer, str]]:
     [
         ("", "経営ダッシュボード"),
         ("/alerts", "アラート"),
+        ("/incidents", "インシデント・案件"),
         ("/cases", "事例集（研修用）"),
         ("/issue?issue=iss-delivery", None),
     ],
