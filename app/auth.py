@@ -30,6 +30,7 @@ PAGES = {
         {
             "executive",
             "alerts",
+            "incidents",
             "trends",
             "concordance",
             "cases",

@@ -13,7 +13,7 @@ import streamlit as st
 from app.auth import Viewer
 from koe.settings import settings
 from koe.teams import product_teams
-from warehouse import alert_status, issue_decisions, queries
+from warehouse import alert_status, case_status, issue_decisions, queries
 from warehouse.queries import ProductScope
 
 
@@ -128,6 +128,22 @@ def record_export(table: str, detail: str | None) -> None:
     alert_status.record(
         alert_status.CSV_EXPORT, [table], current.identity, current.role_names, detail
     )
+
+
+# Cases are the app's own state as well: their events are read fresh on every run.
+def cases(incidents, now):
+    """The cases of ``incidents`` with status, owner, due time and whether overdue at ``now``."""
+    return case_status.cases(incidents, now)
+
+
+def case_history(incident):
+    return case_status.history(incident)
+
+
+def act_on_case(incident_id: str, flag: str, action: str, detail: str | None) -> None:
+    """Take, note or complete a case (`case_status.TAKE`, `NOTE`, `COMPLETE`) as this viewer."""
+    current = viewer()
+    case_status.act(incident_id, flag, action, current.identity, detail, current.role_names)
 
 
 def audit_log(limit: int = 500):

@@ -27,6 +27,7 @@ from app.views import (  # noqa: E402
     cases,
     concordance,
     executive,
+    incidents,
     issue_detail,
     operations,
     quarantine,
@@ -53,6 +54,7 @@ def main() -> None:
     views = (
         executive,
         alerts,
+        incidents,
         trends,
         concordance,
         cases,

@@ -1,5 +1,9 @@
 """Send new alerts where the organisation will see them: a webhook, mail, or files.
 
+What is sent is a notice (insights.notices), not every alert: one per incident when it opens and
+again when its count rises (a flagged voice joining an open incident does not make a message of
+its own), and one per episode of emerging alerts. Each notice has the columns of an alert.
+
 - ``KOE_ALERT_WEBHOOK``: each alert is POSTed there as JSON (Slack/Teams-style incoming hooks,
   or any HTTP endpoint).
 - ``KOE_SMTP_HOST`` (with ``KOE_SMTP_PORT``, ``KOE_ALERT_MAIL_FROM``, ``KOE_ALERT_MAIL_TO``,

@@ -10,13 +10,19 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from koe.vocabulary import CASE_FLAGS
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
+
+# Hours a case may stay unfinished after its incident's first voice, by flag (KOE_CASE_DUE_HOURS):
+# a hazard is answered within a day; a threat to sue leaves time to consult counsel.
+CASE_DUE_HOURS = {"safety": 24, "sns_threat": 24, "legal_threat": 72}
 
 
 class SettingsError(ValueError):
@@ -69,6 +75,10 @@ class Settings:
     team_claim: str = "koe_team"  # the ID-token claim naming a product team's team
     # KOE_WORKER_NAME: the name a Celery worker of the cluster demo records on its task instances.
     worker_name: str | None = None
+    # KOE_INCIDENT_WINDOW_DAYS: a flagged voice joins the open incident of its flag, issue and
+    # product when it comes within this many days of the incident's latest voice.
+    incident_window_days: int = 7
+    case_due_hours: Mapping[str, int] = field(default_factory=lambda: dict(CASE_DUE_HOURS))
 
     @property
     def snapshot(self) -> Path:
@@ -161,7 +171,26 @@ def from_environ(environ: Mapping[str, str]) -> Settings:
         role_claim=environ.get("KOE_ROLE_CLAIM") or "koe_roles",
         team_claim=environ.get("KOE_TEAM_CLAIM") or "koe_team",
         worker_name=environ.get("KOE_WORKER_NAME") or None,
+        incident_window_days=_positive_int(environ, "KOE_INCIDENT_WINDOW_DAYS", 7),
+        case_due_hours=_due_hours(environ.get("KOE_CASE_DUE_HOURS")),
     )
+
+
+def _due_hours(value: str | None) -> dict[str, int]:
+    """``safety=24,legal_threat=48``: the hours of the flags named, the defaults for the rest."""
+    hours = dict(CASE_DUE_HOURS)
+    for entry in (value or "").split(","):
+        if not entry.strip():
+            continue
+        flag, _, number = entry.partition("=")
+        flag, number = flag.strip(), number.strip()
+        if flag not in CASE_FLAGS or not number.isdigit() or int(number) < 1:
+            raise SettingsError(
+                "KOE_CASE_DUE_HOURS must list flag=hours pairs such as safety=24,legal_threat=72"
+                f" (flags: {', '.join(CASE_FLAGS)}; hours at least 1), not {entry.strip()!r}"
+            )
+        hours[flag] = int(number)
+    return hours
 
 
 def _earliest(value: str | None) -> datetime:

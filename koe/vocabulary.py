@@ -63,6 +63,19 @@ ROLES = {
 SUPPORT_OFFICE = "お客様相談室"
 QUALITY_TEAM = "品質保証"
 
+# Flags whose voices are grouped into incidents (one flag, issue and product within a window),
+# each of which opens a case: an owner, a status, a due time, notes and a history.
+CASE_FLAGS = ("safety", "sns_threat", "legal_threat")
+# Who owns a new case: the organisation answers a hazard or a threat, not the agent who took it.
+CASE_OWNERS = {flag: SUPPORT_OFFICE for flag in CASE_FLAGS}
+CASE_STATUSES = {"open": "未対応", "in_progress": "対応中", "done": "完了"}
+# What happens to a case, in its history: "open" is the incident itself, the others are people's
+# actions in the app, logged as case_<code> (warehouse/case_status.py).
+CASE_EVENTS = {"open": "開設", "take": "担当", "note": "メモ", "complete": "完了"}
+# Emerging alerts about the same subject on consecutive days form one episode; the rises of an
+# issue in one window and the other, or of its product, are one kind of episode.
+EPISODE_KINDS = {"rise": "急増", "new_issue": "新しい課題", "sentiment_drop": "感情の悪化"}
+
 ROOT_CAUSE_ATTRIBUTES = {
     "product": "製品",
     "lot": "ロット",

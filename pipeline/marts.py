@@ -7,10 +7,13 @@ are the alerts sent, so the app already shows what a message announces.
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
 from koe.settings import Settings, for_warehouse
+
+logger = logging.getLogger(__name__)
 
 
 def build_marts(path: str | os.PathLike[str] | None = None) -> dict:
@@ -34,8 +37,9 @@ def find_insights(path: str | os.PathLike[str] | None = None) -> dict:
     from insights import scan_state
     from insights.alerts import alerts_from, emerging_inputs_from_counts
     from insights.emerging import scan_days, window_samples
+    from insights.episodes import build_episodes
     from insights.root_causes import causes_from_counts, phrases_from_counts
-    from koe.vocabulary import IMMEDIATE_FLAGS
+    from koe.vocabulary import CASE_FLAGS, IMMEDIATE_FLAGS
     from warehouse import insights
     from warehouse.db import apply_schema, connect
 
@@ -77,8 +81,14 @@ def find_insights(path: str | os.PathLike[str] | None = None) -> dict:
         counts, sizes = insights.cause_counts(con)
         candidates = causes_from_counts(counts, sizes) + phrases_from_counts(counts, sizes)
         scanned = {day: (keys[day], scan_state.to_json(found[day])) for day in keys}
-        insights.save(con, alerts, candidates, scanned, (flag_keys, kept))
+        # Episodes read every day's tests (stored or fresh), incidents every flagged voice in SQL:
+        # both are whole again after each run, and nothing per document comes to Python.
+        grouping = insights.Grouping(
+            build_episodes(found, alerts), CASE_FLAGS, for_warehouse(path).incident_window_days
+        )
+        insights.save(con, alerts, candidates, scanned, (flag_keys, kept), grouping)
         stored = insights.alert_kinds(con)
+        grouped = insights.grouped_counts(con)
     read |= {
         "daily_counts": len(daily),
         "issue_products": len(products),
@@ -87,7 +97,21 @@ def find_insights(path: str | os.PathLike[str] | None = None) -> dict:
         "days_tested": len(fresh),
         "flagged_days_read": len(flag_keys) - len(kept),
     }
-    return {"alerts": stored, "root_causes": len(candidates), "input_rows": read}
+    logger.info(
+        "%d alerts (%d of them one per flagged voice) → %d incidents holding %d voices, "
+        "%d episodes of emerging alerts",
+        grouped.get("alerts", 0),
+        grouped.get("alerts_per_voice", 0),
+        grouped.get("incidents", 0),
+        grouped.get("incident_voices", 0),
+        grouped.get("episodes", 0),
+    )
+    return {
+        "alerts": stored,
+        "grouped": grouped,
+        "root_causes": len(candidates),
+        "input_rows": read,
+    }
 
 
 def publish_snapshot(path: str | os.PathLike[str] | None = None) -> Path:
@@ -100,8 +124,9 @@ def publish_snapshot(path: str | os.PathLike[str] | None = None) -> Path:
 def deliver_alerts(
     path: str | os.PathLike[str] | None = None, config: Settings | None = None
 ) -> dict:
-    """Send the alerts of the last days of data not sent yet along the configured route
-    (webhook, SMTP or files; see `insights.delivery`). ``config`` defaults to the settings."""
+    """Send the notices (incidents at their count, episodes) of the last days of data not sent yet
+    along the configured route (webhook, SMTP or files; see `insights.delivery`). ``config``
+    defaults to the settings."""
     from warehouse import insights
     from warehouse.db import apply_schema, connect
 

@@ -12,6 +12,7 @@ import sys
 import duckdb
 
 from koe.settings import settings
+from warehouse import insights
 from warehouse.db import connect, sql
 from warehouse.snapshot import open_snapshot, publish_snapshot
 
@@ -51,7 +52,29 @@ def main(argv: list[str] | None = None) -> int:
     with con:
         for relation, kind, count in describe(con):
             print(f"{relation:<32} {kind:<5} {count:>10}")
+        print(alerts_and_incidents(con))
     return 0
+
+
+def alerts_and_incidents(con: duckdb.DuckDBPyConnection) -> str:
+    """One line: the alerts the insights step stored against the incidents and episodes that
+    group them (what a person works through, and what is delivered)."""
+    try:
+        n = insights.grouped_counts(con)
+    except duckdb.CatalogException:  # a warehouse whose insights step has not run yet
+        return "no alerts yet: the insights step has not run"
+    per_flag = ", ".join(
+        f"{flag} {n[key]:,}"
+        for key in sorted(n)
+        if key.startswith("incidents_")
+        for flag in [key.removeprefix("incidents_")]
+    )
+    return (
+        f"alerts {n['alerts']:,} ({n['alerts_per_voice']:,} one per flagged voice, "
+        f"{n['emerging_alerts']:,} emerging) → incidents {n['incidents']:,} holding "
+        f"{n['incident_voices']:,} flagged voices ({per_flag or 'none'}), "
+        f"episodes {n['episodes']:,}"
+    )
 
 
 if __name__ == "__main__":

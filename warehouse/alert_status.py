@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -109,6 +110,26 @@ def audit_log(limit: int = 500, path: str | os.PathLike[str] | None = None) -> p
         return pd.DataFrame(columns=columns)
     with _LOCK, _open(target) as con:
         return con.execute(sql("alert_status/audit_log"), {"limit": limit}).df()
+
+
+@contextmanager
+def store(path: str | os.PathLike[str] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The app's own file, held by this thread alone until the block ends, so that a check of the
+    log and the event it allows are one step (warehouse/case_status.py)."""
+    with _LOCK, _open(_path(path)) as con:
+        yield con
+
+
+def append(
+    con: duckdb.DuckDBPyConnection,
+    action: str,
+    targets: list[str],
+    actor: str,
+    role: str | None = None,
+    detail: str | None = None,
+) -> None:
+    """Append one event per target on a connection of `store`."""
+    _record(con, action, targets, actor, role, detail)
 
 
 def _record(

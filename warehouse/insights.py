@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from koe.vocabulary import CASE_OWNERS, FLAGS, NO_PRODUCT
 from warehouse.db import run_with_batches, sql
 
 ALERT_COLUMNS = pa.schema(
@@ -30,6 +32,21 @@ ALERT_COLUMNS = pa.schema(
         ("expected", pa.float64()),
         ("p_value", pa.float64()),
         ("evidence", pa.string()),
+    ]
+)
+EPISODE_COLUMNS = pa.schema(
+    [
+        ("episode_id", pa.string()),
+        ("kind", pa.string()),
+        ("issue_id", pa.string()),
+        ("product", pa.string()),
+        ("first_day", pa.date32()),
+        ("last_day", pa.date32()),
+        ("days", pa.int32()),
+        ("alert_ids", pa.list_(pa.string())),
+        ("route", pa.string()),
+        ("title", pa.string()),
+        ("peak_ratio", pa.float64()),
     ]
 )
 ROOT_CAUSE_COLUMNS = pa.schema(
@@ -148,17 +165,30 @@ def issue_labels(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return dict(con.execute(sql("insights/issue_labels")).fetchall())
 
 
+@dataclass(frozen=True)
+class Grouping:
+    """What the insights step groups besides alerts: the emerging alerts' ``episodes``
+    (`insights.episodes.Episode`), and the incidents of the voices carrying one of ``flags``,
+    a voice joining its key's open incident within ``window_days`` (insights/save_incidents)."""
+
+    episodes: list
+    flags: tuple[str, ...]
+    window_days: int
+
+
 def save(
     con: duckdb.DuckDBPyConnection,
     alerts: list,
     candidates: list,
     scanned: dict | None = None,
     flagged: tuple[dict, set] | None = None,
+    grouping: Grouping | None = None,
 ) -> None:
     """Replace alerts (keeping first-detection times), root-cause candidates and, when given,
     each day's emerging-issue tests (``scanned``: day → (input key, JSON)), in one transaction.
     ``flagged`` is (day → input key of its flagged feedback, the days whose flagged feedback's
-    alerts are kept as stored rather than given in ``alerts``)."""
+    alerts are kept as stored rather than given in ``alerts``). With ``grouping``, the episodes
+    and incidents are replaced in the same transaction."""
     alert_batch = pa.Table.from_pylist(
         [
             {
@@ -224,7 +254,50 @@ def save(
                 "found": pa.array([f for _, f in scanned.values()], pa.string()),
             }
         )
+    if grouping is not None:
+        statements += ["insights/save_episodes", "insights/save_incidents", "insights/save_notices"]
+        batches |= _grouping_batches(grouping)
     run_with_batches(con, statements, **batches)
+
+
+def _grouping_batches(grouping: Grouping) -> dict[str, pa.Table]:
+    episodes = pa.Table.from_pylist(
+        [
+            {
+                "episode_id": e.episode_id,
+                "kind": e.kind,
+                "issue_id": e.issue_id,
+                "product": e.product,
+                "first_day": e.first_day,
+                "last_day": e.last_day,
+                "days": e.days,
+                "alert_ids": list(e.alert_ids),
+                "route": e.route,
+                "title": e.title,
+                "peak_ratio": e.peak_ratio,
+            }
+            for e in grouping.episodes
+        ],
+        schema=EPISODE_COLUMNS,
+    )
+    return {
+        "episodes_batch": episodes,
+        "incident_flags_batch": pa.table({"flag": pa.array(grouping.flags, pa.string())}),
+        "incident_window_batch": pa.table({"days": pa.array([grouping.window_days], pa.int32())}),
+        "notice_names_batch": pa.table(
+            {
+                "code": pa.array(grouping.flags, pa.string()),
+                "name": pa.array([FLAGS[f] for f in grouping.flags], pa.string()),
+                "route": pa.array([CASE_OWNERS[f] for f in grouping.flags], pa.string()),
+                "no_product": pa.array([NO_PRODUCT] * len(grouping.flags), pa.string()),
+            }
+        ),
+    }
+
+
+def grouped_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """How many alerts, incidents (and per flag), episodes and flagged voices are stored."""
+    return dict(con.execute(sql("insights/grouped_counts")).fetchall())
 
 
 def latest_day(con: duckdb.DuckDBPyConnection):
@@ -234,7 +307,8 @@ def latest_day(con: duckdb.DuckDBPyConnection):
 
 
 def undelivered(con: duckdb.DuckDBPyConnection, channel: str, target: str) -> pd.DataFrame:
-    """Alerts not yet sent to ``target`` over ``channel``, oldest first."""
+    """Notices (insights.notices: an incident at its count, an episode) not yet sent to
+    ``target`` over ``channel``, oldest first, in the columns of an alert."""
     return con.execute(
         sql("insights/undelivered_alerts"), {"channel": channel, "target": target}
     ).df()

@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from koe.settings import settings
-from koe.vocabulary import QA_CHECKS
+from koe.vocabulary import CASE_FLAGS, QA_CHECKS
 from warehouse import search
 from warehouse.db import sql
 from warehouse.scope import ProductScope, open_scoped
@@ -370,6 +370,32 @@ def alerts(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.DataFra
     """Alerts about days in [start, end], newest first: kind, day, route, title, issue and its
     label, product, feedback_id, observed, expected, p_value, evidence (JSON text)."""
     return _frame(con, "alerts", start=start, end=end)
+
+
+def incidents(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.DataFrame:
+    """Incidents with a voice in [start, end], newest voice first: flag, issue and its label,
+    product, voices, first_at, latest_at, first_day, latest_day, channels."""
+    return _frame(con, "incidents", start=start, end=end)
+
+
+def case_incidents(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every incident of a flag that opens a case (koe.vocabulary.CASE_FLAGS), whatever its
+    period, oldest first voice first; the columns of `incidents`."""
+    return _frame(con, "case_incidents", flags=list(CASE_FLAGS))
+
+
+def incident_voices(
+    con: duckdb.DuckDBPyConnection, incident_id: str, limit: int = 200
+) -> pd.DataFrame:
+    """The masked voices an incident holds, oldest first (feedback_id, created_at, channel,
+    product, sentiment, text_masked); at most `limit`."""
+    return _frame(con, "incident_voices", incident_id=incident_id, limit=int(limit))
+
+
+def episodes(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.DataFrame:
+    """Episodes of emerging alerts with a day in [start, end], latest first: kind, issue and its
+    label, product, first_day, last_day, days, alerts, route, title, peak_ratio."""
+    return _frame(con, "episodes", start=start, end=end)
 
 
 def issue_root_causes(con: duckdb.DuckDBPyConnection, issue_id: str) -> pd.DataFrame:

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from app import components, data, filters, labels
-from app.views import issue_detail
+from app.views import incidents, issue_detail
 from koe.vocabulary import ALERT_KINDS, IMMEDIATE_FLAGS
 from warehouse import queries
 
@@ -106,7 +106,11 @@ def _immediate_kinds(conjunction: str) -> str:
 def _immediate(immediate: pd.DataFrame, note: str) -> None:
     """Safety and SNS-threat items for the support office, closed by ticking them in a table."""
     st.subheader("即時対応（お客様相談室）")
-    st.caption(f"{_immediate_kinds('と')}は、件数にかかわらず1件ごとに通知します。")
+    st.caption(
+        f"{_immediate_kinds('と')}は1件ごとのアラートです。同じ製品・課題の声は1つのインシデントに"
+        "まとめ、案件として対応します（通知もインシデントごと）。"
+    )
+    st.page_link(incidents.page(), label="インシデント・案件で対応する")
     if immediate.empty:
         st.info(f"この期間に未対応の{_immediate_kinds('や')}はありません。")
         return

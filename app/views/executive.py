@@ -13,8 +13,9 @@ import streamlit as st
 
 from app import components, data, filters, labels
 from app.views import alerts as alerts_page
+from app.views import incidents as incidents_page
 from app.views import issue_detail
-from koe.vocabulary import ALERT_KINDS, IMMEDIATE_FLAGS
+from koe.vocabulary import ALERT_KINDS, CASE_FLAGS, FLAGS, IMMEDIATE_FLAGS
 from warehouse import queries
 
 TOP_ISSUES = 10
@@ -58,6 +59,9 @@ def render() -> None:
     week = (max(start, end - timedelta(days=6)), end)
     st.subheader("未対応の安全・SNS拡散アラート")
     _risks(data.load(queries.alerts, start, end), week)
+
+    st.subheader("期限切れの案件")
+    _overdue(data.cases(data.load(queries.case_incidents), incidents_page.now()))
 
     issues = data.load(queries.issue_totals, start, end, [], [])
     st.subheader("主な課題")
@@ -183,6 +187,29 @@ def _risks(alerts: pd.DataFrame, week) -> None:
     for row in risks.head(LATEST_RISKS).itertuples():
         st.markdown(f"- {labels.day(row.day)} {labels.markdown_text(row.title)}")
     st.page_link(alerts_page.page(), label="アラートを確認して対応済みにする")
+
+
+def _overdue(cases: pd.DataFrame) -> None:
+    """Cases past their due time and not completed, whatever the period: what is late now."""
+    late = cases[cases["overdue"]].sort_values("due_at")
+    columns = st.columns(len(CASE_FLAGS) + 1)
+    columns[0].metric("期限切れの案件", f"{len(late):,}件", border=True)
+    for column, flag in zip(columns[1:], CASE_FLAGS, strict=True):
+        column.metric(FLAGS[flag], f"{int((late['flag'] == flag).sum()):,}件", border=True)
+    st.caption(
+        "安全・SNS拡散・法的措置のインシデントは案件になり、期限（最初の声から）までに"
+        "完了していないものがここに出ます。"
+    )
+    for row in late.head(LATEST_RISKS).itertuples():
+        due = pd.Timestamp(row.due_at).tz_convert(incidents_page.JST)
+        st.markdown(
+            f"- 期限 {due:%Y/%m/%d %H:%M}・"
+            + labels.markdown_text(
+                f"{FLAGS[row.flag]}: {labels.product(row.product)}（{int(row.voices)}件・"
+                f"{row.owner or '担当未定'}）"
+            )
+        )
+    st.page_link(incidents_page.page(), label="案件を確認して対応する")
 
 
 def _movers(this_week: pd.DataFrame, last_week: pd.DataFrame, week) -> None:

@@ -1,5 +1,6 @@
-"""運用: where each alert was delivered or why it was not, and the audit log of what people did
-in the app (closing and reopening alerts, CSV exports). For the 運用 role only.
+"""運用: where each notice (an incident at its count, an episode) was delivered or why it was not,
+and the audit log of what people did in the app (closing and reopening alerts, case actions, CSV
+exports). For the 運用 role only.
 """
 
 from __future__ import annotations
@@ -29,10 +30,10 @@ def render() -> None:
 
 
 def _deliveries() -> None:
-    st.subheader("アラートの配信状況")
+    st.subheader("通知の配信状況（インシデント・エピソードごと）")
     counts = data.load(queries.alert_delivery_counts)
     if not counts:
-        st.info("アラートはまだありません。")
+        st.info("通知するインシデント・エピソードはまだありません。")
         return
     columns = st.columns(len(STATES))
     for column, (code, name) in zip(columns, STATES.items(), strict=True):
@@ -41,14 +42,14 @@ def _deliveries() -> None:
     if len(state) >= SHOWN_ROWS:
         st.caption(
             f"表には失敗・未送信を先に、新しい順に {SHOWN_ROWS:,}行を表示しています"
-            f"（アラート全体 {sum(counts.values()):,}件、CSVも表示中の行です）。"
+            f"（通知全体 {sum(counts.values()):,}件、CSVも表示中の行です）。"
         )
     shown = state.assign(state=state["state"].map(STATES))
     st.dataframe(
         shown,
         hide_index=True,
         column_config={
-            "alert_id": "アラートID",
+            "alert_id": "通知ID",
             "day": st.column_config.DateColumn("日付", format="YYYY/MM/DD"),
             "kind": "種別",
             "title": st.column_config.TextColumn("内容", width="large"),

@@ -419,7 +419,8 @@ class _Collector(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def hostile(tmp_path) -> Iterator[tuple[StreamlitServer, str]]:
-    """Issue labels, alert titles and products that carry links, an image and raw HTML."""
+    """Issue labels, alert and episode titles and products that carry links, an image and raw
+    HTML."""
     import duckdb
 
     _Collector.requests = []
@@ -437,6 +438,8 @@ def hostile(tmp_path) -> Iterator[tuple[StreamlitServer, str]]:
         "UPDATE insights.alerts SET title = title || ?, product = product || ?", [payload] * 2
     )
     con.execute("UPDATE marts.feedback SET product = product || ?", [payload])
+    con.execute("UPDATE insights.incidents SET product = product || ?", [payload])
+    con.execute("UPDATE insights.episodes SET title = title || ?", [payload])
     con.close()
     try:
         for server in _serve(snapshot, "hostile"):
@@ -450,6 +453,7 @@ def hostile(tmp_path) -> Iterator[tuple[StreamlitServer, str]]:
     [
         ("", "経営ダッシュボード"),
         ("/alerts", "アラート"),
+        ("/incidents", "インシデント・案件"),
         ("/cases", "事例集（研修用）"),
         ("/issue?issue=iss-delivery", None),
     ],
@@ -467,3 +471,48 @@ def test_text_from_data_is_shown_as_text_never_as_links_images_or_html(
     assert page.locator(f'img[src^="{origin}"]').count() == 0
     assert _Collector.requests == []
     assert page.locator(EXCEPTION).count() == 0
+
+
+def test_a_case_is_taken_noted_and_completed_and_its_history_shows_every_step(page, fresh_server):
+    def status() -> str:
+        return page.locator('[data-testid="stMetric"]').filter(has_text="状態").first.inner_text()
+
+    def settled() -> None:
+        page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden")
+
+    _open(page, f"{fresh_server.url}/incidents", "インシデント・案件")
+    open_cases = page.locator('[data-testid="stMetric"]').filter(has_text="未対応").first
+    assert "2件" in open_cases.inner_text()  # the fixture's safety and legal-threat incidents
+    page.get_by_test_id("stSelectbox").filter(has_text="案件を選択").get_by_role("combobox").click()
+    page.get_by_role("option", name="安全上の懸念", exact=False).click()
+    _see(page, "対応の手引き: 安全にかかわる申告の場合")
+    _see(page, "使用を止める")
+    assert "未対応" in status()
+
+    page.get_by_role("button", name="担当する（対応中にする）").click()
+    _see(page, "担当部署を変更する")
+    assert "対応中" in status()
+    settled()
+    page.get_by_label("メモ", exact=True).fill("現品を回収し、品質保証へ送りました")
+    page.get_by_role("button", name="メモを追加").click()
+    page.get_by_role("cell", name="現品を回収し、品質保証へ送りました").wait_for()
+    settled()
+    page.get_by_label("完了時のメモ（任意）").fill("消費者庁への報告は不要と判断")
+    page.get_by_role("button", name="完了にする").click()
+    page.get_by_role("cell", name="消費者庁への報告は不要と判断").wait_for()
+    assert "完了" in status()
+    _finish(page, "case-completed")
+
+    history = page.locator('[data-testid="stTable"]').last.inner_text()
+    steps = [step for step in ("開設", "担当", "メモ", "完了") if step in history]
+    assert steps == ["開設", "担当", "メモ", "完了"], history
+    assert history.count("開発モード（ログインなし）") == 3 and "お客様相談室" in history
+    rows = fresh_server_audit(fresh_server)
+    assert [r[1] for r in rows] == ["case_complete", "case_note", "case_take"]
+    assert len({r[2] for r in rows}) == 1  # one case
+    # The executive page counts what is late: the legal threat is, the completed case no more.
+    _open(page, f"{fresh_server.url}/executive", "経営ダッシュボード")
+    late = page.locator('[data-testid="stMetric"]').filter(has_text="期限切れの案件").first
+    late.wait_for()
+    assert "1件" in late.inner_text()
+    _finish(page, "executive-overdue")

@@ -52,6 +52,7 @@ def _spike_alert(warehouse, truth) -> str:
     [
         ("executive", "経営ダッシュボード"),
         ("alerts", "アラート"),
+        ("incidents", "インシデント・案件"),
         ("trends", "トレンド"),
         ("concordance", "コンコーダンス（KWIC）"),
         ("cases", "事例集（研修用）"),

@@ -16,7 +16,7 @@ import pytest
 
 from ingest.records import stable_id
 from pipeline.marts import find_insights
-from sample.catalog import PRODUCT_BY_KEY
+from sample.catalog import PRODUCT_BY_KEY, SAFETY_ISSUES
 from tests.support.planted import DAYS, planted_by_issue, spike_product, spike_share
 from warehouse.db import connect
 
@@ -136,3 +136,54 @@ def test_finding_insights_again_keeps_every_alert_and_when_it_was_found(sample):
     find_insights(warehouse)
     with connect(warehouse, read_only=True) as con:
         assert con.execute(query).fetchall() == before
+
+
+def test_the_planted_hazard_is_one_incident_per_issue_holding_its_voices(sample):
+    """The generator makes every complaint about one issue a safety report (sample.catalog's
+    SAFETY_ISSUES, a humidifier that smells of burning and runs hot), day after day: one hazard.
+    An incident is one flag, issue and product, so the hazard is one incident for each issue koe
+    found for it (the clustering tells the hot plug from the burning smell), never one alert per
+    voice."""
+    warehouse, truth = sample
+    planted = {
+        stable_id(i["channel"], i["source_key"])
+        for i in truth["items"]
+        if i["issue"] in SAFETY_ISSUES and "safety" in i["flags"]
+    }
+    with connect(warehouse, read_only=True) as con:
+        hazard_issues = {
+            i for i, key in planted_by_issue(con, truth).items() if key in SAFETY_ISSUES
+        }
+        alerted = {
+            feedback_id
+            for (feedback_id,) in con.execute(
+                "SELECT feedback_id FROM insights.alerts WHERE kind = 'safety'"
+            ).fetchall()
+        }
+        incidents = con.execute(
+            "SELECT issue_id, voices, feedback_ids, channels FROM insights.incidents"
+            " WHERE flag = 'safety'"
+        ).fetchall()
+        [(alerts, incident_count)] = con.execute(
+            "SELECT (SELECT count(*) FROM insights.alerts), (SELECT count(*) FROM insights.incidents)"
+        ).fetchall()
+    hazard = planted & alerted  # the planted voices koe flagged: each was an alert of its own
+    assert len(hazard) >= 0.9 * len(planted) > 0
+    # Every flagged voice is in exactly one safety incident.
+    assert sorted(f for _, _, ids, _ in incidents for f in ids) == sorted(alerted)
+    # One incident per issue of the hazard holds its voices, and is made of them.
+    held = [
+        (issue, len(hazard & set(ids)), n, c)
+        for issue, n, ids, c in incidents
+        if issue in hazard_issues
+    ]
+    print(
+        f"planted hazard: {len(hazard)} flagged voices in {len(held)} incidents"
+        f" {[(h, n) for _, h, n, _ in held]} over {len(hazard_issues)} issues;"
+        f" sample: {alerts} alerts, {incident_count} incidents"
+    )
+    assert sorted(issue for issue, *_ in held) == sorted(hazard_issues)
+    assert sum(h for _, h, _, _ in held) >= 0.9 * len(hazard)
+    assert all(h >= 0.9 * n and len(c) >= 3 for _, h, n, c in held)
+    assert len(held) < len(hazard) / 20
+    assert incident_count < alerts / 2

@@ -1241,7 +1241,9 @@ LOGIN_BASELINE = 0.8
 
 def _insights(con: duckdb.DuckDBPyConnection, feedback: pd.DataFrame) -> None:
     from insights.alerts import Alert, build_alerts
+    from insights.episodes import build_episodes
     from insights.root_causes import root_causes
+    from koe.vocabulary import CASE_FLAGS
     from warehouse import insights
     from warehouse.db import sql
 
@@ -1269,7 +1271,9 @@ def _insights(con: duckdb.DuckDBPyConnection, feedback: pd.DataFrame) -> None:
         )
     )
     frame = feedback.assign(firmware=None, region=None)
-    insights.save(con, alerts, root_causes(frame))
+    # The incidents group the flagged rows above by the real rule, over the default window.
+    grouping = insights.Grouping(build_episodes({}, alerts), CASE_FLAGS, 7)
+    insights.save(con, alerts, root_causes(frame), grouping=grouping)
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ MAY_IMPORT = {
     "insights": {"koe"},
     "reports": {"koe"},
     "pipeline": {"koe", "ingest", "nlp", "warehouse", "insights", "reports"},
-    "app": {"koe", "warehouse.queries", "warehouse.alert_status"},
+    "app": {"koe", "warehouse.queries", "warehouse.alert_status", "warehouse.case_status"},
     "dags": {"pipeline"},
     "sample": {"koe", "ingest"},
     "eval": {"koe", "ingest", "nlp", "warehouse", "pipeline", "sample"},

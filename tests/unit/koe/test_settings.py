@@ -95,3 +95,22 @@ def test_the_duckdb_memory_limit_is_a_checked_size_applied_to_every_connection(
     finally:
         monkeypatch.delenv("KOE_DUCKDB_MEMORY_LIMIT")
         reload()
+
+
+def test_the_incident_window_and_the_case_due_hours_have_defaults_and_can_be_set():
+    default = from_environ({})
+    assert default.incident_window_days == 7
+    assert default.case_due_hours == {"safety": 24, "sns_threat": 24, "legal_threat": 72}
+    custom = from_environ(
+        {"KOE_INCIDENT_WINDOW_DAYS": "3", "KOE_CASE_DUE_HOURS": "safety=12, legal_threat=48"}
+    )
+    assert custom.incident_window_days == 3
+    assert custom.case_due_hours == {"safety": 12, "sns_threat": 24, "legal_threat": 48}
+
+
+@pytest.mark.parametrize("value", ["safety", "safety=0", "churn=24", "safety=one day"])
+def test_case_due_hours_name_a_case_flag_and_whole_hours(value):
+    from koe.settings import SettingsError
+
+    with pytest.raises(SettingsError, match="KOE_CASE_DUE_HOURS"):
+        from_environ({"KOE_CASE_DUE_HOURS": value})

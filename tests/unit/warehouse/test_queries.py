@@ -682,10 +682,34 @@ def test_publishing_writes_where_the_app_reads_koe_snapshot(monkeypatch, tmp_pat
     assert queries.app_snapshot_version() is not None
 
 
-def test_delivery_counts_cover_every_alert_and_the_table_its_first_rows(con):
-    # The fixture's two alerts were never delivered: both pending.
-    assert queries.alert_delivery_counts(con) == {"pending": 2}
+def test_delivery_counts_cover_every_notice_and_the_table_its_first_rows(con):
+    # The fixture's notices (its two incidents and its one episode) were never delivered.
+    assert queries.alert_delivery_counts(con) == {"pending": 3}
     state = queries.alert_delivery_state(con, limit=1)
     assert len(state) == 1 and state["state"].tolist() == ["pending"]
-    assert state["day"].iloc[0].date() == AUG(13)  # the newer of the two
-    assert len(queries.alert_delivery_state(con)) == 2
+    assert state["day"].iloc[0].date() == AUG(13)  # the newest of them: the safety incident
+    assert len(queries.alert_delivery_state(con)) == 3
+
+
+def test_incidents_of_a_period_and_every_case_with_their_voices(con):
+    # The fixture flags one call safety (13 Aug) and one SNS post a legal threat (12 Aug).
+    found = queries.incidents(con, AUG(1), AUG(31))
+    assert found["flag"].tolist() == ["safety", "legal_threat"]  # newest voice first
+    assert found["voices"].tolist() == [1, 1]
+    assert [list(c) for c in found["channels"]] == [["call"], ["sns"]]
+    assert queries.incidents(con, AUG(13), AUG(31))["flag"].tolist() == ["safety"]
+    cases = queries.case_incidents(con)
+    assert sorted(cases["incident_id"]) == sorted(found["incident_id"])
+    [safety] = found[found["flag"] == "safety"]["incident_id"]
+    voices = queries.incident_voices(con, safety)
+    assert len(voices) == 1 and voices["channel"].tolist() == ["call"]
+    assert queries.incident_voices(con, "inc_none").empty
+
+
+def test_episodes_of_a_period_name_their_issue(con):
+    [episode] = queries.episodes(con, AUG(1), AUG(31)).itertuples()
+    assert (episode.kind, episode.issue_label, episode.alerts) == (
+        "rise",
+        "アプリにログインできない",
+        1,
+    )

@@ -92,8 +92,8 @@ COMMENT ON COLUMN insights.alerts.evidence IS 'The figures behind the alert (bas
 COMMENT ON COLUMN insights.alerts.detected_at IS 'When koe first found the alert; kept when alerts are computed again.';
 COMMENT ON TABLE insights.emerging_scan IS 'The emerging-issue tests of each day before they merge into episodes (JSON), with the key of their input: a later run reuses a day whose key is unchanged (insights/scan_state.py).';
 COMMENT ON TABLE insights.flagged_scan IS 'Each day whose safety / SNS alerts are stored, with the key of its flagged feedback: a later run keeps a day whose key is unchanged (insights/scan_state.py).';
-COMMENT ON TABLE insights.alert_deliveries IS 'Each alert sent, once per channel (webhook, smtp, file) and target; an alert is never sent twice to one target.';
-COMMENT ON TABLE insights.alert_delivery_failures IS 'Every failed attempt to send an alert, with its reason (the error type, and for network errors the message; never alert text). An alert that later succeeds also has a row in alert_deliveries.';
+COMMENT ON TABLE insights.alert_deliveries IS 'Each notice sent (alert_id holds insights.notices.notice_id; before issue #15, an alert id), once per channel (webhook, smtp, file) and target; a notice is never sent twice to one target.';
+COMMENT ON TABLE insights.alert_delivery_failures IS 'Every failed attempt to send a notice (alert_id holds its notice_id), with its reason (the error type, and for network errors the message; never alert text). An alert that later succeeds also has a row in alert_deliveries.';
 COMMENT ON COLUMN insights.alert_delivery_failures.transient IS 'A network, SMTP or file error that a retry may cure; the task fails so Airflow retries. Other errors (a header the mail server refuses) would fail the same way again.';
 COMMENT ON TABLE insights.root_causes IS 'Attribute values (product, lot, firmware, app_version, channel, region, week) and key phrases (attribute = phrase) over-represented in an issue against the other complaints about its product. Ranked per issue by q_value, then lift.';
 COMMENT ON COLUMN insights.root_causes.lift IS 'Share of the issue''s documents with the value ÷ the same share in the reference; NULL when the reference never has it.';
@@ -105,3 +105,68 @@ COMMENT ON COLUMN insights.weekly_reports.data_through IS 'Last day of data the 
 COMMENT ON COLUMN insights.weekly_reports.complaints IS 'Complaints about the team''s products in the week.';
 COMMENT ON COLUMN insights.weekly_reports.previous IS 'The same count in the week before.';
 COMMENT ON COLUMN insights.weekly_reports.file_stem IS 'Path of the report files under the reports folder, without .html / .csv.';
+
+CREATE TABLE IF NOT EXISTS insights.incidents (
+    incident_id  VARCHAR PRIMARY KEY,
+    flag         VARCHAR NOT NULL,
+    issue_id     VARCHAR,
+    product      VARCHAR,
+    voices       INTEGER NOT NULL,
+    first_at     TIMESTAMPTZ NOT NULL,
+    latest_at    TIMESTAMPTZ NOT NULL,
+    first_day    DATE NOT NULL,
+    latest_day   DATE NOT NULL,
+    channels     VARCHAR[] NOT NULL,
+    feedback_ids VARCHAR[] NOT NULL,
+    detected_at  TIMESTAMPTZ NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS insights.episodes (
+    episode_id VARCHAR PRIMARY KEY,
+    kind       VARCHAR NOT NULL,
+    issue_id   VARCHAR,
+    product    VARCHAR,
+    first_day  DATE NOT NULL,
+    last_day   DATE NOT NULL,
+    days       INTEGER NOT NULL,
+    alert_ids  VARCHAR[] NOT NULL,
+    route      VARCHAR NOT NULL,
+    title      VARCHAR NOT NULL,
+    peak_ratio DOUBLE
+);
+
+COMMENT ON TABLE insights.incidents IS 'Voices about the same hazard or threat, grouped: one flag (safety, sns_threat, legal_threat), issue and product, each voice within KOE_INCIDENT_WINDOW_DAYS of the one before (warehouse/sql/insights/save_incidents.sql). Each opens a case in the app''s own store. Ids hash the key and the first voice: recomputing gives the same rows.';
+COMMENT ON COLUMN insights.incidents.issue_id IS 'The voices'' issue; NULL for voices in no issue (未分類).';
+COMMENT ON COLUMN insights.incidents.product IS 'The voices'' product (their own, or else their issue''s top product); NULL when unknown.';
+COMMENT ON COLUMN insights.incidents.voices IS 'How many voices the incident holds (the length of feedback_ids).';
+COMMENT ON COLUMN insights.incidents.first_at IS 'When the first voice came: a case''s due time counts from here.';
+COMMENT ON COLUMN insights.incidents.latest_at IS 'When the latest voice came; a voice within the window after it joins this incident.';
+COMMENT ON COLUMN insights.incidents.channels IS 'The channels the voices came by, sorted.';
+COMMENT ON COLUMN insights.incidents.feedback_ids IS 'The member voices (marts.feedback), oldest first.';
+COMMENT ON COLUMN insights.incidents.detected_at IS 'When koe first found the incident; kept when incidents are computed again.';
+COMMENT ON TABLE insights.episodes IS 'Emerging-issue alerts about one subject on consecutive days, as one episode (insights/episodes.py): the rises of an issue (either window) or of a product''s complaints, a new issue, a sentiment drop. Ids hash the kind, the subject and the first day.';
+COMMENT ON COLUMN insights.episodes.kind IS 'rise (volume_spike or product_spike) | new_issue | sentiment_drop.';
+COMMENT ON COLUMN insights.episodes.product IS 'The product of a product rise (issue_id NULL), or the issue''s product.';
+COMMENT ON COLUMN insights.episodes.days IS 'Days from first_day to last_day on which a test of the episode fired.';
+COMMENT ON COLUMN insights.episodes.alert_ids IS 'The alerts (insights.alerts) the episode holds.';
+COMMENT ON COLUMN insights.episodes.peak_ratio IS 'The largest observed ÷ expected of a rise on any of its days; NULL for other kinds.';
+
+CREATE TABLE IF NOT EXISTS insights.notices (
+    notice_id  VARCHAR PRIMARY KEY,
+    source     VARCHAR NOT NULL,
+    subject_id VARCHAR NOT NULL,
+    kind       VARCHAR NOT NULL,
+    day        DATE NOT NULL,
+    route      VARCHAR NOT NULL,
+    title      VARCHAR NOT NULL,
+    issue_id   VARCHAR,
+    product    VARCHAR,
+    observed   DOUBLE,
+    evidence   JSON
+);
+
+COMMENT ON TABLE insights.notices IS 'What alert delivery sends (insights/delivery.py): one notice per episode, and one per incident and count (notice_id = incident_id@voices), so a new voice in an open incident sends its new count, never a message per voice. Recomputed with the incidents and episodes.';
+COMMENT ON COLUMN insights.notices.source IS 'incident (subject_id in insights.incidents) or episode (subject_id in insights.episodes).';
+COMMENT ON COLUMN insights.notices.day IS 'The incident''s latest voice day, or the episode''s last day: only notices of the last days of data are sent.';
+COMMENT ON COLUMN insights.notices.observed IS 'Incident: its voices. Rise episode: its peak observed ÷ expected.';
+COMMENT ON COLUMN insights.notices.evidence IS 'Incident: voices, channels, first and latest time, the masked excerpt of the latest voice. Episode: days and the alerts it holds.';
