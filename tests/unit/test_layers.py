@@ -2,7 +2,7 @@
 cycle. Every import counts, those inside functions too.
 
     dags → pipeline → {ingest, nlp, insights, reports, warehouse};  app → warehouse (queries and
-    its own alert status);  koe (vocabulary, settings) is shared by all and imports none of them.
+    its own store: alert status, cases, issue decisions);  koe (vocabulary, settings) is shared by all and imports none of them.
 """
 
 from __future__ import annotations
@@ -39,7 +39,13 @@ MAY_IMPORT = {
     "insights": {"koe"},
     "reports": {"koe"},
     "pipeline": {"koe", "ingest", "nlp", "warehouse", "insights", "reports"},
-    "app": {"koe", "warehouse.queries", "warehouse.alert_status", "warehouse.case_status"},
+    "app": {
+        "koe",
+        "warehouse.queries",
+        "warehouse.alert_status",
+        "warehouse.case_status",
+        "warehouse.issue_decisions",
+    },
     "dags": {"pipeline"},
     "sample": {"koe", "ingest"},
     "eval": {"koe", "ingest", "nlp", "warehouse", "pipeline", "sample"},
