@@ -909,7 +909,8 @@ CREATE TABLE marts.feedback (
 CREATE TABLE marts.issues (
     issue_id VARCHAR, label VARCHAR, kind VARCHAR, keywords VARCHAR[], feedback_count INTEGER,
     negative_share DOUBLE, first_seen DATE, last_seen DATE, top_product VARCHAR,
-    top_channel VARCHAR, representative_ids VARCHAR[]);
+    top_channel VARCHAR, representative_ids VARCHAR[], origin VARCHAR DEFAULT 'machine',
+    label_pinned BOOLEAN DEFAULT false);
 CREATE TABLE marts.issue_daily (
     issue_id VARCHAR, day DATE, channel VARCHAR, product VARCHAR, feedback_count INTEGER,
     negative_count INTEGER, avg_sentiment DOUBLE);
@@ -934,7 +935,11 @@ CREATE TABLE marts.quarantine (
     reason VARCHAR, excerpt_masked VARCHAR, quarantined_at TIMESTAMPTZ);
 CREATE TABLE marts.issue_lineage (
     run_at TIMESTAMPTZ, mode VARCHAR, event VARCHAR, issue_id VARCHAR, label VARCHAR,
-    source_issue_id VARCHAR, source_label VARCHAR, documents INTEGER);
+    source_issue_id VARCHAR, source_label VARCHAR, documents INTEGER, actor VARCHAR DEFAULT 'koe',
+    decision_id VARCHAR);
+CREATE TABLE marts.issue_subgroups (
+    issue_id VARCHAR, subgroup INTEGER, label VARCHAR, keywords VARCHAR[], share DOUBLE,
+    centroid FLOAT[], example_ids VARCHAR[]);
 """
 
 # Two clustering runs: the first made the login issue, the second merged a retired one into it.
