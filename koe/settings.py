@@ -69,6 +69,9 @@ class Settings:
     team_claim: str = "koe_team"  # the ID-token claim naming a product team's team
     # KOE_WORKER_NAME: the name a Celery worker of the cluster demo records on its task instances.
     worker_name: str | None = None
+    # KOE_REPEAT_CONTACT_DAYS: the same customer about the same issue within this many days is a
+    # repeat contact (再問い合わせ).
+    repeat_contact_days: int = 7
 
     @property
     def snapshot(self) -> Path:
@@ -161,6 +164,7 @@ def from_environ(environ: Mapping[str, str]) -> Settings:
         role_claim=environ.get("KOE_ROLE_CLAIM") or "koe_roles",
         team_claim=environ.get("KOE_TEAM_CLAIM") or "koe_team",
         worker_name=environ.get("KOE_WORKER_NAME") or None,
+        repeat_contact_days=_positive_int(environ, "KOE_REPEAT_CONTACT_DAYS", 7),
     )
 
 
