@@ -26,3 +26,8 @@ def save_customer_links(con: duckdb.DuckDBPyConnection, links: Mapping[str, str]
     )
     run_with_batches(con, ["customers/replace_links"], links_batch=batch)
     return batch.num_rows
+
+
+def voice_customers(con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:
+    """feedback_id → customer key of every loaded voice (None: no identifier to link by)."""
+    return dict(con.execute(sql("customers/voice_customers")).fetchall())
