@@ -64,8 +64,8 @@ def _journey(issue_id: str, customers: pd.DataFrame) -> None:
     )
     journey = data.load(queries.customer_journey, chosen, issue_id)
     st.caption(
-        "選んだお客様のすべての問い合わせを時刻順に表示します（個人情報はマスク済み）。"
-        "この課題以外の問い合わせも含みます。"
+        f"お客様 {labels.markdown_text(chosen)} のすべての問い合わせ（{len(journey)}件）を時刻順に表示します"
+        "（個人情報はマスク済み）。この課題以外の問い合わせも含みます。"
     )
     for row in journey.itertuples():
         with st.container(border=True, key=f"journey-{row.contact_number}"):
