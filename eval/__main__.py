@@ -7,6 +7,8 @@
 ``python -m eval tune [--precision P] [--folds K]``
     set the flag and problem-report thresholds on dev and out-of-author training predictions,
     write ``nlp/data/thresholds.json``;
+``python -m eval linking``
+    precision and recall of customer linking on the repeat customers a generated sample plants;
 ``python -m eval agreement``
     how far two independent annotators agree with the authors' flags on a dev sample;
 ``python -m eval check [FILE...]`` / ``python -m eval check-calls [FILE...]``
@@ -164,6 +166,12 @@ def _tune(argv: list[str]) -> int:
     return 0
 
 
+def _linking(argv: list[str]) -> int:
+    from eval.linking import main
+
+    return main()
+
+
 def _agreement(argv: list[str]) -> int:
     from eval.agreement import agreement
 
@@ -176,6 +184,7 @@ def main(argv: list[str]) -> int:
         "run": _run,
         "tune": _tune,
         "agreement": _agreement,
+        "linking": _linking,
         "check": _check,
         "check-calls": _check_calls,
     }

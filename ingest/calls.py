@@ -18,7 +18,16 @@ from ingest.fields import (
     text_field,
     time_field,
 )
-from ingest.records import Call, Feedback, HoldSegment, Quarantined, ReadResult, Turn, stable_id
+from ingest.records import (
+    Call,
+    Feedback,
+    HoldSegment,
+    Quarantined,
+    ReadResult,
+    Turn,
+    contact,
+    stable_id,
+)
 
 CHANNEL = "call"
 SPEAKERS = ("agent", "customer")
@@ -65,6 +74,7 @@ def _call(record: dict[str, object], rel: str, number: int) -> Call:
         customer_id=text_field(record, "customer_id"),
         agent_id=text_field(record, "agent_id"),
         team=text_field(record, "team"),
+        phone=text_field(record, "phone"),
     )
 
 
@@ -127,4 +137,5 @@ def _customer_voice(call: Call) -> Feedback | None:
         text="\n".join(said),
         product=call.product,
         customer_id=call.customer_id,
+        contacts=contact("phone", call.phone),
     )

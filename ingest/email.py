@@ -35,7 +35,7 @@ from ingest.charsets import decode_labelled
 from ingest.checks import plausible
 from ingest.fields import EXCERPT_CHARS, BadRecord, excerpt, shape, unreadable_file
 from ingest.mailtext import customer_words, html_to_text
-from ingest.records import Feedback, Quarantined, ReadResult, ThreadLink, stable_id
+from ingest.records import Feedback, Quarantined, ReadResult, ThreadLink, contact, stable_id
 from ingest.timeparse import as_aware, parse_timestamp
 from koe.settings import settings
 
@@ -267,6 +267,7 @@ def _feedback(
         subject=subject,
         first_response_at=responses.get(message_key(source_key)),
         attributes=attributes,
+        contacts=contact("email", _sender(message)[1]),
     )
 
 

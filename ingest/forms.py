@@ -1,7 +1,8 @@
 """Web-form exports (``forms/*.csv``, ``forms/*.json``) → ``Feedback`` on channel ``form``.
 
-Columns are matched by Japanese or English header aliases. Contact columns (e-mail, phone) are
-recognised only to be dropped; lot, app version, firmware and region become attributes.
+Columns are matched by Japanese or English header aliases. Contact columns (e-mail, phone) only
+link the entry to its customer (masking turns them into pseudonyms); lot, app version, firmware
+and region become attributes.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from ingest.charsets import Export, decode_export
 from ingest.fields import BadRecord, excerpt, text_field, time_field, unreadable_file
-from ingest.records import Feedback, Quarantined, ReadResult, stable_id
+from ingest.records import Feedback, Quarantined, ReadResult, contact, stable_id
 
 CHANNEL = "form"
 
@@ -228,6 +229,7 @@ def _submission(
         subject=text("subject"),
         first_response_at=responded_at,
         attributes={role: value for role in ATTRIBUTES if (value := text(role)) is not None},
+        contacts=contact("email", text("email")) + contact("phone", text("phone")),
     )
 
 

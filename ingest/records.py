@@ -40,6 +40,16 @@ class Feedback:
     first_response_at: datetime | None = None  # first reply by support (email/form), if known
     attributes: dict[str, str] = field(default_factory=dict)  # lot, app_version, region, url...
     pii_types: tuple[str, ...] = ()  # filled by masking: which PII types were removed
+    # Identifiers that link the voice to its customer, as `contact` writes them (a caller's
+    # number, a sender's or form's address, a form's phone, an SNS handle). Personal data:
+    # masking replaces them, with customer_id, by keyed pseudonyms (``customer-…``).
+    contacts: tuple[str, ...] = ()
+
+
+def contact(kind: str, value: str | None) -> tuple[str, ...]:
+    """One identifier for ``Feedback.contacts`` as ``kind:value`` (kind: phone, email, handle);
+    nothing when the value is blank."""
+    return (f"{kind}:{value}",) if value else ()
 
 
 @dataclass(frozen=True)
@@ -73,6 +83,7 @@ class Call:
     customer_id: str | None = None
     agent_id: str | None = None
     team: str | None = None
+    phone: str | None = None  # the caller's number (caller ID); a pseudonym once masked
 
 
 @dataclass(frozen=True)

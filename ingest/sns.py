@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ingest.fields import BadRecord, excerpt, jsonl_objects, text_field, time_field
-from ingest.records import Feedback, Quarantined, ReadResult, stable_id
+from ingest.records import Feedback, Quarantined, ReadResult, contact, stable_id
 
 CHANNEL = "sns"
 ATTRIBUTES = ("url", "likes", "reposts")
@@ -32,6 +32,7 @@ def _post(record: dict[str, object], rel: str, number: int) -> Feedback:
     text = text_field(record, "text")
     if text is None:
         raise BadRecord("empty text")
+    author = text_field(record, "author")
     attributes = {}
     for key in ATTRIBUTES:
         value = text_field(record, key)
@@ -46,6 +47,7 @@ def _post(record: dict[str, object], rel: str, number: int) -> Feedback:
         created_at=posted_at,
         text=text,
         product=text_field(record, "product"),
-        author=text_field(record, "author"),
+        author=author,
         attributes=attributes,
+        contacts=contact("handle", author),
     )

@@ -79,6 +79,9 @@ class Settings:
     # product when it comes within this many days of the incident's latest voice.
     incident_window_days: int = 7
     case_due_hours: Mapping[str, int] = field(default_factory=lambda: dict(CASE_DUE_HOURS))
+    # KOE_REPEAT_CONTACT_DAYS: the same customer about the same issue within this many days is a
+    # repeat contact (再問い合わせ).
+    repeat_contact_days: int = 7
 
     @property
     def snapshot(self) -> Path:
@@ -173,6 +176,7 @@ def from_environ(environ: Mapping[str, str]) -> Settings:
         worker_name=environ.get("KOE_WORKER_NAME") or None,
         incident_window_days=_positive_int(environ, "KOE_INCIDENT_WINDOW_DAYS", 7),
         case_due_hours=_due_hours(environ.get("KOE_CASE_DUE_HOURS")),
+        repeat_contact_days=_positive_int(environ, "KOE_REPEAT_CONTACT_DAYS", 7),
     )
 
 

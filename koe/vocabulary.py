@@ -109,6 +109,9 @@ class Kpi:
 KPIS = (
     Kpi("answer_rate", "応答率", 0.90, ">="),
     Kpi("first_contact_resolution_rate", "1次解決率", 0.90, ">="),
+    # The same customer about the same issue again within KOE_REPEAT_CONTACT_DAYS: the problem
+    # was not solved the first time, whichever channel they came back through.
+    Kpi("repeat_contact_rate", "再問い合わせ率", 0.10, "<="),
     Kpi("holds_within_45s_share", "保留45秒以内", 0.90, ">="),
     Kpi("written_responded_within_24h_share", "初回返信24時間以内", 0.90, ">="),
     Kpi("abandon_rate", "放棄呼率", 0.10, "<=", informational=True),

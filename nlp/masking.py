@@ -1,5 +1,6 @@
 """Mask a whole ``ReadResult`` before it reaches the warehouse: every free-text field goes through
-``nlp.pii.mask``, authors and contact-data ids become keyed pseudonyms that stay linkable.
+``nlp.pii.mask``, authors, customer ids and contact identifiers become keyed pseudonyms that stay
+linkable (``nlp.contacts`` says which spellings are one customer).
 
 Pseudonyms are ``author-`` / ``customer-`` / ``msgid-`` plus 12 hex digits of an HMAC-SHA256
 keyed by ``$KOE_PSEUDONYM_KEY``. Without the key a pseudonym cannot be turned back into the name
@@ -18,6 +19,7 @@ from dataclasses import replace
 
 from ingest.records import Call, Feedback, Quarantined, ReadResult
 from koe.settings import SettingsError, settings
+from nlp.contacts import identity
 from nlp.pii import find_pii, mask
 
 # Only for development and tests: a deployment sets its own key (see the module docstring).
@@ -70,6 +72,31 @@ def pseudonym(value: str, prefix: str) -> str:
         return value
     digest = hmac.new(pseudonym_key(), _identity(value).encode("utf-8"), hashlib.sha256).hexdigest()
     return f"{prefix}-{digest[:12]}"
+
+
+def customer_key(kind: str, value: str | None) -> str | None:
+    """The keyed pseudonym (``customer-…``) of one contact identifier after its normal form
+    (`nlp.contacts.identity`): ``090-1234-5678`` on a form and ``+81 90 1234 5678`` as a
+    caller's number give the same key. None when the value holds no usable identifier."""
+    if value is not None and _PSEUDONYM.fullmatch(value):
+        return value
+    normal = identity(kind, value)
+    if normal is None:
+        return None
+    digest = hmac.new(pseudonym_key(), normal.encode("utf-8"), hashlib.sha256).hexdigest()
+    return f"customer-{digest[:12]}"
+
+
+def _contact_keys(feedback: Feedback) -> tuple[str, ...]:
+    """Every identifier the voice carries as its pseudonym, sorted and once each."""
+    keys = {customer_key("customer_id", feedback.customer_id)}
+    for entry in feedback.contacts:
+        if _PSEUDONYM.fullmatch(entry):  # masked before
+            keys.add(entry)
+            continue
+        kind, _, value = entry.partition(":")
+        keys.add(customer_key(kind, value))
+    return tuple(sorted(k for k in keys if k is not None))
 
 
 def _identity(value: str) -> str:
@@ -141,7 +168,6 @@ def _mask_feedback(feedback: Feedback) -> Feedback:
     # and a file name, so it is masked like any text.
     product = masked(feedback.product)
     attributes = {k: masked(v) if isinstance(v, str) else v for k, v in feedback.attributes.items()}
-    customer_id = _opaque_id(feedback.customer_id, "customer")
     return replace(
         feedback,
         source_key=_source_key(feedback, names),
@@ -149,7 +175,8 @@ def _mask_feedback(feedback: Feedback) -> Feedback:
         subject=subject,
         product=product,
         author=pseudonym(feedback.author, "author") if feedback.author else None,
-        customer_id=customer_id,
+        customer_id=customer_key("customer_id", feedback.customer_id),
+        contacts=_contact_keys(feedback),
         attributes=attributes,
         # What the text fields held; author and contact ids are always replaced, so not listed.
         pii_types=tuple(sorted(masked.types | set(feedback.pii_types))),
@@ -179,8 +206,9 @@ def _mask_call(call: Call) -> Call:
         turns=turns,
         product=masked(call.product),
         team=masked(call.team),
-        customer_id=_opaque_id(call.customer_id, "customer"),
+        customer_id=customer_key("customer_id", call.customer_id),
         agent_id=_opaque_id(call.agent_id, "agent"),
+        phone=customer_key("phone", call.phone),
     )
 
 

@@ -1,6 +1,7 @@
-"""koe_marts's steps: marts → insights → published snapshot → alerts delivered.
+"""koe_marts's steps: customer links and marts → insights → published snapshot → alerts delivered.
 
-The marts are rebuilt in one transaction; insights (alerts, root causes) are computed from them
+Voices are linked to their customers (`nlp.linking` over the identifier pseudonyms masking made)
+and the marts rebuilt in one transaction; insights (alerts, root causes) are computed from them
 and stored in one transaction; the snapshot the app reads is then published, and only after that
 are the alerts sent, so the app already shows what a message announces.
 """
@@ -17,12 +18,16 @@ logger = logging.getLogger(__name__)
 
 
 def build_marts(path: str | os.PathLike[str] | None = None) -> dict:
-    """Rebuild every marts.* table in one transaction; returns their row counts."""
-    from warehouse import marts
-    from warehouse.db import connect
+    """Link each customer's voices across channels (nlp.customer_links), then rebuild every
+    marts.* table in one transaction; returns their row counts."""
+    from nlp.linking import link_customers
+    from warehouse import customers, marts
+    from warehouse.db import apply_schema, connect
 
     with connect(path) as con:
-        return marts.build_marts(con)
+        apply_schema(con)
+        linked = customers.save_customer_links(con, link_customers(customers.voice_contacts(con)))
+        return {**marts.build_marts(con), "linked_voices": linked}
 
 
 def find_insights(path: str | os.PathLike[str] | None = None) -> dict:

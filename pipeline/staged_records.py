@@ -50,6 +50,7 @@ FEEDBACK = pa.struct(
         ("first_response_at", TIMESTAMP),
         ("attributes", pa.map_(pa.string(), pa.string())),
         ("pii_types", pa.list_(pa.string())),
+        ("contacts", pa.list_(pa.string())),
     ]
 )
 CALL = pa.struct(
@@ -83,6 +84,7 @@ CALL = pa.struct(
         ("customer_id", pa.string()),
         ("agent_id", pa.string()),
         ("team", pa.string()),
+        ("phone", pa.string()),
     ]
 )
 QUARANTINED = pa.struct(
@@ -227,6 +229,7 @@ def _feedback(values: dict) -> Feedback:
             **values,
             "attributes": dict(values["attributes"] or ()),
             "pii_types": tuple(values["pii_types"] or ()),
+            "contacts": tuple(values["contacts"] or ()),
         }
     )
 

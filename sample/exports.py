@@ -18,6 +18,7 @@ from sample.catalog import (
     SPIKE_APP_VERSION,
     SPIKE_ISSUE,
 )
+from sample.journeys import Contact
 from sample.voices import Plan, form_voice, sns_voice
 
 FORM_HEADERS = (
@@ -55,15 +56,18 @@ class FormsAndPosts:
                 return "app_version", SPIKE_APP_VERSION
         return product.attribute, rng.choice(product.attribute_values)
 
-    def form_rows(self, index: int, plans: list[Plan]) -> list[tuple[dict, Plan | None, dict]]:
+    def form_rows(
+        self, index: int, plans: list[Plan], first_seq: int = 1
+    ) -> list[tuple[dict, Plan | None, dict]]:
         """(row by role, plan, voice-ish info) with duplicates placed right after originals."""
         rng, stamp = self.rng, self.day_date(index).strftime("%Y%m%d")
         rows = []
-        for seq, plan in enumerate(plans, start=1):
+        for seq, plan in enumerate(plans, start=first_seq):
             if plan.customer_id is None and rng.random() < 0.7:
                 plan.customer_id = self.new_customer()
             voice = form_voice(plan, self.pii, rng)
-            person = self.pii.person()
+            known = plan.contact  # a customer writing again (sample.journeys) keeps their data
+            person = known.person if known and known.person else self.pii.person()
             attribute, value = self.form_attribute(plan)
             responded = (
                 plan.at + timedelta(hours=rng.uniform(1, 40)) if rng.random() < 0.8 else None
@@ -73,8 +77,8 @@ class FormsAndPosts:
                 "submitted_at": plan.at,
                 "customer_id": plan.customer_id or "",
                 "name": self.pii.note("name", person.full),
-                "email": self.pii.email(person) if rng.random() < 0.9 else "",
-                "phone": self.pii.phone() if rng.random() < 0.5 else "",
+                "email": self.pii.email(person) if not known and rng.random() < 0.9 else "",
+                "phone": self.pii.phone() if not known and rng.random() < 0.5 else "",
                 "product": plan.product.name,
                 "lot": "",
                 "app_version": "",
@@ -83,8 +87,10 @@ class FormsAndPosts:
                 "subject": voice.subject or "",
                 "body": voice.text,
                 "responded_at": responded,
+                "person": person,  # not a column: who wrote it, for sample.journeys
             }
             row[attribute] = value
+            self.contact_form_fields(plan, row)
             rows.append((row, plan, voice))
             if rng.random() < 0.02 or (index == 0 and seq == 1):
                 twin = dict(row)
@@ -104,6 +110,10 @@ class FormsAndPosts:
     def write_forms(self, index: int, plans: list[Plan]) -> None:
         day = self.day_date(index).isoformat()
         rows = self.form_rows(index, plans)
+        follow = self.follow_ups_of(index, "form")
+        if follow:
+            with self.journey_randomness():
+                rows += self.form_rows(index, follow, first_seq=501)
         as_json = index % 7 == 5
         rel = self.rel("form", f"{day}.{'json' if as_json else 'csv'}")
         for row, plan, voice in rows:
@@ -111,6 +121,8 @@ class FormsAndPosts:
             saved_at, plan.at = plan.at, row["submitted_at"]
             self.item(plan, voice, rel, row["submission_id"], attributes=attrs)
             plan.at = saved_at
+            if not row["submission_id"].endswith("-2"):  # a duplicate is not another contact
+                self.remember_form(plan, index, row)
         if as_json:
             submissions = []
             for row, _, _ in rows:
@@ -148,6 +160,15 @@ class FormsAndPosts:
             self.truth.legacy[rel] = "utf-8-sig"
         self.write_text(rel, text, encoding)
 
+    def remember_form(self, plan: Plan, index: int, row: dict) -> None:
+        given = Contact(
+            person=row["person"],
+            customer_id=row["customer_id"] or None,
+            email=row["email"] or None,
+            phone=row["phone"] or None,
+        )
+        self.remember(plan, index, self.grown(plan, given), ("form", row["submission_id"]))
+
     @staticmethod
     def csv_cells(row: dict) -> list[str]:
         cells = []
@@ -165,9 +186,15 @@ class FormsAndPosts:
         rel = self.rel("sns", f"{self.day_date(index).isoformat()}.jsonl")
         posts: list[dict] = []
         base = 1830000000000000000 + (self.seed % 1000) * 10**12 + index * 10**6
-        for seq, plan in enumerate(plans, start=1):
+        follow = self.follow_ups_of(index, "sns")
+        for seq, plan in enumerate(plans + follow, start=1):
+            if seq > len(plans):  # customers who post again (sample.journeys)
+                with self.journey_randomness():
+                    self.sns_post(plan, index, rel, base, seq + 500, posts)
+                continue
+            rng = self.rng
             voice = sns_voice(plan, self.pii, rng)
-            handle = (
+            handle = self.unique_handle(
                 f"@{rng.choice(HANDLE_WORDS)}_{rng.choice(HANDLE_WORDS)}{rng.randrange(1, 999)}"
             )
             post_id = str(base + seq * 10)
@@ -183,6 +210,7 @@ class FormsAndPosts:
             }
             posts.append(post)
             self.item(plan, voice, rel, post_id)
+            self.remember(plan, index, Contact(handle=handle), ("sns", post_id))
             if rng.random() < 0.02 or (index == 0 and seq == 1):
                 again = dict(post)
                 again["post_id"] = str(base + seq * 10 + 1)
@@ -205,3 +233,38 @@ class FormsAndPosts:
                 {"source_file": rel, "line": 2, "problem": "missing required field post_id"}
             )
         self.write_text(rel, "\n".join(lines) + "\n")
+
+    def unique_handle(self, handle: str) -> str:
+        """Handles are accounts: two people never share one (a clash draws again from the
+        journeys' stream, so the rest of the inbox stays as it was)."""
+        while handle.casefold() in self.handles:
+            rng = self.journey_rng
+            handle = (
+                f"@{rng.choice(HANDLE_WORDS)}_{rng.choice(HANDLE_WORDS)}{rng.randrange(1, 9999)}"
+            )
+        self.handles.add(handle.casefold())
+        return handle
+
+    def sns_post(self, plan: Plan, index: int, rel: str, base: int, seq: int, posts: list) -> None:
+        """A follow-up post: by the handle the customer used before, or a new account."""
+        rng = self.rng
+        voice = sns_voice(plan, self.pii, rng)
+        handle = self.contact_handle(plan) or self.unique_handle(
+            f"@{rng.choice(HANDLE_WORDS)}_{rng.choice(HANDLE_WORDS)}{rng.randrange(1, 999)}"
+        )
+        post_id = str(base + seq * 10)
+        posts.append(
+            {
+                "post_id": post_id,
+                "posted_at": plan.at.isoformat(),
+                "author": handle,
+                "text": voice.text,
+                "url": f"https://sns.example/{handle.lstrip('@')}/status/{post_id}",
+                "likes": int(rng.paretovariate(1.2)) - 1,
+                "reposts": int(rng.paretovariate(1.5)) - 1,
+                "product": plan.product.name,
+            }
+        )
+        self.item(plan, voice, rel, post_id)
+        given = self.grown(plan, Contact(handle=handle))
+        self.remember(plan, index, given, ("sns", post_id))

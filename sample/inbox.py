@@ -30,6 +30,7 @@ from sample.catalog import (
     SUPPORT_ADDRESSES,
 )
 from sample.exports import FormsAndPosts
+from sample.journeys import WINDOW_DAYS, Contact, Journeys
 from sample.mail import MailChannel
 from sample.text import PiiFactory
 from sample.voices import (
@@ -59,6 +60,7 @@ class Truth:
     duplicates: list[dict] = field(default_factory=list)
     malformed: list[dict] = field(default_factory=list)
     legacy: dict[str, str] = field(default_factory=dict)
+    journeys: list[dict] = field(default_factory=list)
     calls: dict = field(
         default_factory=lambda: {
             "abandoned": [],
@@ -72,7 +74,7 @@ class Truth:
     )
 
 
-class Generator(FormsAndPosts, MailChannel):
+class Generator(FormsAndPosts, MailChannel, Journeys):
     def __init__(
         self,
         out: Path,
@@ -108,11 +110,15 @@ class Generator(FormsAndPosts, MailChannel):
         self.flags_owed, self.decoys_owed = list(FLAGS), list(FLAGS)
         self.call_cases_owed = [*FORBIDDEN_ORDER, "decoy", "internal", "long_report"]
         self.call_cases_owed += ["long_silent", "escalation"]
+        self.start_journeys(seed)
 
     # ---- planning ----------------------------------------------------------------------
 
     def day_date(self, index: int) -> date:
         return self.start + timedelta(days=index)
+
+    def day_start(self, index: int) -> datetime:
+        return datetime.combine(self.day_date(index), datetime.min.time(), TOKYO)
 
     def moment(self, index: int, channel: str) -> datetime:
         low, high = CHANNEL_HOURS[channel]
@@ -184,11 +190,15 @@ class Generator(FormsAndPosts, MailChannel):
             "kind": plan.kind,
             "flags": sorted(voice.flags),
             "decoy_flags": sorted(voice.decoys),
-            "customer_id": plan.customer_id,
+            "customer_id": plan.customer_id or None,
             "text": voice.text,
             "pii": [list(p) for p in voice.pii],
         }
+        if plan.person is None:
+            plan.person = self.new_person()
+        record["person"] = plan.person
         record.update(extra)
+        self.journey_truth(plan, (plan.channel, source_key))
         self.written += 1
         if self.keep_truth:
             self.truth.items.append(record)
@@ -211,6 +221,7 @@ class Generator(FormsAndPosts, MailChannel):
             # Replies and follow-ups land at most a few days after the mail they answer, so a
             # day's mailbox is complete once the days after it are planned: write it and let go.
             self.write_emails_until(index - EMAIL_LAG_DAYS)
+            self.done_with_day(index)
         self.write_emails_until(self.days - 1)
         if self.keep_truth:
             self.write_truth()
@@ -284,27 +295,13 @@ class Generator(FormsAndPosts, MailChannel):
                 internal_contact=internal,
                 hold=hold,
             )
-            answered = (
-                rng.uniform(30, 150)
-                if rng.random() < 0.08
-                else min(rng.lognormvariate(1.9, 0.6), 29)
-            )
-            team = plan.product.team
-            record = {
-                "call_id": call_id,
-                "started_at": plan.at.isoformat(),
-                "product": plan.product.name,
-                "answered_after_s": round(answered, 1),
-                "abandoned": False,
-                "resolved_first_contact": rng.random() < 0.88,
-                "customer_id": plan.customer_id,
-                "agent_id": f"{TEAM_PREFIX[team]}{rng.randrange(1, TEAM_AGENTS[team] + 1):02d}",
-                "team": team,
-                "hold_segments": script.holds,
-                "turns": script.turns,
-            }
+            record = self.answered_call(plan, call_id, script)
             lines.append(json.dumps(record, ensure_ascii=False))
             self.item(plan, script.voice, rel, call_id)
+            self.remember(
+                plan, index, Contact(customer_id=plan.customer_id, phone=record["phone"]),
+                ("call", call_id),
+            )  # fmt: skip
             calls = self.truth.calls
             if script.forbidden:
                 calls["forbidden_phrase"][call_id] = script.forbidden
@@ -324,7 +321,7 @@ class Generator(FormsAndPosts, MailChannel):
                 later = index + rng.randrange(1, 4)
                 if later < self.days:
                     follow = self.plan(later, "form", plan.issue.key)
-                    follow.customer_id = plan.customer_id
+                    follow.customer_id, follow.person = plan.customer_id, plan.person
                     self.cross_forms.setdefault(later, []).append(follow)
                     self.cross_planted += 1
         if index == self.malformed_day:
@@ -343,7 +340,46 @@ class Generator(FormsAndPosts, MailChannel):
             self.truth.malformed.append(
                 {"source_file": rel, "line": len(lines), "problem": "unparseable timestamp"}
             )
+        lines += self.follow_up_calls(index, stamp, rel)
         self.write_text(rel, "\n".join(lines) + "\n")
+
+    def answered_call(self, plan: Plan, call_id: str, script) -> dict:
+        rng = self.rng
+        answered = (
+            rng.uniform(30, 150) if rng.random() < 0.08 else min(rng.lognormvariate(1.9, 0.6), 29)
+        )
+        team = plan.product.team
+        return {
+            "call_id": call_id,
+            "started_at": plan.at.isoformat(),
+            "product": plan.product.name,
+            "answered_after_s": round(answered, 1),
+            "abandoned": False,
+            "resolved_first_contact": rng.random() < 0.88,
+            "customer_id": plan.customer_id or None,
+            "agent_id": f"{TEAM_PREFIX[team]}{rng.randrange(1, TEAM_AGENTS[team] + 1):02d}",
+            "team": team,
+            "hold_segments": script.holds,
+            "turns": script.turns,
+            "phone": self.caller_phone(plan),
+        }
+
+    def follow_up_calls(self, index: int, stamp: str, rel: str) -> list[str]:
+        """The day's calls of customers who call again (sample.journeys)."""
+        lines = []
+        with self.journey_randomness():
+            for n, plan in enumerate(self.follow_ups_of(index, "call"), start=1):
+                call_id = f"CL-{stamp}-5{n:03d}"
+                script = call_script(
+                    plan, self.pii, self.rng, forbidden=[], forbidden_decoy=False,
+                    internal_contact=False, hold=None,
+                )  # fmt: skip
+                record = self.answered_call(plan, call_id, script)
+                lines.append(json.dumps(record, ensure_ascii=False))
+                self.item(plan, script.voice, rel, call_id)
+                given = Contact(customer_id=plan.customer_id or None, phone=record["phone"])
+                self.remember(plan, index, self.grown(plan, given), ("call", call_id))
+        return lines
 
     # ---- ground truth --------------------------------------------------------------------
 
@@ -392,6 +428,12 @@ class Generator(FormsAndPosts, MailChannel):
             "pii": self.pii.planted,
             "pii_formats": {"order_id": "ORD-YYYYMMDD-NNNN"},
             "duplicates": self.truth.duplicates,
+            "repeat_customers": {
+                "journeys": self.truth.journeys,
+                "window_days": WINDOW_DAYS,
+                "note": "items with the same person are one customer; household journeys are"
+                " another person calling from an earlier caller's number",
+            },
             "cross_channel_customers": [
                 {"customer_id": cid, "channels": sorted(chs)}
                 for cid, chs in sorted(by_customer.items())

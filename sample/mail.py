@@ -14,6 +14,7 @@ from email.utils import format_datetime
 
 from ingest.timeparse import TOKYO
 from sample.catalog import MAKER, MAKER_DOMAIN, SUPPORT_ADDRESSES
+from sample.journeys import Contact
 from sample.voices import Plan, email_follow_up, email_voice, signature, support_reply_text
 
 
@@ -21,10 +22,20 @@ class MailChannel:
     # ---- e-mail --------------------------------------------------------------------------
 
     def plan_emails(self, index: int, plans: list[Plan]) -> None:
+        self.plan_customer_mail(index, plans)
+        if index == self.malformed_day:
+            self.plan_malformed_mail(index)
+        follow = self.follow_ups_of(index, "email")
+        if follow:  # customers who write again (sample.journeys), in the journeys' own stream
+            with self.journey_randomness():
+                self.plan_customer_mail(index, follow, first_seq=501)
+
+    def plan_customer_mail(self, index: int, plans: list[Plan], first_seq: int = 1) -> None:
         rng = self.rng
-        for seq, plan in enumerate(plans, start=1):
-            person = self.pii.person()
-            address = self.pii.email(person)
+        for seq, plan in enumerate(plans, start=first_seq):
+            known = self.contact_email(plan)
+            person = known[0] if known else self.pii.person()
+            address = known[1] if known else self.pii.email(person)
             display = self.pii.note("name", f"{person.surname} {person.given}")
             voice = email_voice(plan, person, self.pii, rng)
             body = voice.text
@@ -46,23 +57,26 @@ class MailChannel:
             if entry["charset"] is not None and entry["charset"] in self.legacy_wanted:
                 self.legacy_wanted.remove(entry["charset"])
             entry["item"] = self.item(plan, voice, "", message_id)
+            given = self.grown(plan, Contact(person=person, email=address.strip()))
+            self.remember(plan, index, given, ("email", message_id))
             if rng.random() < 0.9:
                 self.plan_reply(plan, person, sender, message_id, voice.subject, voice.text)
-        if index == self.malformed_day:
-            person = self.pii.person()
-            at = self.moment(index, "email")
-            sender = (f"{person.surname} {person.given}", self.pii.email(person))
-            headers = {"Subject": "（件名なし）", "Message-ID": f"<empty.{index}@example.com>"}
-            entry = self.mail(index, at, sender, headers, f"\n--\n{person.full}\n", None)
-            entry["problem"] = "email without body (only a signature)"
-            headers = {
-                "Subject": "KX-200について",
-                "Message-ID": f"<baddate.{index}@example.com>",
-                "Date": "来週の月曜日",
-            }
-            body = "加湿器の件で問い合わせます。タンクから水が漏れます。"
-            entry = self.mail(index, at + timedelta(minutes=7), sender, headers, body, None)
-            entry["problem"] = "unparseable Date header"
+
+    def plan_malformed_mail(self, index: int) -> None:
+        person = self.pii.person()
+        at = self.moment(index, "email")
+        sender = (f"{person.surname} {person.given}", self.pii.email(person))
+        headers = {"Subject": "（件名なし）", "Message-ID": f"<empty.{index}@example.com>"}
+        entry = self.mail(index, at, sender, headers, f"\n--\n{person.full}\n", None)
+        entry["problem"] = "email without body (only a signature)"
+        headers = {
+            "Subject": "KX-200について",
+            "Message-ID": f"<baddate.{index}@example.com>",
+            "Date": "来週の月曜日",
+        }
+        body = "加湿器の件で問い合わせます。タンクから水が漏れます。"
+        entry = self.mail(index, at + timedelta(minutes=7), sender, headers, body, None)
+        entry["problem"] = "unparseable Date header"
 
     def plan_reply(self, plan, person, sender, root_id: str, subject: str, quoted: str) -> None:
         rng = self.rng
@@ -94,7 +108,7 @@ class MailChannel:
         day = (later.date() - self.start).days
         if day >= self.days:
             return
-        follow = Plan("email", later, plan.product, plan.issue, "complaint", customer_id=None)
+        follow = Plan("email", later, plan.product, plan.issue, "complaint", person=plan.person)
         if rng.random() < 0.3:
             follow.flags = [rng.choice(("escalation_demand", "refund_request", "churn"))]
         voice = email_follow_up(follow, person, rng)

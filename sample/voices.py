@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sample.catalog import MAKER, Issue, Product
 from sample.text import (
@@ -50,6 +51,9 @@ class Plan:
     decoys: list[str] = field(default_factory=list)
     customer_id: str | None = None
     with_pii: bool = False
+    person: str | None = None  # the ground truth's person (P-000001), set when first written
+    contact: Any = None  # sample.journeys.Contact: a follow-up writes these identifiers again
+    journey: dict | None = None  # what sample.journeys planted, for the ground truth
 
 
 @dataclass

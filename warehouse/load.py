@@ -40,6 +40,7 @@ FEEDBACK_BATCH = pa.schema(
         ("first_response_at", TIMESTAMP),
         ("attributes", pa.string()),
         ("pii_types", STRINGS),
+        ("contact_keys", STRINGS),
         ("loaded_at", TIMESTAMP),
         ("batch_position", pa.int64()),
     ]
@@ -362,6 +363,7 @@ def _feedback_batch(feedback: list[Feedback], loaded_at: datetime) -> pa.Table:
             json.dumps(dict(f.attributes), ensure_ascii=False, sort_keys=True)
         )
         columns["pii_types"].append(list(f.pii_types))
+        columns["contact_keys"].append(list(f.contacts))
         columns["loaded_at"].append(loaded_at)
         columns["batch_position"].append(position)
     return pa.table(columns, schema=FEEDBACK_BATCH)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
+from koe.settings import settings
 from koe.vocabulary import KPIS
 from warehouse.db import apply_schema, sql, sql_files, transaction
 from warehouse.search import normalize_new_feedback
@@ -21,6 +22,7 @@ MARTS = (
     "flag_daily",
     "issue_products",
     "root_cause_counts",
+    "customer_contacts",
     "calls",
     "kpi_daily",
     "kpi_targets",
@@ -38,12 +40,15 @@ def build_marts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     normalize_new_feedback(con)  # marts.feedback carries each text's search form
     # The KPI targets are defined once, in the vocabulary; marts.kpi_targets is built from them.
     con.register("kpi_targets_batch", _kpi_targets())
+    # How close two contacts about one issue must be to count as a repeat (marts.customer_contacts).
+    con.register("repeat_window", pa.table({"days": [settings().repeat_contact_days]}))
     try:
         with transaction(con):
             for name in sql_files("marts"):
                 con.execute(sql(name))
     finally:
         con.unregister("kpi_targets_batch")
+        con.unregister("repeat_window")
     return {
         mart: con.execute(f"SELECT count(*) FROM marts.{mart}").fetchall()[0][0]  # noqa: S608 - fixed names
         for mart in MARTS

@@ -291,6 +291,29 @@ def related_issues(con: duckdb.DuckDBPyConnection, issue_id: str, limit: int = 5
     return _frame(con, "related_issues", issue_id=str(issue_id), limit=int(limit))
 
 
+def issue_repeat_contacts(con: duckdb.DuckDBPyConnection, issue_id: str) -> pd.DataFrame:
+    """One row for the issue: linked_contacts (voices whose customer is known), customers,
+    repeat_contacts, repeat_customers, repeat_contact_rate, repeat_window_days."""
+    return _frame(con, "issue_repeat_contacts", issue_id=str(issue_id))
+
+
+def repeat_customers(
+    con: duckdb.DuckDBPyConnection, issue_id: str, limit: int = 50
+) -> pd.DataFrame:
+    """The pseudonymous customers who came back about the issue within the window: customer_key,
+    contacts, repeat_contacts, channels, first_at, last_at; most repeats first."""
+    return _frame(con, "repeat_customers", issue_id=str(issue_id), limit=int(limit))
+
+
+def customer_journey(
+    con: duckdb.DuckDBPyConnection, customer_key: str, issue_id: str
+) -> pd.DataFrame:
+    """Every masked voice of one pseudonymous customer in time order: contact_number,
+    created_at, channel, product, issue_id, issue_label, on_issue (about `issue_id`),
+    is_repeat_contact, days_since_previous, sentiment, subject_masked, text_masked."""
+    return _frame(con, "customer_journey", customer_key=str(customer_key), issue_id=str(issue_id))
+
+
 # --- agent QA -------------------------------------------------------------------------------
 
 

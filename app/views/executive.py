@@ -30,6 +30,7 @@ _BASE = {
     "abandon_rate": "着信 {n:,}件",
     "avg_speed_of_answer_s": "応答 {n:,}件",
     "first_contact_resolution_rate": "応答 {n:,}件",
+    "repeat_contact_rate": "顧客を特定できた課題の声 {n:,}件",
     "holds_within_45s_share": "保留 {n:,}回",
     "written_responded_within_24h_share": "メール・フォーム {n:,}件",
 }

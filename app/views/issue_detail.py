@@ -1,6 +1,6 @@
 """課題の詳細: one issue's label, keywords, masked representative examples, timeline (the chosen
-period shaded), its channel / product breakdown over the period, root-cause candidates, key
-phrases, related issues and lineage. The issue comes from `?issue=<issue_id>` or the picker.
+period shaded), its channel / product breakdown over the period, repeat contacts with one
+customer's journey, root-cause candidates, key phrases, related issues and lineage. The issue comes from `?issue=<issue_id>` or the picker.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from app import components, data, filters, issue_editing, labels
+from app import components, data, filters, issue_editing, labels, repeat_contacts
 from warehouse import queries
 
 EXAMPLES = 8
@@ -36,6 +36,7 @@ def render() -> None:
     _examples(data.load(queries.issue_examples, issue_id, EXAMPLES))
 
     _timeline_and_breakdown(issue_id, filters.period())
+    repeat_contacts.render(issue_id)
     _causes_and_phrases(data.load(queries.issue_root_causes, issue_id))
 
     st.subheader("関連する課題")

@@ -115,3 +115,35 @@ def test_a_weekly_report_is_shown_and_downloads(page, sample_server, insights_sa
     assert table.splitlines()[0].startswith("週（月曜）,製品チーム,課題ID")
     assert f"{week.isoformat()},{team}," in table
     _finish(page, "sample-weekly-report")
+
+
+def test_the_repeat_contact_kpi_and_a_planted_customers_journey_render(
+    page, sample_server, insights_sample
+):
+    from warehouse import queries
+
+    reader = queries.SnapshotReader(sample_server.snapshot)
+    try:
+        con = reader.cursor()
+        [(issue,)] = con.execute(
+            "SELECT issue_id FROM marts.customer_contacts WHERE is_repeat_contact"
+            " GROUP BY issue_id ORDER BY count(*) DESC, issue_id LIMIT 1"
+        ).fetchall()
+        customer = queries.repeat_customers(con, issue).iloc[0]["customer_key"]
+        journey = queries.customer_journey(con, customer, issue)
+    finally:
+        reader.close()
+    assert len(journey) >= 2 and journey["is_repeat_contact"].any()
+
+    _open(page, f"{sample_server.url}/executive", "経営ダッシュボード")
+    _see(page, "再問い合わせ率")
+    _see(page, "顧客を特定できた課題の声")
+    _finish(page, "sample-executive-repeat-kpi")
+
+    _open(page, f"{sample_server.url}/issue?issue={issue}", "課題の詳細")
+    _see(page, "再問い合わせ（同じお客様・同じ課題）")
+    _see(page, customer)  # the journey's picker opens on the customer with most repeats
+    _see(page, "🔁 再問い合わせ")
+    for text in journey["text_masked"]:
+        _see(page, next(line for line in text.splitlines() if line.strip()).strip()[:20])
+    _finish(page, "sample-issue-journey")

@@ -894,6 +894,7 @@ QUARANTINE = [
 KPI_TARGETS = [
     ("answer_rate", "応答率", 0.90, ">="),
     ("first_contact_resolution_rate", "1次解決率", 0.90, ">="),
+    ("repeat_contact_rate", "再問い合わせ率", 0.10, "<="),
     ("holds_within_45s_share", "保留45秒以内", 1.00, ">="),
     ("written_responded_within_24h_share", "初回返信24時間以内", 1.00, ">="),
 ]
@@ -923,7 +924,8 @@ CREATE TABLE marts.kpi_daily (
     day DATE, calls_offered INTEGER, calls_answered INTEGER, answer_rate DOUBLE,
     abandon_rate DOUBLE, avg_speed_of_answer_s DOUBLE, first_contact_resolution_rate DOUBLE,
     holds INTEGER, holds_within_45s_share DOUBLE, written_received INTEGER,
-    written_responded_within_24h_share DOUBLE);
+    written_responded_within_24h_share DOUBLE, issue_contacts_linked INTEGER,
+    repeat_contacts INTEGER, repeat_contact_rate DOUBLE);
 CREATE TABLE marts.kpi_targets (kpi VARCHAR, label_ja VARCHAR, target DOUBLE, direction VARCHAR);
 CREATE TABLE marts.agent_qa_findings (
     call_id VARCHAR, started_at TIMESTAMPTZ, day DATE, team VARCHAR, agent_id VARCHAR,
@@ -976,6 +978,19 @@ def _hex_id(*parts: object) -> str:
     return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:16]
 
 
+# The same customer again: row → the earlier row whose customer wrote it. Battery: a call on
+# 08-03, a form 5 days later and a call 5 days after that (two repeat contacts within 7 days);
+# a mail on 08-05 and another 10 days later (the same customer, outside the window).
+SAME_CUSTOMER = {4: 0, 9: 0, 11: 1}
+REPEAT_WINDOW_DAYS = 7
+
+
+def _customer(n: int, channel: str) -> str | None:
+    if channel == "sns":
+        return None
+    return f"customer-{_hex_id('customer', SAME_CUSTOMER.get(n, n))[:12]}"
+
+
 def feedback_frame() -> pd.DataFrame:
     rows = []
     for n, (
@@ -1003,7 +1018,7 @@ def feedback_frame() -> pd.DataFrame:
                 "app_version": ("4.2.0" if created.date() >= date(2026, 8, 10) else "4.1.3")
                 if product == APP
                 else None,
-                "customer_id": f"C{10400 + n}" if channel != "sns" else None,
+                "customer_id": _customer(n, channel),
                 "subject_masked": subject,
                 "text_masked": text,
                 "issue_id": issue_id,
@@ -1224,6 +1239,7 @@ def build_fixture_warehouse(path: str | Path) -> Path:
             con.execute(f"INSERT INTO marts.{table} ({columns}) SELECT {columns} FROM frame")
             con.unregister("frame")
         _insights(con, feedback)
+        _customer_contacts(con)
         con.execute(
             f"""
             INSERT INTO marts.issue_daily
@@ -1236,6 +1252,42 @@ def build_fixture_warehouse(path: str | Path) -> Path:
     finally:
         con.close()
     return path
+
+
+def _customer_contacts(con: duckdb.DuckDBPyConnection) -> None:
+    """marts.customer_contacts by the real mart SQL, each customer_id taken as linked, and the
+    repeat-contact columns of marts.kpi_daily from it."""
+    import pyarrow as pa
+
+    from warehouse.db import sql
+
+    con.execute(
+        "CREATE SCHEMA nlp; CREATE TABLE nlp.customer_links AS"
+        " SELECT feedback_id, customer_id AS customer_key FROM marts.feedback"
+        " WHERE customer_id IS NOT NULL"
+    )
+    con.register("repeat_window", pa.table({"days": [REPEAT_WINDOW_DAYS]}))
+    con.execute(sql("marts/45_customer_contacts"))
+    con.unregister("repeat_window")
+    con.execute("DROP SCHEMA nlp CASCADE")  # the fixture holds marts only
+    con.execute(
+        """
+        UPDATE marts.kpi_daily AS k SET
+            issue_contacts_linked = r.linked,
+            repeat_contacts = r.repeats,
+            repeat_contact_rate = r.repeats / NULLIF(r.linked, 0)
+        FROM (
+            SELECT created_date AS day, count(*) AS linked,
+                   count(*) FILTER (WHERE is_repeat_contact) AS repeats
+            FROM marts.customer_contacts WHERE about_issue GROUP BY ALL
+        ) AS r
+        WHERE k.day = r.day
+        """
+    )
+    con.execute(
+        "UPDATE marts.kpi_daily SET issue_contacts_linked = 0, repeat_contacts = 0"
+        " WHERE issue_contacts_linked IS NULL"
+    )
 
 
 # Two weeks are too short for a baseline, so the rise the alerts page must show is written here

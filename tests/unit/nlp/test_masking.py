@@ -15,7 +15,7 @@ from ingest.forms import read_forms
 from ingest.records import Feedback, Quarantined, ReadResult, stable_id
 from ingest.sns import read_sns
 from koe.settings import reload as reload_settings
-from nlp.masking import mask_read_result, pseudonym
+from nlp.masking import customer_key, mask_read_result, pseudonym
 
 JST = timezone(timedelta(hours=9))
 
@@ -272,13 +272,31 @@ def test_a_post_without_personal_data_keeps_its_text_and_has_no_pii_types(raw, m
     assert after.pii_types == ()
 
 
-def test_contact_data_used_as_customer_id_is_pseudonymized_opaque_ids_kept(masked):
+def test_customer_ids_become_pseudonyms_contact_data_ones_linking_as_that_contact(masked):
     ids = {f.source_key: f.customer_id for f in masked.feedback if f.channel == "form"}
     assert ids["F-0001"] == pseudonym("misaki.t@example.com", "customer")
-    assert ids["F-0002"] == "C-00123"
+    assert ids["F-0002"] == customer_key("customer_id", "c 00123") != "C-00123"
+    assert ids["F-0002"].startswith("customer-")
     [call] = masked.calls
     assert call.customer_id == pseudonym("090-8765-4321", "customer")
     assert (call.agent_id, call.team) == ("A-017", "住宅設備")
+
+
+def test_a_form_links_through_its_address_and_phone_never_stored_raw(masked):
+    [form] = [f for f in masked.feedback if f.source_key == "F-0001"]
+    assert set(form.contacts) == {
+        customer_key("email", "MISAKI.T@example.com"),
+        customer_key("phone", "06 6345 1234"),
+    }
+    assert all(key.startswith("customer-") for key in form.contacts)
+    assert "example.com" not in repr(form) and "6345" not in repr(form)
+
+
+def test_a_mail_links_through_its_sender_and_a_post_through_its_handle(masked):
+    post = next(f for f in masked.feedback if f.source_key == "1820394857712")
+    assert post.contacts == (customer_key("handle", "＠Yuki_Tanaka0612"),)
+    mails = [f for f in masked.feedback if f.channel == "email"]
+    assert mails and all(len(m.contacts) == 1 for m in mails)
 
 
 def test_form_text_and_attributes(masked):

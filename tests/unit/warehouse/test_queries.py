@@ -136,15 +136,19 @@ def test_kpis_over_the_whole_period_against_their_targets(con):
     assert kpis.loc["first_contact_resolution_rate", "value"] == pytest.approx(45 / 51)
     assert kpis.loc["holds_within_45s_share", "value"] == pytest.approx(8 / 14)
     assert kpis.loc["written_responded_within_24h_share", "value"] == pytest.approx(16 / 21)
+    # 30 voices about issues with a known customer; two battery contacts came again within 7 days.
+    assert kpis.loc["repeat_contact_rate", "value"] == pytest.approx(2 / 30)
     assert kpis["base"].to_dict() == {
         "answer_rate": 56,
         "first_contact_resolution_rate": 51,
+        "repeat_contact_rate": 30,
         "holds_within_45s_share": 14,
         "written_responded_within_24h_share": 21,
     }
     assert kpis["met"].to_dict() == {
         "answer_rate": True,
         "first_contact_resolution_rate": False,
+        "repeat_contact_rate": True,
         "holds_within_45s_share": False,
         "written_responded_within_24h_share": False,
     }
@@ -163,7 +167,7 @@ def test_period_kpis_weight_each_day_by_its_own_denominator(con):
 
 def test_kpis_of_a_period_without_data_have_no_value_and_no_status(con):
     kpis = queries.kpi_period(con, date(2025, 1, 1), date(2025, 1, 31))
-    assert len(kpis) == 4
+    assert len(kpis) == 5
     assert kpis["value"].isna().all()
     assert kpis["met"].isna().all()
     assert (kpis["base"] == 0).all()
@@ -189,10 +193,42 @@ def test_lower_is_better_kpis_and_the_informational_flag(tmp_path):
     assert list(kpis.index) == [  # the targets table's own order
         "answer_rate",
         "first_contact_resolution_rate",
+        "repeat_contact_rate",
         "holds_within_45s_share",
         "written_responded_within_24h_share",
         "abandon_rate",
     ]
+
+
+def test_repeat_contacts_of_an_issue_count_the_same_customer_again_within_the_window(con):
+    [row] = queries.issue_repeat_contacts(con, "iss-battery").to_dict("records")
+    # 10 battery voices with a customer, from 7 customers; one came back twice within 7 days,
+    # another after 10 days (not a repeat).
+    assert row == {
+        "linked_contacts": 10,
+        "customers": 7,
+        "repeat_contacts": 2,
+        "repeat_customers": 1,
+        "repeat_contact_rate": pytest.approx(0.2),
+        "repeat_window_days": 7,
+    }
+    [none] = queries.issue_repeat_contacts(con, "iss-login").to_dict("records")
+    assert (none["linked_contacts"], none["repeat_contacts"]) == (6, 0)
+
+
+def test_repeat_customers_and_the_journey_of_one_in_time_order(con):
+    customers = queries.repeat_customers(con, "iss-battery")
+    assert len(customers) == 1
+    [customer] = customers.to_dict("records")
+    assert (customer["contacts"], customer["repeat_contacts"]) == (3, 2)
+    assert list(customer["channels"]) == ["call", "form"]
+    journey = queries.customer_journey(con, customer["customer_key"], "iss-battery")
+    assert journey["contact_number"].tolist() == [1, 2, 3]
+    assert journey["channel"].tolist() == ["call", "form", "call"]
+    assert journey["is_repeat_contact"].tolist() == [False, True, True]
+    assert journey["days_since_previous"].round(1).tolist()[1:] == [5.0, 5.2]
+    assert journey["on_issue"].all() and journey["created_at"].is_monotonic_increasing
+    assert queries.repeat_customers(con, "iss-login").empty
 
 
 def test_kpi_daily_is_bounded_by_the_period(con):
@@ -583,6 +619,7 @@ def test_every_query_runs_on_the_marts_the_pipeline_builds(empty_real_snapshot):
         assert kpis["informational"].to_dict() == {
             "answer_rate": False,
             "first_contact_resolution_rate": False,
+            "repeat_contact_rate": False,
             "holds_within_45s_share": False,
             "written_responded_within_24h_share": False,
             "abandon_rate": True,
@@ -605,6 +642,8 @@ def test_every_query_runs_on_the_marts_the_pipeline_builds(empty_real_snapshot):
             queries.issue_timeline(con, "__unclassified__"),
             queries.issue_breakdown(con, "__unclassified__"),
             queries.related_issues(con, "iss-battery"),
+            queries.repeat_customers(con, "iss-battery"),
+            queries.customer_journey(con, "customer-000000000000", "iss-battery"),
             queries.qa_findings(con, FIRST, LAST, ["forbidden_phrase"]),
             queries.qa_agents(con, FIRST, LAST),
             queries.qa_weekly(con, FIRST, LAST),

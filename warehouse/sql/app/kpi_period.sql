@@ -41,6 +41,12 @@ period (kpi, value, base) AS (
                / NULLIF(sum(written_received) FILTER (WHERE written_responded_within_24h_share IS NOT NULL), 0),
            sum(written_received) FILTER (WHERE written_responded_within_24h_share IS NOT NULL)
     FROM days
+    UNION ALL
+    SELECT 'repeat_contact_rate',
+           sum(repeat_contact_rate * issue_contacts_linked)
+               / NULLIF(sum(issue_contacts_linked) FILTER (WHERE repeat_contact_rate IS NOT NULL), 0),
+           sum(issue_contacts_linked) FILTER (WHERE repeat_contact_rate IS NOT NULL)
+    FROM days
 )
 -- t.* keeps optional target columns (e.g. `informational`) that older snapshots lack.
 SELECT

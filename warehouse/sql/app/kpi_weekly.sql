@@ -12,6 +12,7 @@ rates (week, kpi, value, weight) AS (
     UNION ALL SELECT week, 'first_contact_resolution_rate', first_contact_resolution_rate, calls_answered FROM days
     UNION ALL SELECT week, 'holds_within_45s_share', holds_within_45s_share, holds FROM days
     UNION ALL SELECT week, 'written_responded_within_24h_share', written_responded_within_24h_share, written_received FROM days
+    UNION ALL SELECT week, 'repeat_contact_rate', repeat_contact_rate, issue_contacts_linked FROM days
 )
 SELECT week, kpi, sum(value * weight) / NULLIF(sum(weight), 0) AS value
 FROM rates

@@ -12,7 +12,7 @@ SELECT DISTINCT ON (feedback_id)
         PARTITION BY feedback_id ORDER BY batch_position
         ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
     ) AS first_response_at,
-    CAST(attributes AS JSON) AS attributes, pii_types, loaded_at
+    CAST(attributes AS JSON) AS attributes, pii_types, contact_keys, loaded_at
 FROM feedback_batch
 ORDER BY feedback_id, batch_position DESC
 ON CONFLICT (feedback_id) DO UPDATE SET
@@ -30,4 +30,5 @@ ON CONFLICT (feedback_id) DO UPDATE SET
     first_response_at = COALESCE(excluded.first_response_at, first_response_at),
     attributes = excluded.attributes,
     pii_types = excluded.pii_types,
+    contact_keys = excluded.contact_keys,
     loaded_at = excluded.loaded_at;

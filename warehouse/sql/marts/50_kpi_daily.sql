@@ -26,6 +26,15 @@ written AS (
     FROM staging.feedback
     WHERE channel IN ('email', 'form') AND duplicate_of IS NULL
     GROUP BY created_date
+),
+repeats AS (
+    SELECT
+        created_date AS day,
+        count(*) AS issue_contacts_linked,
+        count(*) FILTER (WHERE is_repeat_contact) AS repeat_contacts
+    FROM marts.customer_contacts
+    WHERE about_issue
+    GROUP BY created_date
 )
 SELECT
     day,
@@ -39,9 +48,13 @@ SELECT
     c.holds_within_45s / NULLIF(c.holds, 0) AS holds_within_45s_share,
     COALESCE(w.written_received, 0) AS written_received,
     w.written_responded_within_24h / NULLIF(w.written_with_response, 0)
-        AS written_responded_within_24h_share
+        AS written_responded_within_24h_share,
+    COALESCE(r.issue_contacts_linked, 0) AS issue_contacts_linked,
+    COALESCE(r.repeat_contacts, 0) AS repeat_contacts,
+    r.repeat_contacts / NULLIF(r.issue_contacts_linked, 0) AS repeat_contact_rate
 FROM calls AS c
 FULL OUTER JOIN written AS w USING (day)
+FULL OUTER JOIN repeats AS r USING (day)
 ORDER BY day;
 
 COMMENT ON TABLE marts.kpi_daily IS 'Contact-centre KPIs per JST day. Rates are NULL when their denominator is 0.';
@@ -54,3 +67,6 @@ COMMENT ON COLUMN marts.kpi_daily.holds IS 'Hold segments in the day''s calls.';
 COMMENT ON COLUMN marts.kpi_daily.holds_within_45s_share IS 'Share of hold segments lasting at most 45 s.';
 COMMENT ON COLUMN marts.kpi_daily.written_received IS 'Original email + form feedback created that day.';
 COMMENT ON COLUMN marts.kpi_daily.written_responded_within_24h_share IS '初回返信24時間以内: among that day''s email + form originals whose first reply is known, the share answered within 24 h. Items without a known reply are left out.';
+COMMENT ON COLUMN marts.kpi_daily.issue_contacts_linked IS 'Original voices created that day that belong to an issue and whose customer is known (marts.customer_contacts).';
+COMMENT ON COLUMN marts.kpi_daily.repeat_contacts IS 'Of those, the repeat contacts: the same customer about the same issue within KOE_REPEAT_CONTACT_DAYS.';
+COMMENT ON COLUMN marts.kpi_daily.repeat_contact_rate IS '再問い合わせ率 = repeat_contacts / issue_contacts_linked.';

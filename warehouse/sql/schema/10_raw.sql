@@ -43,6 +43,11 @@ CREATE TABLE IF NOT EXISTS raw.feedback (
     loaded_at         TIMESTAMPTZ NOT NULL
 );
 
+-- Each identifier of the voice's customer as its keyed pseudonym (nlp/masking.py customer_key):
+-- customer id, caller's number, sender's or form's address and phone, SNS handle. NULL on rows
+-- loaded before it was stored; they link through customer_id alone until their file changes.
+ALTER TABLE raw.feedback ADD COLUMN IF NOT EXISTS contact_keys VARCHAR[];
+
 CREATE TABLE IF NOT EXISTS raw.calls (
     call_id                VARCHAR PRIMARY KEY,
     source_file            VARCHAR NOT NULL,
@@ -90,6 +95,8 @@ COMMENT ON COLUMN raw.feedback.text_masked IS 'The customer''s words with PII re
 COMMENT ON COLUMN raw.feedback.content_hash IS 'ingest.records.content_hash(text_masked): duplicate detection and embedding cache key.';
 COMMENT ON COLUMN raw.feedback.first_response_at IS 'First reply by support (email threads, form exports), when known.';
 COMMENT ON COLUMN raw.feedback.attributes IS 'Channel extras as a JSON object of strings: lot, app_version, region, url...';
+COMMENT ON COLUMN raw.feedback.customer_id IS 'The customer id the channel gave, as its keyed pseudonym (customer-…, after NFKC, upper-case, no separators; a phone number or address as one).';
+COMMENT ON COLUMN raw.feedback.contact_keys IS 'Keyed pseudonyms (customer-…) of every identifier of the customer the voice carries: customer id, caller''s number, mail sender, form e-mail and phone, SNS handle, each normalised first (nlp/contacts.py); never the raw value.';
 COMMENT ON COLUMN raw.feedback.pii_types IS 'PII types removed by masking: phone, email, card, postal_code, address, order_id, person.';
 
 COMMENT ON TABLE raw.calls IS 'One row per call-log entry with its masked transcript; feeds call KPIs and agent QA.';

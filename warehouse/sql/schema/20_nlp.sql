@@ -131,3 +131,13 @@ CREATE TABLE IF NOT EXISTS nlp.feedback_normalized (
     content_hash    VARCHAR NOT NULL,
     text_normalized VARCHAR NOT NULL
 );
+
+-- Which customer each voice comes from (nlp/linking.py over raw.feedback's identifier
+-- pseudonyms); replaced whole by every marts build (pipeline/marts.py).
+CREATE TABLE IF NOT EXISTS nlp.customer_links (
+    feedback_id  VARCHAR PRIMARY KEY,
+    customer_key VARCHAR NOT NULL
+);
+
+COMMENT ON TABLE nlp.customer_links IS 'One row per voice that carries at least one identifier of its customer: the voices sharing any identifier pseudonym, directly or through others, are one customer.';
+COMMENT ON COLUMN nlp.customer_links.customer_key IS 'The pseudonymous customer: the smallest identifier pseudonym (customer-…) linked to the voice; the same for every voice of that customer.';
