@@ -271,7 +271,11 @@ def report(r: Report) -> str:
     )
     full = sum(s.seconds for s in r.full_run)
     incremental = sum(s.seconds for s in r.day[1:])
-    peak = max(s.peak_mb for s in [*r.small, *r.large, *r.day])
+    # The target is about the pipeline's tasks; growing the warehouse is this benchmark's own
+    # tool (it copies every analysed row), reported on its own line.
+    tasks = [s for s in [*r.small, *r.large, *r.day] if s.name != "grow"]
+    peak = max(tasks, key=lambda s: s.peak_mb)
+    grow_mb = max((s.peak_mb for s in r.large if s.name == "grow"), default=0.0)
     share = r.snapshot_bytes / r.warehouse_bytes
     first, warm = slowest(r.pages)
     mb = 1024 * 1024
@@ -281,7 +285,8 @@ def report(r: Report) -> str:
         f"{share:.1%} of the warehouse (target ≤ {SNAPSHOT_TARGET:.0%})",
         f"incremental day {incremental:.0f} s ÷ full run {full:.0f} s = {incremental / full:.1%} "
         f"(target ≤ {INCREMENTAL_TARGET:.0%})",
-        f"peak resident memory of any stage: {peak:.0f} MB (target ≤ {MEMORY_TARGET_MB} MB)",
+        f"peak resident memory of any pipeline task: {peak.peak_mb:.0f} MB ({peak.name}; target"
+        f" ≤ {MEMORY_TARGET_MB} MB); growing the warehouse (the benchmark's tool): {grow_mb:.0f} MB",
         f"slowest dashboard page, first view after a publish: {_seconds(first)} "
         f"(target ≤ {FIRST_VIEW_TARGET_S:g} s); warm: {_seconds(warm)} "
         f"(target ≤ {WARM_TARGET_S:g} s)",

@@ -57,9 +57,11 @@ def propose_subgroups(
     if len(ids) < MIN_MEMBERS:
         return []
     unit = unit_rows(np.asarray(vectors, dtype=np.float64))
+    # Copies of one text (a campaign's template, a forwarded mail) are one point to k-means.
+    distinct = len(np.unique(unit.round(6), axis=0))
     best = None
     for k in GROUP_COUNTS:
-        if len(ids) < 2 * k:
+        if len(ids) < 2 * k or distinct < k:
             continue
         fit = KMeans(n_clusters=k, n_init=4, random_state=seed).fit(unit)
         if len(set(fit.labels_)) < 2:

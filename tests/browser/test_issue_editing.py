@@ -64,8 +64,12 @@ def _tab(page, name: str) -> None:
 
 
 def _pick(page, label: str, option: str) -> None:
-    page.get_by_test_id("stSelectbox").filter(has_text=label).get_by_role("combobox").click()
+    """Choose ``option`` by typing it: a long list shows only its first options."""
+    box = page.get_by_test_id("stSelectbox").filter(has_text=label).get_by_role("combobox")
+    box.click()
+    box.fill(option)
     page.get_by_role("option", name=option).first.click()
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden")
 
 
 def _recorded(page, kind: str) -> None:

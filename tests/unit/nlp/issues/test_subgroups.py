@@ -37,3 +37,9 @@ def test_the_sample_depends_only_on_the_ids():
     members = [f"f{i}" for i in range(1000)]
     assert sample_members(members, 50) == sample_members(list(reversed(members)), 50)
     assert len(sample_members(members, 50)) == 50
+
+
+def test_copies_of_one_text_are_not_cut_into_groups():
+    ids = [f"f{i}" for i in range(20)]
+    vectors = np.tile([1.0, 0.0, 0.0], (20, 1))
+    assert propose_subgroups("iss_x", ids, vectors, [["充電"]] * 20) == []
