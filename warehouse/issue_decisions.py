@@ -44,6 +44,12 @@ def record(
     """Append one decision of ``kind`` about ``issue_id``; returns its id (``dec_<seq>``)."""
     if kind not in KINDS:
         raise ValueError(f"unknown decision kind {kind!r}; expected one of {KINDS}")
+    if detail.get("label"):
+        # A label is shown on every page and report: a name or a number an analyst pasted into
+        # it is masked like any customer's (Sudachi loads only when someone names an issue).
+        from nlp.pii import mask
+
+        detail["label"] = mask(detail["label"]).text
     seq = alert_status.record(
         ACTION_PREFIX + kind,
         [issue_id],

@@ -71,3 +71,13 @@ def test_a_log_held_by_the_app_is_waited_for(tmp_path, monkeypatch):
     monkeypatch.setattr(issue_decisions.duckdb, "connect", busy_once)
     assert [d.kind for d in issue_decisions.read(log)[0]] == ["dismiss"]
     assert len(attempts) == 2
+
+
+def test_personal_data_pasted_into_a_label_is_masked_before_it_is_stored(tmp_path):
+    log = tmp_path / "koe.alert_status.duckdb"
+    issue_decisions.record(
+        "rename", "iss_a", "ana@example.jp", path=log, label="090-1234-5678の方の充電不良"
+    )
+    [decision], _ = issue_decisions.read(log)
+    assert decision.label == "［電話番号］の方の充電不良"
+    assert "090" not in " ".join(alert_status.audit_log(path=log)["detail"])
