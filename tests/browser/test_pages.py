@@ -481,7 +481,10 @@ def test_a_case_is_taken_noted_and_completed_and_its_history_shows_every_step(pa
         page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden")
 
     _open(page, f"{fresh_server.url}/incidents", "インシデント・案件")
-    open_cases = page.locator('[data-testid="stMetric"]').filter(has_text="未対応").first
+    # The tile labelled exactly 未対応 (the chosen case's 状態 tile may read 未対応（期限切れ）).
+    label = page.get_by_test_id("stMetricLabel").get_by_text("未対応", exact=True)
+    open_cases = page.get_by_test_id("stMetric").filter(has=label).first
+    open_cases.wait_for()
     assert "2件" in open_cases.inner_text()  # the fixture's safety and legal-threat incidents
     page.get_by_test_id("stSelectbox").filter(has_text="案件を選択").get_by_role("combobox").click()
     page.get_by_role("option", name="安全上の懸念", exact=False).click()
