@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.support.browser import StreamlitServer, _finish, _open, _see, _serve
 from warehouse.db import connect
@@ -59,8 +60,21 @@ def _rerun(warehouse: Path, full: bool | None, inbox: Path | None = None) -> dic
     return run
 
 
-def _tab(page, name: str) -> None:
-    page.get_by_role("tab", name=name).click()
+def _tab(page, name: str, shows: str) -> None:
+    """Open the editing tab ``name`` once the page has finished drawing, and wait for ``shows``
+    (a widget label inside it): a tab clicked during a redraw may be drawn again unselected."""
+    _see(page, "課題の編集")
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden")
+    tab = page.get_by_role("tab", name=name, exact=True)
+    inside = page.get_by_text(shows, exact=False).first
+    for _ in range(3):
+        tab.click()
+        try:
+            inside.wait_for(state="visible", timeout=5_000)
+            return
+        except PlaywrightTimeout:  # drawn again unselected: click once more
+            page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden")
+    inside.wait_for(state="visible")
 
 
 def _pick(page, label: str, option: str) -> None:
@@ -87,12 +101,12 @@ def test_rename_split_merge_and_move_hold_through_full_and_incremental_runs(page
 
     # Rename and split the largest issue.
     _open(page, f"{server.url}/issue?issue={big}", "課題の詳細")
-    _tab(page, "名称変更")
+    _tab(page, "名称変更", "新しい名称")
     page.get_by_label("新しい名称").fill("充電できない（ケーブル・充電台）")
     page.get_by_role("button", name="名称を変更する").click()
     _recorded(page, "名称変更")
     _see(page, "反映待ち")
-    _tab(page, "分割")
+    _tab(page, "分割", "koe が提案する小グループです。")
     _see(page, "koe が提案する小グループです。")
     page.get_by_label("新しい課題の名称").fill("分けた課題")
     page.get_by_role("button", name="選んだグループを新しい課題にする").click()
@@ -101,12 +115,12 @@ def test_rename_split_merge_and_move_hold_through_full_and_incremental_runs(page
 
     # Merge the third issue into the second, and move one voice of the second to the largest.
     _open(page, f"{server.url}/issue?issue={third}", "課題の詳細")
-    _tab(page, "統合")
+    _tab(page, "統合", "統合先の課題")
     _pick(page, "統合先の課題", second_label)
     page.get_by_role("button", name="この課題を統合する").click()
     _recorded(page, "統合")
     _open(page, f"{server.url}/issue?issue={second}", "課題の詳細")
-    _tab(page, "声の移動")
+    _tab(page, "声の移動", "移動する声")
     page.get_by_role("button", name="この声を移動する").click()
     _recorded(page, "声の移動")
 
