@@ -8,9 +8,11 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from app.auth import Viewer
+from insights import impact
 from koe.settings import settings
 from koe.teams import product_teams
 from warehouse import alert_status, case_status, issue_decisions, queries
@@ -103,6 +105,18 @@ def load(query: Callable[..., Any], *args: Any) -> Any:
     frozen = tuple(tuple(sorted(a)) if isinstance(a, list | tuple) else a for a in args)
     # st.cache_data hands out a fresh copy each call.
     return _cached(name, version, _scope(version), frozen)
+
+
+def issue_impact(start, end) -> pd.DataFrame:
+    """Each issue's impact over the period, highest lower bound first (`insights.impact`),
+    computed from the period's impact cells and cached with them."""
+    return _ranked(load(queries.impact_cells, start, end))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _ranked(cells: pd.DataFrame) -> pd.DataFrame:
+    # Keyed by the cells themselves: a new snapshot with the same counts ranks the same.
+    return impact.rank_issues(cells)
 
 
 # Alert status and the audit log are the app's own state, changed by people while the app runs:

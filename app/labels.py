@@ -8,9 +8,11 @@ import re
 import pandas as pd
 import streamlit as st
 
+from koe.formats import interval_text
 from koe.vocabulary import (
     CHANNELS,
     FLAGS,
+    IMPACT_FIGURES,
     KPIS,
     NO_PRODUCT,
     QA_CHECKS,
@@ -109,3 +111,27 @@ def issue_count_columns() -> dict:
             "ネガティブ比率", format="percent", min_value=0, max_value=1
         ),
     }
+
+
+def impact_table(ranked: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """`insights.impact.rank_issues` rows as the priority table, with Japanese headers (also the
+    CSV's): rank, issue, voices, the combined impact and each figure's change in points, each
+    with its 95 % interval."""
+    table = pd.DataFrame(
+        {
+            "順位": range(1, len(ranked) + 1),
+            "課題": [names.get(i, i) for i in ranked["issue_id"]],
+            "件数": ranked["voices"].astype(int),
+            "影響度（95%区間）": [
+                interval_text(r.impact, r.impact_low, r.impact_high) for r in ranked.itertuples()
+            ],
+        }
+    )
+    for code, name in IMPACT_FIGURES.items():
+        table[f"{name}の変化"] = [
+            interval_text(v, lo, hi, unit="pt")
+            for v, lo, hi in zip(
+                ranked[code], ranked[f"{code}_low"], ranked[f"{code}_high"], strict=True
+            )
+        ]
+    return table

@@ -75,6 +75,15 @@ CASE_EVENTS = {"open": "開設", "take": "担当", "note": "メモ", "complete":
 # Emerging alerts about the same subject on consecutive days form one episode; the rises of an
 # issue in one window and the other, or of its product, are one kind of episode.
 EPISODE_KINDS = {"rise": "急増", "new_issue": "新しい課題", "sentiment_drop": "感情の悪化"}
+# The figures an issue's impact is measured on (insights/impact.py), each as the share of voices
+# (or calls) that went badly: for 1次解決率 the calls not solved at first contact.
+IMPACT_FIGURES = {
+    "negative_share": "ネガティブ比率",
+    "churn_share": "解約示唆の割合",
+    "refund_share": "返金要求の割合",
+    "repeat_contact_rate": "再問い合わせ率",
+    "first_contact_miss_rate": "1次解決できなかった電話の割合",
+}
 
 ROOT_CAUSE_ATTRIBUTES = {
     "product": "製品",

@@ -23,6 +23,7 @@ def write_weekly_reports(
 ) -> dict:
     """Render every pending (week, team) report to ``reports_dir`` (default `$KOE_REPORTS_DIR`)
     with teams from ``mapping`` (default `$KOE_PRODUCT_TEAMS`)."""
+    from insights.impact import rank_issues
     from koe.files import write_atomically
     from koe.teams import product_teams
     from reports import weekly
@@ -39,7 +40,11 @@ def write_weekly_reports(
         weeks, last_day = store.weeks(con)
         pending = weekly.weeks_to_render(weeks, last_day, store.rendered(con), teams)
         rows = []
+        impact: dict = {}  # per week: every issue's impact on the company's figures, once
         for week_start, team in pending:
+            if week_start not in impact:
+                cells = store.impact_cells(con, *weekly.impact_days(week_start))
+                impact[week_start] = rank_issues(cells)
             days = weekly.trend_weeks(week_start)
             week_end = weekly.sunday(week_start)
             # Counts per day and issue, and a few quotable complaints: never every document.
@@ -55,6 +60,7 @@ def write_weekly_reports(
                 store.root_causes(
                     con, counts["issue_id"].dropna().unique(), weekly.CAUSES_PER_ISSUE
                 ),
+                impact[week_start],
             )
             html, table = render(report), weekly.issue_csv(report)
             # Files first, row second: a crash in between leaves a file without a row, which the

@@ -13,8 +13,9 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup
 
-from koe.vocabulary import CHANNELS, ROOT_CAUSE_ATTRIBUTES, name_of
-from reports.weekly import DETAILED_ISSUES, TOP_ISSUES, WeeklyReport
+from koe.formats import interval_text
+from koe.vocabulary import CHANNELS, IMPACT_FIGURES, ROOT_CAUSE_ATTRIBUTES, name_of
+from reports.weekly import DETAILED_ISSUES, IMPACT_WEEKS, TOP_ISSUES, WeeklyReport, impact_days
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 WEEKDAYS = "月火水木金土日"
@@ -38,6 +39,9 @@ def _environment() -> jinja2.Environment:
         channel=lambda c: name_of(CHANNELS, c),
         attribute=lambda a: name_of(ROOT_CAUSE_ATTRIBUTES, a),
         sparkline=sparkline,
+        impact=lambda row, code, unit="%": interval_text(
+            row[code], row[f"{code}_low"], row[f"{code}_high"], unit
+        ),
     )
     return env
 
@@ -63,6 +67,10 @@ def render(report: WeeklyReport) -> str:
             examples=_by_issue(report.examples),
             detailed=issues.head(DETAILED_ISSUES).to_dict("records"),
             weekly=bars(report.weeks, report.weekly_complaints),
+            priorities=report.priorities.to_dict("records"),
+            figures=IMPACT_FIGURES,
+            impact_weeks=IMPACT_WEEKS,
+            impact_first=impact_days(report.week_start)[0],
         )
     )
 

@@ -35,6 +35,10 @@ DETAILED_ISSUES = 5  # issues that get root-cause candidates and examples
 EXAMPLES_PER_ISSUE = 2
 CAUSES_PER_ISSUE = 3
 EXAMPLE_CHARS = 220
+# The priority ranking looks at four weeks: one week of a small team's voices is too few for
+# an interval that separates anything.
+IMPACT_WEEKS = 4
+PRIORITIES = 5
 
 CSV_COLUMNS = {
     "week_start": "週（月曜）",
@@ -67,6 +71,8 @@ class WeeklyReport:
     causes: pd.DataFrame
     examples: pd.DataFrame
     risks: dict[str, int] = field(default_factory=dict)
+    # The team's issues by impact on the company's figures over `impact_days` (insights.impact).
+    priorities: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def week_end(self) -> date:
@@ -117,6 +123,11 @@ def sunday(week_start: date) -> date:
     return week_start + timedelta(days=6)
 
 
+def impact_days(week_start: date) -> tuple[date, date]:
+    """First and last day of the priority ranking's window: `IMPACT_WEEKS` weeks to Sunday."""
+    return week_start - timedelta(weeks=IMPACT_WEEKS - 1), sunday(week_start)
+
+
 def trend_weeks(week_start: date) -> list[date]:
     """The Mondays of a report's trend, oldest first, ending with ``week_start``."""
     return [week_start - timedelta(weeks=n) for n in range(TREND_WEEKS - 1, -1, -1)]
@@ -131,6 +142,7 @@ def assemble(
     examples: pd.DataFrame,
     alerts: pd.DataFrame,
     causes: pd.DataFrame,
+    impact: pd.DataFrame | None = None,
 ) -> WeeklyReport:
     """Shape one team's report for the week starting on ``week_start`` (a Monday).
 
@@ -138,7 +150,9 @@ def assemble(
     sentiment (`warehouse.reports.team_counts`), ``flags`` how many of the week's documents carry
     each risk flag, ``examples`` the week's complaints that may be quoted
     (`warehouse.reports.example_candidates`), ``alerts`` the week's alerts about its products and
-    ``causes`` the best root-cause candidates of its issues (`warehouse.reports.root_causes`).
+    ``causes`` the best root-cause candidates of its issues (`warehouse.reports.root_causes`),
+    ``impact`` every issue's impact over `impact_days` (`insights.impact.rank_issues`), of which
+    the team's issues are kept.
     """
     weeks = trend_weeks(week_start)
     week_end = sunday(week_start)
@@ -174,7 +188,18 @@ def assemble(
         causes=causes,
         examples=_examples(examples, detailed),
         risks={flag: int(flags.get(flag, 0)) for flag in IMMEDIATE_FLAGS},
+        priorities=_priorities(impact, complaints),
     )
+
+
+def _priorities(impact: pd.DataFrame | None, complaints: pd.DataFrame) -> pd.DataFrame:
+    """The team's issues (those of its complaints) in the company-wide impact order, labelled."""
+    if impact is None or impact.empty:
+        return pd.DataFrame()
+    names = complaints.dropna(subset=["issue_id"]).drop_duplicates("issue_id")
+    labels = dict(zip(names["issue_id"], names["label"], strict=True))
+    ours = impact[impact["issue_id"].isin(labels)].head(PRIORITIES)
+    return ours.assign(label=ours["issue_id"].map(labels)).reset_index(drop=True)
 
 
 def _issue_table(

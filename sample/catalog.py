@@ -679,5 +679,17 @@ SPIKE_APP_VERSION = "3.2.1"
 ROOT_CAUSE_ISSUE = "kx200_leak"
 # Every complaint about these is a safety report, whatever words the customer uses.
 SAFETY_ISSUES = frozenset({"kx200_smell"})
+# What to fix first (insights/impact.py): the driver's customers are charged twice, threaten to
+# leave and want their money back, are rarely helped on the first call and write again; the noisy
+# issue is rare, and its few voices are even more extreme, so a ranking by rate would put it
+# first while its impact on the overall figures is small.
+IMPACT_DRIVER_ISSUE = "kakeibo_billing"
+IMPACT_NOISY_ISSUE = "e2_one_side"
+ISSUE_WEIGHT = {IMPACT_DRIVER_ISSUE: 1.6, IMPACT_NOISY_ISSUE: 0.15}  # every other issue: 1
+IMPACT_PLANTS = {
+    # issue: (chance of each of churn and refund_request, FCR, chance the customer writes again)
+    IMPACT_DRIVER_ISSUE: (0.40, 0.45, 0.35),
+    IMPACT_NOISY_ISSUE: (0.80, 0.20, 0.35),
+}
 ROOT_CAUSE_ATTRIBUTE = "lot"
 ROOT_CAUSE_VALUE = "L2608B"

@@ -16,6 +16,10 @@ from ingest.timeparse import TOKYO
 from koe import vocabulary
 from sample.calls import FORBIDDEN, call_script
 from sample.catalog import (
+    IMPACT_DRIVER_ISSUE,
+    IMPACT_NOISY_ISSUE,
+    IMPACT_PLANTS,
+    ISSUE_WEIGHT,
     ISSUES,
     MAKER,
     PRODUCT_BY_KEY,
@@ -44,6 +48,8 @@ DEFAULT_START = date(2026, 8, 1)
 # A reply comes within 60 hours (then the next office morning), a follow-up 2–30 hours later.
 EMAIL_LAG_DAYS = 6
 PRAISE_SHARE, QUESTION_SHARE = 0.07, 0.06
+ISSUE_WEIGHTS = [ISSUE_WEIGHT.get(issue.key, 1.0) for issue in ISSUES]
+FCR, CROSS_CHANNEL = 0.88, 0.04  # an ordinary call's chance of both (IMPACT_PLANTS: the others)
 FLAG_RATE, DECOY_RATE = 0.035, 0.05
 PII_RATE = {"call": 0.5, "email": 0.45, "form": 0.15, "sns": 0.02}
 TEAM_AGENTS = {"家電チーム": 6, "ウェアラブルチーム": 4, "アプリチーム": 4}
@@ -140,9 +146,13 @@ class Generator(FormsAndPosts, MailChannel, Journeys):
         elif roll < PRAISE_SHARE + QUESTION_SHARE:
             issue, kind = None, "question"
         else:
-            issue, kind = rng.choice(ISSUES), "complaint"
+            issue, kind = rng.choices(ISSUES, ISSUE_WEIGHTS)[0], "complaint"
         product = PRODUCT_BY_KEY[issue.product] if issue else rng.choice(PRODUCTS)
         flags = [f for f in FLAGS if issue is not None and rng.random() < FLAG_RATE]
+        if issue is not None and issue.key in IMPACT_PLANTS:
+            rate = IMPACT_PLANTS[issue.key][0]
+            planted = {f for f in ("churn", "refund_request") if rng.random() < rate}
+            flags = [f for f in FLAGS if f in flags or f in planted]
         if issue is not None and self.flags_owed:
             flags = sorted(set(flags) | {self.flags_owed.pop(0)}, key=FLAGS.index)
         decoys = []
@@ -316,7 +326,7 @@ class Generator(FormsAndPosts, MailChannel, Journeys):
             elif hold == "long_report":
                 calls["long_hold_with_report"].append(call_id)
             # The same customer writes in through the web form a few days later.
-            cross = rng.random() < 0.04 or not self.cross_planted
+            cross = rng.random() < self.plant(plan)[2] or not self.cross_planted
             if plan.issue is not None and plan.customer_id and cross:
                 later = index + rng.randrange(1, 4)
                 if later < self.days:
@@ -343,6 +353,11 @@ class Generator(FormsAndPosts, MailChannel, Journeys):
         lines += self.follow_up_calls(index, stamp, rel)
         self.write_text(rel, "\n".join(lines) + "\n")
 
+    def plant(self, plan: Plan) -> tuple[float, float, float]:
+        """(extra churn/refund chance, FCR, chance of writing again) for the plan's issue."""
+        key = plan.issue.key if plan.issue else None
+        return IMPACT_PLANTS.get(key, (0.0, FCR, CROSS_CHANNEL))
+
     def answered_call(self, plan: Plan, call_id: str, script) -> dict:
         rng = self.rng
         answered = (
@@ -355,7 +370,7 @@ class Generator(FormsAndPosts, MailChannel, Journeys):
             "product": plan.product.name,
             "answered_after_s": round(answered, 1),
             "abandoned": False,
-            "resolved_first_contact": rng.random() < 0.88,
+            "resolved_first_contact": rng.random() < self.plant(plan)[1],
             "customer_id": plan.customer_id or None,
             "agent_id": f"{TEAM_PREFIX[team]}{rng.randrange(1, TEAM_AGENTS[team] + 1):02d}",
             "team": team,
@@ -420,6 +435,7 @@ class Generator(FormsAndPosts, MailChannel, Journeys):
                 "factor": SPIKE_FACTOR,
                 "app_version": SPIKE_APP_VERSION,
             },
+            "impact": {"driver": IMPACT_DRIVER_ISSUE, "noisy": IMPACT_NOISY_ISSUE},
             "root_cause": {
                 "issue": ROOT_CAUSE_ISSUE,
                 "attribute": ROOT_CAUSE_ATTRIBUTE,

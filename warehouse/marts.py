@@ -24,6 +24,7 @@ MARTS = (
     "root_cause_counts",
     "customer_contacts",
     "calls",
+    "impact_cells",
     "kpi_daily",
     "kpi_targets",
     "agent_qa_findings",

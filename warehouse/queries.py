@@ -145,6 +145,12 @@ def issue_totals(
     )
 
 
+def impact_cells(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.DataFrame:
+    """The impact ranking's input over the period: voices per issue and outcome pattern
+    (`marts.impact_cells` summed over the days; `insights.impact.rank_issues` ranks them)."""
+    return con.execute(sql("insights/impact_cells"), {"start": start, "end": end}).df()
+
+
 # --- trends ---------------------------------------------------------------------------------
 
 

@@ -77,6 +77,12 @@ def root_causes(
     ).df()
 
 
+def impact_cells(con: duckdb.DuckDBPyConnection, first_day: date, last_day: date) -> pd.DataFrame:
+    """Voices of every product per issue and outcome pattern over the days, for the impact
+    ranking (`insights.impact`): an issue's impact is on the company's figures, not a team's."""
+    return con.execute(sql("insights/impact_cells"), {"start": first_day, "end": last_day}).df()
+
+
 def save_reports(con: duckdb.DuckDBPyConnection, rows: Sequence[dict]) -> None:
     """Store written reports (see `reports.weekly.report_row`), in one transaction."""
     with transaction(con):

@@ -15,10 +15,11 @@ from app import components, data, filters, labels
 from app.views import alerts as alerts_page
 from app.views import incidents as incidents_page
 from app.views import issue_detail
-from koe.vocabulary import ALERT_KINDS, CASE_FLAGS, FLAGS, IMMEDIATE_FLAGS
+from koe.vocabulary import ALERT_KINDS, CASE_FLAGS, FLAGS, IMMEDIATE_FLAGS, IMPACT_FIGURES
 from warehouse import queries
 
 TOP_ISSUES = 10
+PRIORITIES = 5
 MOVERS = 5
 RISK_KINDS = {kind: ALERT_KINDS[kind] for kind in IMMEDIATE_FLAGS}
 LATEST_RISKS = 5
@@ -67,6 +68,9 @@ def render() -> None:
     issues = data.load(queries.issue_totals, start, end, [], [])
     st.subheader("主な課題")
     _top_issues(issues)
+
+    st.subheader("優先して対応すべき課題")
+    _priorities(data.issue_impact(start, end), issues)
 
     st.subheader("課題の前週比")
     before = (end - timedelta(days=13), end - timedelta(days=7))
@@ -167,6 +171,30 @@ def _top_issues(issues: pd.DataFrame) -> None:
             column_config={**labels.issue_count_columns(), "keywords": "キーワード"},
         )
         components.csv_download(table, "issues", filters.period(), key="issues-csv")
+
+
+def _priorities(ranked: pd.DataFrame, issues: pd.DataFrame) -> None:
+    """The issues whose voices most worsen the figures an executive watches (`insights.impact`),
+    ranked by the lower end of the interval so a small issue cannot top the list by chance."""
+    if ranked.empty:
+        st.info("この期間に課題はありません。")
+        return
+    names = dict(zip(issues["issue_id"], issues["label"], strict=True))
+    table = labels.impact_table(ranked.head(PRIORITIES), names)
+    st.dataframe(table, hide_index=True)
+    figures = "・".join(IMPACT_FIGURES.values())
+    st.caption(
+        f"影響度: その課題の声がなかったら、{figures}がどれだけ良くなるか"
+        "（各指標のうち課題が占める割合の平均）。括弧内は95%区間（ブートストラップ）で、"
+        "区間の下限の高い順に並べています。件数の少ない課題は区間が広く、偶然だけでは上位に来ません。"
+    )
+    components.csv_download(
+        labels.impact_table(ranked, names),
+        "issue_priorities",
+        filters.period(),
+        label="優先順位をダウンロード（CSV）",
+        key="impact-csv",
+    )
 
 
 def _risks(alerts: pd.DataFrame, week) -> None:

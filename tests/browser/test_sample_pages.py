@@ -8,6 +8,8 @@ root causes, and a weekly report that downloads. Every page must render without 
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterator
 from datetime import date, timedelta
 
@@ -147,3 +149,25 @@ def test_the_repeat_contact_kpi_and_a_planted_customers_journey_render(
     for text in journey["text_masked"]:
         _see(page, next(line for line in text.splitlines() if line.strip()).strip()[:20])
     _finish(page, "sample-issue-journey")
+
+
+def test_the_planted_driver_tops_the_priorities_on_the_executive_page(
+    page, sample_server, insights_sample
+):
+    warehouse, truth = insights_sample
+    with connect(warehouse, read_only=True) as con:
+        main = planted_by_issue(con, truth)
+        labels = dict(con.execute("SELECT issue_id, label FROM nlp.issues").fetchall())
+    drivers = {labels[i] for i, key in main.items() if key == truth["impact"]["driver"]}
+    # The executive page is the app's default page: it has no path of its own.
+    _open(page, sample_server.url, "経営ダッシュボード")
+    _see(page, "優先して対応すべき課題")
+    _see(page, "95%区間（ブートストラップ）")
+    # The page draws on after the section appears; a click on a button of a stale draw is lost.
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="優先順位をダウンロード（CSV）").click()
+    rows = list(csv.DictReader(io.StringIO(download.value.path().read_text(encoding="utf-8-sig"))))
+    assert rows[0]["順位"] == "1" and rows[0]["課題"] in drivers, rows[:3]
+    assert "〜" in rows[0]["影響度（95%区間）"]  # the interval is there
+    _finish(page, "sample-executive-priorities")

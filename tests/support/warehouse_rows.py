@@ -1240,6 +1240,7 @@ def build_fixture_warehouse(path: str | Path) -> Path:
             con.unregister("frame")
         _insights(con, feedback)
         _customer_contacts(con)
+        _impact_cells(con)
         con.execute(
             f"""
             INSERT INTO marts.issue_daily
@@ -1288,6 +1289,19 @@ def _customer_contacts(con: duckdb.DuckDBPyConnection) -> None:
         "UPDATE marts.kpi_daily SET issue_contacts_linked = 0, repeat_contacts = 0"
         " WHERE issue_contacts_linked IS NULL"
     )
+
+
+def _impact_cells(con: duckdb.DuckDBPyConnection) -> None:
+    """marts.impact_cells by the real mart SQL. The fixture's call voices are not tied to its
+    calls, so every call counts as one without a voice (in 1次解決率 only)."""
+    from warehouse.db import sql
+
+    con.execute(
+        "CREATE SCHEMA raw; CREATE TABLE raw.feedback AS"
+        " SELECT feedback_id, feedback_id AS source_key FROM marts.feedback"
+    )
+    con.execute(sql("marts/47_impact_cells"))
+    con.execute("DROP SCHEMA raw CASCADE")  # the fixture holds marts only
 
 
 # Two weeks are too short for a baseline, so the rise the alerts page must show is written here

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import html
 import io
+import re
 import shutil
 from datetime import date, timedelta
 from pathlib import Path
@@ -216,3 +218,22 @@ def test_a_cause_absent_from_the_other_complaints_has_no_lift_to_print():
     assert weekly._cause_text(cause("app_version", "3.2.1", 1.94)) == (
         "アプリバージョン: 3.2.1（1.9倍）"
     )
+
+
+def test_the_drivers_team_report_puts_the_planted_driver_first_among_its_priorities(
+    insights_sample,
+):
+    warehouse, truth = insights_sample
+    driver = truth["impact"]["driver"]
+    team = product_name(truth, truth["issues"][driver]["product"])
+    with connect(warehouse, read_only=True) as con:
+        main = planted_by_issue(con, truth)
+        labels = dict(con.execute("SELECT issue_id, label FROM nlp.issues").fetchall())
+    # The last report of the team: four full weeks of voices behind its ranking.
+    report = [r for r in _rows(warehouse) if r["team"] == team][-1]
+    section = report["html"].split("<h2>優先して対応すべき課題</h2>", 1)[1].split("<h2>", 1)[0]
+    first = re.search(r'<td class="n">1</td><td>(.*?)</td>', section)
+    assert first, section[:500]
+    found = [i for i, key in main.items() if key == driver]
+    assert html.unescape(first.group(1)) in {labels[i] for i in found}
+    assert "95%区間" in section
