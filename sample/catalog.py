@@ -685,7 +685,7 @@ SAFETY_ISSUES = frozenset({"kx200_smell"})
 # first while its impact on the overall figures is small.
 IMPACT_DRIVER_ISSUE = "kakeibo_billing"
 IMPACT_NOISY_ISSUE = "e2_one_side"
-ISSUE_WEIGHT = {IMPACT_DRIVER_ISSUE: 1.6, IMPACT_NOISY_ISSUE: 0.15}  # every other issue: 1
+ISSUE_WEIGHT = {IMPACT_NOISY_ISSUE: 0.15}  # every other issue: 1
 IMPACT_PLANTS = {
     # issue: (chance of each of churn and refund_request, FCR, chance the customer writes again)
     IMPACT_DRIVER_ISSUE: (0.40, 0.45, 0.35),
