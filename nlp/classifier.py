@@ -212,6 +212,9 @@ class VoiceClassifier:
             X[rows], [examples[i].complaint for i in rows]
         )
         rows = [i for i, e in enumerate(examples) if e.kind is not None]
+        missing = set(INQUIRY_KINDS) - {examples[i].kind for i in rows}
+        if missing:
+            raise ValueError(f"the kind head needs {sorted(missing)} training texts")
         self.kind_ = LogisticRegression(C=self.C, max_iter=5000).fit(
             X[rows], [examples[i].kind for i in rows]
         )
