@@ -61,6 +61,7 @@ def _spike_alert(warehouse, truth) -> str:
         ("issue", "課題の詳細"),
         ("reports", "週次レポート（製品チーム向け）"),
         ("agent-qa", "応対品質"),
+        ("faq", "よくある質問"),
         ("quarantine", "取り込み保留"),
     ],
 )
@@ -171,3 +172,57 @@ def test_the_planted_driver_tops_the_priorities_on_the_executive_page(
     assert rows[0]["順位"] == "1" and rows[0]["課題"] in drivers, rows[:3]
     assert "〜" in rows[0]["影響度（95%区間）"]  # the interval is there
     _finish(page, "sample-executive-priorities")
+
+
+def _planted_questions(warehouse, truth) -> dict[str, tuple[str, str, float]]:
+    """Each planted recurring question (sample.faq) → the found question most of its voices are
+    in: (question id, label, share of the planted voices it holds)."""
+    from collections import Counter, defaultdict
+
+    from ingest.records import stable_id
+
+    planted = {
+        stable_id(i["channel"], i["source_key"]): i["faq"] for i in truth["items"] if i.get("faq")
+    }
+    with connect(warehouse, read_only=True) as con:
+        rows = con.execute(
+            "SELECT f.feedback_id, q.question_id, q.label FROM marts.question_feedback AS f"
+            " JOIN marts.questions AS q USING (question_id)"
+        ).fetchall()
+    found: dict[str, Counter] = defaultdict(Counter)
+    for feedback_id, question_id, label in rows:
+        if feedback_id in planted:
+            found[planted[feedback_id]][(question_id, label)] += 1
+    out = {}
+    for topic, facts in truth["faq_topics"].items():
+        (question_id, label), n = found[topic].most_common(1)[0]
+        out[topic] = (question_id, label, n / facts["count"])
+    return out
+
+
+def test_the_planted_recurring_questions_are_on_the_faq_page(page, sample_server, insights_sample):
+    planted = _planted_questions(*insights_sample)
+    assert planted.keys() == insights_sample[1]["faq_topics"].keys()
+    for topic, (_, label, share) in planted.items():
+        assert share >= 0.4, f"{topic}: its largest question {label} holds {share:.0%}"
+    _open(page, f"{sample_server.url}/faq", "よくある質問")
+    _see(page, "よくある質問の数")
+    _see(page, "電話の1次解決率（よくある質問）")
+    # The planted questions are the most asked: their wordings open below the ranking.
+    _see(page, "お客様の言い回し（例文）")
+    for _, label, _ in planted.values():
+        _see(page, label)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="よくある質問をCSVでダウンロード").click()
+    table = download.value.path().read_text(encoding="utf-8-sig").splitlines()
+    assert table[0].startswith("順位,よくある質問,種類,製品,件数,直近,その前,増減,チャネル")
+    header = table[0].split(",")
+    rows = {line.split(",")[header.index("question_id")]: line.split(",") for line in table[1:]}
+    fcr = {
+        topic: float(rows[qid][header.index("電話の1次解決率")])
+        for topic, (qid, _, _) in planted.items()
+    }
+    # Planted: 45 % of the calls about moving a watch to a new phone are solved at once, 92 %
+    # of those about the humidifier's child lock.
+    assert fcr["kw3_transfer"] < fcr["kx200_childlock"]
+    _finish(page, "sample-faq")
