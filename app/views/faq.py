@@ -49,7 +49,7 @@ def render() -> None:
     order = st.radio("並べ方", list(SORTS), horizontal=True, key="faq-sort")
     ranked = _ranked(questions, SORTS[order])
     table = _table(ranked)
-    st.dataframe(table, hide_index=True, use_container_width=True, column_config=_columns())
+    st.dataframe(table, hide_index=True, width="stretch", column_config=_columns())
     components.csv_download(
         table, "faq", (start, end), label="よくある質問をCSVでダウンロード", key="faq-csv"
     )
@@ -141,7 +141,7 @@ def _examples(ranked: pd.DataFrame) -> None:
     st.subheader("お客様の言い回し（例文）")
     names = dict(zip(ranked["question_id"], ranked["label"], strict=True))
     chosen = st.multiselect(
-        "よくある質問",
+        "例文を見る質問",
         ranked["question_id"].tolist(),
         default=ranked["question_id"].head(DEFAULT_EXAMPLES).tolist(),
         format_func=lambda qid: names.get(qid, qid),
