@@ -18,43 +18,28 @@ import pyarrow as pa
 from nlp.issues.catalogue import History
 from nlp.issues.identity import LineageEvent
 from nlp.issues.model import Issue
-from warehouse.arrow import STRINGS, TIMESTAMP, frame_batch
+from warehouse import issues
+from warehouse.arrow import frame_batch
 from warehouse.db import run_with_batches, sql
-from warehouse.issues import catalogue_rows
+from warehouse.issues import ISSUE_COLUMNS, catalogue_rows
 
-QUESTION_COLUMNS = pa.schema(
-    [
-        ("question_id", pa.string()),
-        ("label", pa.string()),
-        ("keywords", STRINGS),
-        ("size", pa.int32()),
-        ("representative_ids", STRINGS),
-        ("product", pa.string()),
-        ("centroid", pa.list_(pa.float32())),
-        ("join_threshold", pa.float64()),
-    ]
-)
+
+def _named_for_questions(schema: pa.Schema, drop: tuple[str, ...] = ()) -> pa.Schema:
+    """An issue table's columns as its question table names them (the analysts' columns left
+    out: nobody edits the recurring questions)."""
+    return pa.schema([(_NAMES.get(f.name, f.name), f.type) for f in schema if f.name not in drop])
+
+
+_NAMES = {
+    "issue_id": "question_id",
+    "source_issue_id": "source_question_id",
+    "complaints": "inquiries",
+    "issues": "questions",
+}
+QUESTION_COLUMNS = _named_for_questions(ISSUE_COLUMNS, ("origin", "status", "machine_label"))
 ASSIGNMENT_COLUMNS = pa.schema([("feedback_id", pa.string()), ("question_id", pa.string())])
-RUN_COLUMNS = pa.schema(
-    [
-        ("run_at", TIMESTAMP),
-        ("mode", pa.string()),
-        ("documents", pa.int32()),
-        ("inquiries", pa.int32()),
-        ("questions", pa.int32()),
-        ("unclassified", pa.int32()),
-        ("retained_share", pa.float64()),
-        ("input_digest", pa.string()),
-    ]
-)
-LINEAGE_COLUMNS = pa.schema(
-    [
-        ("event", pa.string()),
-        ("question_id", pa.string()),
-        ("source_question_id", pa.string()),
-        ("documents", pa.int32()),
-    ]
-)
+RUN_COLUMNS = _named_for_questions(issues.RUN_COLUMNS)
+LINEAGE_COLUMNS = _named_for_questions(issues.LINEAGE_COLUMNS, ("actor", "decision_id"))
 
 
 def known_questions(con: duckdb.DuckDBPyConnection) -> list[Issue]:
