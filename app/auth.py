@@ -7,7 +7,8 @@
   mapping the weekly reports use (``$KOE_PRODUCT_TEAMS``; without one, each product is a team).
 - **Roles**: 経営 sees the executive page; 品質 every page except administration; 製品チーム
   its own products' issues, voices and reports, filtered in the queries (``warehouse.scope``);
-  運用 the quarantine, the alert delivery state and the audit log.
+  運用 the quarantine, the alert delivery state and the audit log; ナレッジ管理 (the owner of
+  the FAQ the desk answers from) the recurring questions, every product's.
 - **Development mode** (``KOE_DEV_NO_LOGIN=1``, set by ``make demo``) skips the login and gives
   every role, and is refused unless the server listens on loopback only.
 """
@@ -37,13 +38,15 @@ PAGES = {
             "issue_detail",
             "reports",
             "agent_qa",
+            "faq",
         }
     ),  # fmt: skip
     "product": frozenset({"trends", "concordance", "cases", "issue_detail", "reports"}),
     "operations": frozenset({"quarantine", "operations"}),
+    "knowledge": frozenset({"faq"}),
 }
 # Roles that read every product's rows; a user with none of them reads through a product scope.
-_ALL_PRODUCTS = frozenset({"executive", "quality", "operations"})
+_ALL_PRODUCTS = frozenset({"executive", "quality", "operations", "knowledge"})
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 DEV_IDENTITY = "開発モード（ログインなし）"
 

@@ -27,6 +27,7 @@ from app.views import (  # noqa: E402
     cases,
     concordance,
     executive,
+    faq,
     incidents,
     issue_detail,
     operations,
@@ -61,6 +62,7 @@ def main() -> None:
         issue_detail,
         reports,
         agent_qa,
+        faq,
         quarantine,
         operations,
     )

@@ -1,5 +1,5 @@
 """
-### koe_analysis — masked feedback → sentiment, flags, embeddings, recurring issues, agent QA
+### koe_analysis — masked feedback → sentiment, flags, embeddings, recurring issues and questions, agent QA
 
 Runs whenever `koe_ingest` has updated the raw tables (Asset `koe://warehouse/raw`).
 
@@ -14,11 +14,13 @@ Runs whenever `koe_ingest` has updated the raw tables (Asset `koe://warehouse/ra
 4. **update_issues** — brings the issue catalogue up to date (new feedback joins the known
    issues, or everything is re-clustered when the complaints have grown enough) and replaces the
    issue tables in one transaction; the same data gives the same issues and ids.
-5. **review_calls** — agent QA (prohibited phrases, internal-contact disclosure, escalation
+5. **update_questions** — brings the recurring questions (よくある質問: the questions and
+   requests the classifier found, clustered the way issues are) up to date in their own tables.
+6. **review_calls** — agent QA (prohibited phrases, internal-contact disclosure, escalation
    demands, long holds without an intermediate report) for calls not reviewed yet.
 
 Only one task at a time writes the warehouse (DuckDB allows one writer per file): the planner,
-the loader, the catalogue and QA run one after another; only the mapped tasks run side by side.
+the loader, the catalogues and QA run one after another; only the mapped tasks run side by side.
 """
 
 from airflow.sdk import dag, task
@@ -68,6 +70,15 @@ def update_issues() -> dict:
     return counts
 
 
+@task
+def update_questions() -> dict:
+    from pipeline.analysis import update_questions as step
+
+    counts = step()
+    print(f"update_questions: {counts}")
+    return counts
+
+
 @task(outlets=[ANALYSIS])
 def review_calls() -> dict:
     from pipeline.analysis import review_calls as step
@@ -90,7 +101,7 @@ def review_calls() -> dict:
 )
 def koe_analysis():
     results = analyze_partition.expand(partition=plan_analysis())
-    load_analysis(results) >> update_issues() >> review_calls()
+    load_analysis(results) >> update_issues() >> update_questions() >> review_calls()
 
 
 koe_analysis()

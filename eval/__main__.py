@@ -3,7 +3,9 @@
 ``python -m eval run [--splits dev blind] [--feedback PATH...] [--calls PATH...] [--no-peer]
 [--models M...] [--json F]``
     run koe's analysis on the dev and blind-test splits (or the files given), print the targets
-    side by side and each split's tables (exit 1 when a target is missed on the last split);
+    side by side, the clustering of all voices (each split's feedback with its topic corpus of
+    questions and requests) side by side, and each split's tables (exit 1 when a target is
+    missed on the last split);
 ``python -m eval tune [--precision P] [--folds K]``
     set the flag and problem-report thresholds on dev and out-of-author training predictions,
     write ``nlp/data/thresholds.json``;
@@ -29,6 +31,7 @@ from eval.dataset import (
     LabelError,
     load_calls,
     load_catalog,
+    load_questions,
     load_texts,
     split_files,
 )
@@ -108,6 +111,7 @@ def _run(argv: list[str]) -> int:
         format_targets,
         verdicts,
     )
+    from eval.voices import format_voices
 
     if args.feedback is not None or args.calls is not None:
         given = _files(args.feedback, None) + _files(args.calls, None)
@@ -122,10 +126,17 @@ def _run(argv: list[str]) -> int:
             for split in args.splits
         }
         sets = {k: v for k, v in sets.items() if v[0]}
+    # Each split's topic corpus joins its feedback for the clustering of all voices.
+    asked = {k: load_questions(split_files(k, "questions")) if k in SPLITS else [] for k in sets}
     reports = {
-        k: evaluate(texts, calls, peer=not args.no_peer) for k, (texts, calls) in sets.items()
+        k: evaluate(texts, calls, peer=not args.no_peer, questions=asked[k])
+        for k, (texts, calls) in sets.items()
     }
     print(format_targets(reports))
+    voices = {k: r.voices for k, r in reports.items() if r.voices is not None}
+    if voices:
+        print()
+        print(format_voices(voices))
     for split, report in reports.items():
         print(f"\n\n######## {split}\n")
         # The blind test is scored, never read item by item.

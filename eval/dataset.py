@@ -1,9 +1,13 @@
 """Load and validate koe's labelled data in its three splits.
 
 - ``train``: ``nlp/data/labelled/*.jsonl``, what the text classifier learns from;
-- ``dev``: ``eval/dev/{feedback,calls}/*.jsonl``, what thresholds and rules are tuned on;
-- ``blind``: ``eval/blind/{feedback,calls}/*.jsonl``, written last, scored and never read item
-  by item.
+- ``dev``: ``eval/dev/{feedback,calls,questions}/*.jsonl``, what thresholds and rules are tuned
+  on;
+- ``blind``: ``eval/blind/{feedback,calls,questions}/*.jsonl``, written last, scored and never
+  read item by item.
+
+``questions`` holds the topic corpus: questions and requests labelled with their recurring topic
+(`eval/topics.json`, format in ``eval/briefs/topics/``), for the clustering of all voices.
 
 The format is documented in ``eval/AUTHORING.md``, the labels in ``eval/GUIDELINES.md``. Loading
 fails loudly, naming ``file:line``, so a mislabelled line never silently skews a metric.
@@ -23,7 +27,8 @@ UNKNOWN_PRODUCT = "(unknown)"
 
 
 def split_files(split: str, kind: str = "feedback") -> list[Path]:
-    """The files of one split: ``kind`` is ``feedback`` or ``calls`` (train has no calls)."""
+    """The files of one split: ``kind`` is ``feedback``, ``calls`` or ``questions`` (train has
+    only feedback)."""
     if split not in SPLITS:
         raise ValueError(f"split must be one of {SPLITS}")
     if split == "train":
@@ -59,6 +64,7 @@ class LabelledText:
     text: str
     pii: tuple[PiiLabel, ...]
     source: str  # file:line, for error messages and reports
+    topic: str | None = None  # a topic corpus text's recurring question (eval/topics.json)
 
 
 @dataclass(frozen=True)
@@ -106,7 +112,9 @@ def load_catalog(root: Path = EVAL_DIR) -> Catalog:
     )
 
 
-def _locate_pii(text: str, items: object, where: str, catalog: Catalog) -> tuple[PiiLabel, ...]:
+def _locate_pii(
+    text: str, items: object, where: str, catalog: Catalog | Topics
+) -> tuple[PiiLabel, ...]:
     if not isinstance(items, list):
         raise LabelError(f"{where}: 'pii' must be a list")
     spans = []
@@ -208,9 +216,10 @@ def _json_lines(path: Path):
         yield where, raw
 
 
-def _load_unique(paths: list[Path], parse, key: str, root: Path) -> list:
-    """Parse every line of ``paths``; the ``key`` attribute must be unique across all files."""
-    catalog = load_catalog(root)
+def _load_unique(paths: list[Path], parse, key: str, root: Path, load=None) -> list:
+    """Parse every line of ``paths`` against the catalogue ``load`` reads (default
+    ``catalog.json``); the ``key`` attribute must be unique across all files."""
+    catalog = (load or load_catalog)(root)
     items: list = []
     seen: dict[str, str] = {}
     for path in paths:
@@ -228,6 +237,85 @@ def load_texts(paths: list[Path] | None = None, root: Path = EVAL_DIR) -> list[L
     """Every labelled text in ``paths`` (default: the dev split), ids checked unique."""
     paths = paths if paths is not None else split_files("dev")
     return _load_unique(paths, _text_item, "id", root)
+
+
+@dataclass(frozen=True)
+class Topics:
+    """The topic corpus's catalogue (``eval/topics.json``): recurring questions per product."""
+
+    products: dict[str, str]  # key → the product's Japanese name
+    topics: dict[str, dict[str, str]]  # topic → {product (a key), summary}
+    kinds: tuple[str, ...]
+    sentiments: tuple[str, ...]
+    pii_types: tuple[str, ...]
+
+    def true_product(self, item: LabelledText) -> str:
+        """The product a question is about: its topic's, else its product field, else unknown."""
+        if item.topic:
+            return self.products[self.topics[item.topic]["product"]]
+        return item.product or UNKNOWN_PRODUCT
+
+
+def load_topics(root: Path = EVAL_DIR) -> Topics:
+    raw = json.loads((root / "topics.json").read_text(encoding="utf-8"))
+    return Topics(
+        products={k: v for d in raw["domains"].values() for k, v in d["products"].items()},
+        topics=raw["topics"],
+        kinds=tuple(raw["kinds"]),
+        sentiments=tuple(raw["sentiments"]),
+        pii_types=tuple(raw["pii_types"]),
+    )
+
+
+def _question_item(raw: dict, where: str, topics: Topics) -> LabelledText:
+    expected = {"id", "channel", "product", "topic", "kind", "sentiment", "text", "pii"}
+    if set(raw) != expected:
+        raise LabelError(
+            f"{where}: missing {sorted(expected - set(raw))} / unexpected "
+            f"{sorted(set(raw) - expected)} fields"
+        )
+    if raw["channel"] not in CHANNELS:
+        raise LabelError(f"{where}: channel {raw['channel']!r} is not one of {CHANNELS}")
+    if raw["product"] is not None and raw["product"] not in topics.products.values():
+        raise LabelError(f"{where}: product {raw['product']!r} is not in topics.json")
+    topic = raw["topic"]
+    if topic is not None:
+        if topic not in topics.topics:
+            raise LabelError(f"{where}: topic {topic!r} is not in topics.json")
+        named = topics.products[topics.topics[topic]["product"]]
+        if raw["product"] is not None and raw["product"] != named:
+            raise LabelError(f"{where}: product field contradicts topic {topic!r}")
+    if raw["kind"] not in topics.kinds:
+        raise LabelError(f"{where}: kind {raw['kind']!r} is not one of {topics.kinds}")
+    if raw["sentiment"] not in topics.sentiments:
+        raise LabelError(
+            f"{where}: sentiment {raw['sentiment']!r} is not one of {topics.sentiments}"
+        )
+    text = raw["text"]
+    if not isinstance(text, str) or not text.strip():
+        raise LabelError(f"{where}: 'text' must be a non-empty string")
+    return LabelledText(
+        id=raw["id"],
+        channel=raw["channel"],
+        product=raw["product"],
+        issue=None,
+        kind=raw["kind"],
+        sentiment=raw["sentiment"],
+        flags=frozenset(),
+        decoy_flags=frozenset(),
+        indirect=False,
+        text=text,
+        pii=_locate_pii(text, raw["pii"], where, topics),
+        source=where,
+        topic=topic,
+    )
+
+
+def load_questions(paths: list[Path] | None = None, root: Path = EVAL_DIR) -> list[LabelledText]:
+    """Every text of the topic corpus in ``paths`` (default: the dev split's), ids checked
+    unique; each is a question or a request with its topic (None: none of the catalogue's)."""
+    paths = paths if paths is not None else split_files("dev", "questions")
+    return _load_unique(paths, _question_item, "id", root, load_topics)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from eval.metrics import (
     per_issue,
     pii_scores,
 )
+from eval.voices import VoicesReport
 
 NON_COMPLAINT = "(non-complaint)"  # the true label of praise, questions and requests
 NOT_A_COMPLAINT = "(not a complaint)"  # koe's answer for texts it does not count as complaints
@@ -52,6 +53,9 @@ TARGETS: dict[str, tuple[float, str]] = {
     # koe's lowest ratio over NMI, ARI, within-product NMI and fewer unclassified, and its speed.
     "peer.min_quality_ratio": (1.0, ">"),
     "peer.min_speed_ratio": (3.0, ">="),
+    # All voices (issues and recurring questions together) against BERTopic on the same texts:
+    # koe's lowest NMI or ARI ratio (eval/voices.py).
+    "voices.peer.min_quality_ratio": (1.0, ">"),
 }
 # (koe run, BERTopic run) pairs the peer targets compare.
 PEER_PAIRS = (("text_only", "bertopic_default"), ("with_product", "bertopic_default_per_product"))
@@ -81,6 +85,7 @@ class Report:
     flags: list[Detection]
     pii: PiiScores
     qa: list[Detection]
+    voices: VoicesReport | None = None  # issues and recurring questions over all voices
 
     def measures(self) -> dict[str, float]:
         """The flat measure → value map the targets and the tests read."""
@@ -121,6 +126,8 @@ class Report:
                 speed.append(_quotient(b.seconds, a.seconds))
             out["peer.min_quality_ratio"] = min(quality)
             out["peer.min_speed_ratio"] = min(speed)
+        if self.voices is not None:
+            out.update(self.voices.measures())
         return out
 
 
@@ -225,8 +232,10 @@ def evaluate(
     model: str | None = None,
     peer: bool = True,
     catalog: Catalog | None = None,
+    questions: Sequence[LabelledText] = (),
 ) -> Report:
-    """Measure koe on ``texts`` and ``calls``; ``model`` names the embedder (default: koe's)."""
+    """Measure koe on ``texts`` and ``calls``; ``model`` names the embedder (default: koe's).
+    With ``questions`` (a topic corpus), also the clustering of all voices (`eval.voices`)."""
     from koe.vocabulary import FLAGS
     from nlp.embed import embed, load_embedder, model_id
     from nlp.pii import PII_TYPES, find_pii, mask
@@ -243,6 +252,11 @@ def evaluate(
     embed_seconds = time.perf_counter() - started
     koe = analyse(texts, masked, matrix, embedder, model_id(model), catalog)
     peers = _peer_runs(masked, matrix, texts, truth, products) if peer else {}
+    voices = (
+        _all_voices(texts, masked, matrix, koe, questions, embedder, model_id(model), catalog, peer)
+        if questions
+        else None
+    )
     found_pii = [[(s.type, s.start, s.end) for s in find_pii(t.text)] for t in texts]
     return Report(
         n_texts=len(texts),
@@ -272,7 +286,41 @@ def evaluate(
             PII_TYPES,
         ),
         qa=_qa(calls, catalog),
+        voices=voices,
     )
+
+
+def _all_voices(texts, masked, matrix, koe, questions, embedder, model_key, catalog, peer):
+    """The split's feedback and its topic corpus clustered together (`eval.voices`)."""
+    import numpy as np
+
+    from eval.dataset import load_topics
+    from eval.voices import cluster_all_voices, inquiry_detection
+    from nlp.classifier import sentence_vectors
+    from nlp.embed import embed
+    from nlp.issues.model import issue_terms
+    from nlp.models import load_classifier
+    from nlp.pii import mask
+
+    topics = load_topics()
+    asked = [mask(q.text).text for q in questions]
+    asked_matrix, _ = embed(asked, [_hash(m) for m in asked], embedder, {})
+    judged = load_classifier(embedder, model_key).predict(
+        asked, asked_matrix, sentence_vectors(asked, embedder)
+    )
+    everything = [*masked, *asked]
+    report = cluster_all_voices(
+        [*texts, *questions],
+        everything,
+        np.vstack([matrix, asked_matrix]),
+        [*koe.judged, *judged],
+        [tuple(issue_terms(m)) for m in everything],
+        [catalog.true_product(t) for t in texts] + [topics.true_product(q) for q in questions],
+        len(questions),
+        peer=peer,
+    )
+    report.inquiry = inquiry_detection(texts, [j.inquiry for j in koe.judged])
+    return report
 
 
 SHORT_SNS = 40  # characters: a short post, where one word or emoji carries the polarity
@@ -490,7 +538,8 @@ def format_report(report: Report, items: bool = True) -> str:
         "== Flags",
         f"{'flag':20} {'n':>4} {'P':>6} {'R':>6} {'decoys':>7} {'flagged':>8}",
     ]
-    for d in [report.complaint, *report.flags]:
+    inquiry = [report.voices.inquiry] if report.voices and report.voices.inquiry else []
+    for d in [report.complaint, *inquiry, *report.flags]:
         lines.append(
             f"{d.name:20} {d.support:4d} {d.precision:6.2f} {d.recall:6.2f} {d.decoys:7d} {d.decoys_flagged:8d}"
         )

@@ -184,6 +184,7 @@ def _copy_feedback(
             "is_complaint": frame["is_complaint"].to_list(),
             "analysis_version": frame["analysis_version"].to_list(),
             "terms": [None if is_missing(v) else list(v) for v in frame["terms"]],
+            "inquiry": [_optional(v) for v in frame["inquiry"]],
         }
     )
     loads = [_load(name, src, copy, items) for name, items in by_file.items()]

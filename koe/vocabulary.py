@@ -58,7 +58,11 @@ ROLES = {
     "quality": "品質",
     "product": "製品チーム",
     "operations": "運用",
+    # Owns the FAQ (よくある質問) the support desk answers from: what customers keep asking.
+    "knowledge": "ナレッジ管理",
 }
+# What a recurring question is made of: the classifier's inquiry kinds, with their names.
+INQUIRY_KINDS = {"question": "質問", "request": "要望"}
 
 SUPPORT_OFFICE = "お客様相談室"
 QUALITY_TEAM = "品質保証"

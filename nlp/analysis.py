@@ -25,7 +25,7 @@ from nlp.tokenize import content_words
 N_KEYWORDS = 8
 # Bump when per-text results change meaning (new keywords or terms): stored analyses of an older
 # version are redone on the next run. A new classifier or new thresholds change the stamp too.
-ANALYSIS_VERSION = "5"
+ANALYSIS_VERSION = "6"
 
 
 def analysis_version(model_key: str) -> str:
@@ -52,6 +52,7 @@ class TextAnalysis:
     flags: tuple[str, ...]
     keywords: tuple[str, ...]
     terms: tuple[str, ...] = ()  # content words and aspect pairs, the words issues are cut on
+    inquiry: str | None = None  # "question" or "request": it belongs in a recurring question
 
 
 @dataclass
@@ -78,8 +79,8 @@ def _keywords(text: str) -> tuple[str, ...]:
 def analyze_texts(
     items: Sequence[FeedbackText], embeddings: np.ndarray, classifier: VoiceClassifier, embedder
 ) -> list[TextAnalysis]:
-    """Sentiment, the problem-report judgement, flags, the most frequent content words and the
-    issue terms of each text.
+    """Sentiment, the problem-report judgement, flags, the most frequent content words, the
+    issue terms and whether it is a question or a request of each text.
 
     The issue terms are kept so that clustering, which runs over the whole corpus again and
     again, never tokenizes a text twice.
@@ -101,6 +102,7 @@ def analyze_texts(
             flags=j.flags,
             keywords=_keywords(item.text),
             terms=tuple(issue_terms(item.text)),
+            inquiry=j.inquiry,
         )
         for item, j in zip(items, judged, strict=True)
     ]

@@ -11,7 +11,12 @@ All three heads read one feature matrix, built once per text:
   explicit phrases are precise by nature, so they stay, as features the model weighs.
 
 Each head is a logistic regression. Sentiment has three classes; the problem-report judgement
-(``complaint``) is separate, because a calm report is neutral and still a problem.
+(``complaint``) is separate, because a calm report is neutral and still a problem. A fourth head
+learns the labelled ``kind`` (problem report, question, request, praise): a text that is no
+problem report is an *inquiry* (a question or a request, what recurring questions are made of)
+when P(question) + P(request) reaches its threshold, and is a question or a request by the larger
+of the two. It is read only for texts the problem-report head turned down, so it changes nothing
+of the other heads' answers.
 
 A flag is usually stated in one sentence of a longer text (the legal threat at the end of a polite
 mail), and the whole text's embedding dilutes it. So each flag has a second head that reads single
@@ -37,6 +42,8 @@ from nlp.training import Example
 from nlp.vectors import unit_rows
 
 SENTIMENT_LABELS = (NEGATIVE, NEUTRAL, POSITIVE)
+# The kinds of text a recurring question (よくある質問) is made of.
+INQUIRY_KINDS = ("question", "request")
 
 
 def sentence_units(text: str) -> list[str]:
@@ -72,6 +79,9 @@ class Judgement:
     sentiment_score: float  # P(positive) − P(negative); 0.0 when neutral
     complaint: bool
     flags: tuple[str, ...]  # in the vocabulary's order
+    # "question" or "request" for a text that is no problem report and asks or wishes for
+    # something; None otherwise (problem reports, praise, anything else).
+    inquiry: str | None = None
 
 
 def word_ngrams(text: str) -> list[str]:
@@ -106,7 +116,8 @@ class VoiceClassifier:
         Sample weight of a flag's decoys (texts that use its words without its intent) among its
         negatives: the cases a flag head must learn to refuse.
     thresholds:
-        Probability at which each flag fires, and ``"complaint"``; missing entries use 0.5.
+        Probability at which each flag fires, ``"complaint"`` and ``"inquiry"``; missing entries
+        use 0.5.
     """
 
     def __init__(
@@ -200,6 +211,13 @@ class VoiceClassifier:
         self.complaint_ = LogisticRegression(C=self.C, max_iter=5000).fit(
             X[rows], [examples[i].complaint for i in rows]
         )
+        rows = [i for i, e in enumerate(examples) if e.kind is not None]
+        missing = set(INQUIRY_KINDS) - {examples[i].kind for i in rows}
+        if missing:
+            raise ValueError(f"the kind head needs {sorted(missing)} training texts")
+        self.kind_ = LogisticRegression(C=self.C, max_iter=5000).fit(
+            X[rows], [examples[i].kind for i in rows]
+        )
         rows = [i for i, e in enumerate(examples) if e.flags is not None]
         self.flags_ = {}
         for flag in FLAGS:
@@ -255,7 +273,8 @@ class VoiceClassifier:
         embeddings: np.ndarray,
         sentence_embeddings: Sequence[np.ndarray],
     ) -> dict[str, np.ndarray]:
-        """P(label) per text: one column per sentiment, ``complaint`` and each flag.
+        """P(label) per text: one column per sentiment, ``complaint``, each flag, ``question``,
+        ``request`` and their sum ``inquiry``.
 
         ``sentence_embeddings[i]`` holds the embeddings of `sentence_units` of ``texts[i]``
         (`sentence_vectors` computes them)."""
@@ -270,6 +289,10 @@ class VoiceClassifier:
         out["complaint"] = self.complaint_.predict_proba(X)[
             :, list(self.complaint_.classes_).index(True)
         ]
+        kinds = self.kind_.predict_proba(X)
+        for kind in INQUIRY_KINDS:
+            out[kind] = kinds[:, list(self.kind_.classes_).index(kind)]
+        out["inquiry"] = out["question"] + out["request"]
         for flag, head in self.flags_.items():
             whole = head.predict_proba(X)[:, list(head.classes_).index(True)]
             sentence_head = self.sentence_flags_[flag]
@@ -297,12 +320,17 @@ class VoiceClassifier:
         out = []
         for i, label in enumerate(labels):
             score = 0.0 if label == NEUTRAL else round(float(p[POSITIVE][i] - p[NEGATIVE][i]), 4)
+            complaint = bool(p["complaint"][i] >= self.thresholds.get("complaint", 0.5))
+            inquiry = None
+            if not complaint and p["inquiry"][i] >= self.thresholds.get("inquiry", 0.5):
+                inquiry = "question" if p["question"][i] >= p["request"][i] else "request"
             out.append(
                 Judgement(
                     sentiment=str(label),
                     sentiment_score=score,
-                    complaint=bool(p["complaint"][i] >= self.thresholds.get("complaint", 0.5)),
+                    complaint=complaint,
                     flags=tuple(f for f in FLAGS if p[f][i] >= self.thresholds.get(f, 0.5)),
+                    inquiry=inquiry,
                 )
             )
         return out

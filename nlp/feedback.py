@@ -19,3 +19,6 @@ class FeedbackText:
     # requests, which are never part of an issue.
     complaint: bool = True
     terms: tuple[str, ...] | None = None  # issue terms from `analyze_texts`; None: tokenize again
+    # "question" or "request" when the classifier found an inquiry (no problem report): these
+    # form the recurring questions (`nlp.issues.questions`); None for everything else.
+    inquiry: str | None = None

@@ -29,7 +29,7 @@ _LOADED: dict[Path, VoiceClassifier] = {}
 
 
 def thresholds() -> dict[str, float]:
-    """The tuned thresholds: flag or ``complaint`` → probability at which it fires."""
+    """The tuned thresholds: flag, ``complaint`` or ``inquiry`` → probability at which it fires."""
     if not THRESHOLDS.exists():
         return {}
     return {k: float(v) for k, v in json.loads(THRESHOLDS.read_text(encoding="utf-8")).items()}

@@ -33,6 +33,7 @@ class Example:
     complaint: bool | None  # a problem report, whatever its tone
     flags: frozenset[str] | None  # None: flags not labelled
     decoys: frozenset[str] = frozenset()  # flags whose words appear without their intent
+    kind: str | None = None  # one of KINDS; None when its file does not carry it
 
 
 def training_files(root: Path = DATA_DIR) -> list[Path]:
@@ -67,6 +68,7 @@ def _example(row: dict, where: str) -> Example:
         complaint=None if kind is None else kind == "complaint",
         flags=None if flags is None else frozenset(flags),
         decoys=frozenset(row.get("decoy_flags") or ()),
+        kind=kind,
     )
 
 

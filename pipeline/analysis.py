@@ -1,4 +1,5 @@
-"""koe_analysis's steps: per-text analysis and embeddings, the issue catalogue, agent QA.
+"""koe_analysis's steps: per-text analysis and embeddings, the issue catalogue, the recurring
+questions, agent QA.
 
 The per-text work runs over partitions (`pipeline.partitions`): `plan_analysis` writes them,
 `analyze_partition` (one mapped task each) analyses one without opening the warehouse, and
@@ -137,6 +138,7 @@ def _analysis_frame(results, version: str) -> pd.DataFrame:
             "keywords": [list(r.keywords) for r in results],
             "terms": [list(r.terms) for r in results],
             "is_complaint": [r.complaint for r in results],
+            "inquiry": [r.inquiry for r in results],
             "analysis_version": version,
         }
     )
@@ -150,11 +152,8 @@ def update_issues(path: str | os.PathLike[str] | None = None, full: bool | None 
     `warehouse.issue_decisions`) are then applied over what clustering found, in every run: a
     run with no new documents still applies decisions made since the last one.
     """
-    from dataclasses import replace
 
     from koe.settings import for_warehouse
-    from nlp.analysis import embed_texts
-    from nlp.embed import load_embedder, model_id
     from nlp.issues.catalogue import (
         Clustering,
         IssueUpdate,
@@ -177,22 +176,8 @@ def update_issues(path: str | os.PathLike[str] | None = None, full: bool | None 
         news = {d.decision_id for d in [*decisions, *undos]} - recorded
         if mode == "unchanged" and not news:
             return {"mode": mode, "documents": len(items), "issues": len(history.known)}
-        model_key = model_id()
-        matrix, missing = analysis.embedding_matrix(con, model_key, [i.content_hash for i in items])
         previous = issues.current_assignment(con)
-        rows = sorted({*texts_needed(items, mode, previous, history.known), *missing})
-        texts = analysis.clustering_texts(con, [items[i].feedback_id for i in rows])
-        for i in rows:
-            text, terms = texts[items[i].feedback_id]
-            items[i] = replace(items[i], text=text, terms=terms)
-        if missing:  # normally none: load_analysis stored every text's vector
-            _, new_vectors = embed_texts([items[i] for i in missing], load_embedder(), {})
-            analysis.save_embeddings(con, model_key, new_vectors)
-            if not matrix.shape[1]:
-                dim = next(iter(new_vectors.values())).shape[0]
-                matrix = np.zeros((len(items), dim), dtype=np.float32)
-            for i in missing:
-                matrix[i] = new_vectors[items[i].content_hash]
+        matrix = _texts_and_vectors(con, items, texts_needed(items, mode, previous, history.known))
         if mode == "unchanged":  # only decisions to apply: the algorithm's catalogue stands
             update = IssueUpdate(Clustering(list(history.known), previous), "decisions", [], 1.0)
         else:
@@ -232,6 +217,93 @@ def update_issues(path: str | os.PathLike[str] | None = None, full: bool | None 
             subgroups=split_proposals(con, curated, matrix, row_of),
         )
     return summary
+
+
+def update_questions(path: str | os.PathLike[str] | None = None, full: bool | None = None) -> dict:
+    """Bring the recurring questions (よくある質問) up to date and store them with the run and its
+    lineage: the questions and requests the classifier found, clustered the way issues are
+    (`nlp.issues.questions`), unchanged, incremental or full as `plan_question_run` decides.
+
+    ``full`` forces (True) or forbids (False) a full re-clustering.
+    """
+
+    from nlp.issues.questions import (
+        plan_question_run,
+        question_digest,
+        question_texts_needed,
+    )
+    from nlp.issues.questions import (
+        update_questions as update,
+    )
+    from warehouse import analysis, questions
+    from warehouse.db import apply_schema, connect
+
+    with connect(path, memory_limit=CLUSTERING_DUCKDB_MEMORY) as con:
+        apply_schema(con)
+        items = analysis.feedback_texts(analysis.clustering_inputs(con))
+        taken, history = questions.history(con)
+        mode = plan_question_run(items, history, full)
+        if mode == "unchanged":
+            return {"mode": mode, "documents": len(items), "questions": len(history.known)}
+        # Only the inquiries take part: their vectors are all a run holds.
+        inquiries = [item for item in items if item.inquiry is not None]
+        previous = questions.current_assignment(con)
+        matrix = _texts_and_vectors(
+            con, inquiries, question_texts_needed(inquiries, mode, previous, history.known)
+        )
+        result = update(
+            inquiries,
+            matrix,
+            known=history.known,
+            previous=previous,
+            full=mode == "full",
+            taken_ids=taken,
+        )
+        assignment = result.clustering.assignment
+        summary = {
+            "mode": result.mode,
+            "documents": len(items),
+            "inquiries": len(inquiries),
+            "questions": len(result.clustering.issues),
+            "unclassified": sum(assignment.get(i.feedback_id) is None for i in inquiries),
+            "retained_share": result.retained,
+        }
+        questions.replace_questions(
+            con,
+            result.clustering.issues,
+            assignment,
+            run={**summary, "input_digest": question_digest(items)},
+            events=result.events,
+        )
+    return summary
+
+
+def _texts_and_vectors(con, items: list, needed: Sequence[int]) -> np.ndarray:
+    """The cached embeddings of ``items`` as one matrix (rows in order); the texts and issue terms
+    of the rows ``needed`` are read into ``items`` in place. A text without a cached vector
+    (normally none: load_analysis stored every one) is read and embedded now."""
+    from dataclasses import replace
+
+    from nlp.analysis import embed_texts
+    from nlp.embed import load_embedder, model_id
+    from warehouse import analysis
+
+    model_key = model_id()
+    matrix, missing = analysis.embedding_matrix(con, model_key, [i.content_hash for i in items])
+    rows = sorted({*needed, *missing})
+    texts = analysis.clustering_texts(con, [items[i].feedback_id for i in rows])
+    for i in rows:
+        text, terms = texts[items[i].feedback_id]
+        items[i] = replace(items[i], text=text, terms=terms)
+    if missing:
+        _, new_vectors = embed_texts([items[i] for i in missing], load_embedder(), {})
+        analysis.save_embeddings(con, model_key, new_vectors)
+        if not matrix.shape[1]:
+            dim = next(iter(new_vectors.values())).shape[0]
+            matrix = np.zeros((len(items), dim), dtype=np.float32)
+        for i in missing:
+            matrix[i] = new_vectors[items[i].content_hash]
+    return matrix
 
 
 def apply_decisions_to(clustering, decisions, undos, recorded, matrix, row_of):

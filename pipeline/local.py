@@ -7,7 +7,12 @@ import os
 from pathlib import Path
 
 from koe.vocabulary import CHANNELS
-from pipeline.analysis import analyze_new_feedback, review_calls, update_issues
+from pipeline.analysis import (
+    analyze_new_feedback,
+    review_calls,
+    update_issues,
+    update_questions,
+)
 from pipeline.ingest import ingest_channel
 from pipeline.marts import build_marts, find_insights
 
@@ -23,6 +28,7 @@ def run_all(inbox: Path, path: str | os.PathLike[str] | None = None) -> dict:
         done[channel] = _as_a_task(ingest_channel, channel, inbox, path)
     done["analysis"] = _as_a_task(analyze_new_feedback, path)
     done["issues"] = _as_a_task(update_issues, path)
+    done["questions"] = _as_a_task(update_questions, path)
     done["calls"] = _as_a_task(review_calls, path)
     done["marts"] = _as_a_task(build_marts, path)
     done["insights"] = _as_a_task(find_insights, path)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from sample.catalog import MAKER
 from sample.text import FILLERS, REQUESTS_SPOKEN, WHEN, PiiFactory, past_te, spoken
-from sample.voices import Plan, Voice, mentions_safety, plant_flags
+from sample.voices import Plan, Voice, asked, mentions_safety, plant_flags
 
 AGENT_SURNAMES = ("木下", "石田", "平野", "大野", "松井", "川口", "野口", "宮本", "内田", "菅原")
 # Prohibited agent phrases and an example line for each.
@@ -117,7 +117,8 @@ def call_script(
         say("customer", customer[-1])
     else:
         customer.append(
-            f"{rng.choice(FILLERS)}{alias}のことでちょっと聞きたいんですけど、{rng.choice(plan.product.questions)}。"
+            f"{rng.choice(FILLERS)}{alias}のことでちょっと聞きたいんですけど、"
+            f"{asked(plan, rng.choice(plan.product.questions), '。')}"
         )
         say("customer", customer[-1])
     if plan.with_pii:

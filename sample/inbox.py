@@ -34,6 +34,7 @@ from sample.catalog import (
     SUPPORT_ADDRESSES,
 )
 from sample.exports import FormsAndPosts
+from sample.faq import FAQ_TOPICS, pick_topic
 from sample.journeys import WINDOW_DAYS, Contact, Journeys
 from sample.mail import MailChannel
 from sample.text import PiiFactory
@@ -103,6 +104,8 @@ class Generator(FormsAndPosts, MailChannel, Journeys):
             f"ground_truth_{start.isoformat()}.json" if append else "ground_truth.json"
         )
         self.rng = random.Random(seed)
+        # The planted recurring questions draw from their own stream (sample.faq).
+        self.faq_rng = random.Random(seed * 7919 + 17)
         self.pii = PiiFactory(self.rng)
         self.truth = Truth()
         self.spike_day = round(days * 2 / 3)
@@ -162,7 +165,7 @@ class Generator(FormsAndPosts, MailChannel, Journeys):
             decoy = rng.choice(FLAGS)
             if decoy not in flags:
                 decoys.append(decoy)
-        return Plan(
+        plan = Plan(
             channel=channel,
             at=self.moment(index, channel),
             product=product,
@@ -172,6 +175,11 @@ class Generator(FormsAndPosts, MailChannel, Journeys):
             decoys=decoys,
             with_pii=rng.random() < PII_RATE[channel],
         )
+        if kind == "question":
+            plan.faq = pick_topic(product.key, self.faq_rng)
+            if plan.faq is not None:
+                plan.faq_wording = plan.faq.compose(channel, self.faq_rng)
+        return plan
 
     def day_plans(self, index: int) -> dict[str, list[Plan]]:
         counts = {ch: round(self.per_day * share) for ch, share in CHANNEL_SHARE.items()}
@@ -203,6 +211,7 @@ class Generator(FormsAndPosts, MailChannel, Journeys):
             "customer_id": plan.customer_id or None,
             "text": voice.text,
             "pii": [list(p) for p in voice.pii],
+            "faq": plan.faq.key if plan.faq else None,
         }
         if plan.person is None:
             plan.person = self.new_person()
@@ -364,13 +373,16 @@ class Generator(FormsAndPosts, MailChannel, Journeys):
             rng.uniform(30, 150) if rng.random() < 0.08 else min(rng.lognormvariate(1.9, 0.6), 29)
         )
         team = plan.product.team
+        resolved = rng.random() < self.plant(plan)[1]
+        if plan.faq is not None:  # a planted question is solved at its own rate (sample.faq)
+            resolved = self.faq_rng.random() < plan.faq.first_contact_resolution
         return {
             "call_id": call_id,
             "started_at": plan.at.isoformat(),
             "product": plan.product.name,
             "answered_after_s": round(answered, 1),
             "abandoned": False,
-            "resolved_first_contact": rng.random() < self.plant(plan)[1],
+            "resolved_first_contact": resolved,
             "customer_id": plan.customer_id or None,
             "agent_id": f"{TEAM_PREFIX[team]}{rng.randrange(1, TEAM_AGENTS[team] + 1):02d}",
             "team": team,
@@ -427,6 +439,16 @@ class Generator(FormsAndPosts, MailChannel, Journeys):
                     "count": counts.get(issue.key, 0),
                 }
                 for issue in ISSUES
+            },
+            "faq_topics": {
+                topic.key: {
+                    "product": topic.product,
+                    "summary": topic.summary,
+                    "inquiry": topic.inquiry,
+                    "first_contact_resolution": topic.first_contact_resolution,
+                    "count": sum(item.get("faq") == topic.key for item in items),
+                }
+                for topic in FAQ_TOPICS
             },
             "items": items,
             "spike": {

@@ -54,6 +54,8 @@ class Plan:
     person: str | None = None  # the ground truth's person (P-000001), set when first written
     contact: Any = None  # sample.journeys.Contact: a follow-up writes these identifiers again
     journey: dict | None = None  # what sample.journeys planted, for the ground truth
+    faq: Any = None  # sample.faq.FaqTopic a question asks, when it asks a planted one
+    faq_wording: str | None = None  # its words for this channel (sample.faq.FaqTopic.compose)
 
 
 @dataclass
@@ -63,6 +65,14 @@ class Voice:
     decoys: set[str] = field(default_factory=set)
     pii: list[tuple[str, str]] = field(default_factory=list)  # (type, value) inside ``text``
     subject: str | None = None
+
+
+def asked(plan: Plan, drawn: str, end: str = "") -> str:
+    """What a question voice asks: its planted topic's wording when it has one, else ``drawn``
+    (drawn either way, so the generator's other random choices stay as they were), closed with
+    ``end`` unless it already ends in a question or exclamation mark."""
+    text = plan.faq_wording or drawn
+    return text if text.endswith(("？", "?", "！", "!")) else text + end
 
 
 def polite(clause: str) -> str:
@@ -186,7 +196,7 @@ def form_voice(plan: Plan, pii: PiiFactory, rng: random.Random) -> Voice:
         )
         voice.subject = rng.choice(("お礼", "感想", ""))
     else:
-        parts.append(f"{rng.choice(plan.product.questions)}。")
+        parts.append(asked(plan, rng.choice(plan.product.questions), "。"))
         parts += plant_flags(plan, voice, "terse", rng)
         voice.subject = rng.choice(("質問", "使い方について", ""))
     joiner = rng.choice(("", "", " ", "\n"))
@@ -257,7 +267,7 @@ def sns_voice(plan: Plan, pii: PiiFactory, rng: random.Random) -> Voice:
         parts += plant_flags(plan, voice, "casual", rng)
         text = "。".join(parts) + rng.choice(SNS_PRAISE_TAILS)
     else:
-        parts.append(rng.choice(SNS_QUESTIONS).format(alias=alias))
+        parts.append(asked(plan, rng.choice(SNS_QUESTIONS).format(alias=alias)))
         parts += plant_flags(plan, voice, "casual", rng)
         text = "。".join(parts)
     if rng.random() < 0.08:
@@ -322,7 +332,7 @@ def email_voice(plan: Plan, person: Person, pii: PiiFactory, rng: random.Random)
         body.append("開発の皆様にもよろしくお伝えください。")
     else:
         lines.append(f"{alias}について質問があり、ご連絡いたしました。")
-        body.append(f"{rng.choice(plan.product.questions)}。")
+        body.append(asked(plan, rng.choice(plan.product.questions), "。"))
         body += plant_flags(plan, voice, "formal", rng)
     closer = rng.choice(CLOSERS_FORMAL)
     blocks = head + ["\n".join(lines), "\n".join(body), closer]

@@ -34,6 +34,7 @@ FEEDBACK_ANALYSIS_COLUMNS = pa.schema(
         ("is_complaint", pa.bool_()),
         ("analysis_version", pa.string()),
         ("terms", STRINGS),
+        ("inquiry", pa.string()),
     ]
 )
 CALL_QA_COLUMNS = pa.schema([("call_id", pa.string()), ("findings", pa.int32())])
@@ -53,6 +54,7 @@ _OPTIONAL = {
     "is_complaint",
     "analysis_version",
     "terms",
+    "inquiry",
     "turn",
     "phrase",
     "text_masked",
@@ -79,7 +81,7 @@ def pending_feedback(con: duckdb.DuckDBPyConnection, analysis_version: str) -> p
 
 def clustering_inputs(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every original, oldest first, without its text: feedback_id, product, channel,
-    content_hash, is_complaint. `clustering_texts` reads the texts a run needs."""
+    content_hash, is_complaint, inquiry. `clustering_texts` reads the texts a run needs."""
     return con.sql(sql("analysis/clustering_inputs")).df()
 
 
@@ -150,6 +152,7 @@ def feedback_texts(frame: pd.DataFrame) -> list[FeedbackText]:
             # issue, and let clustering tokenize the text itself.
             complaint=_complaint(getattr(row, "is_complaint", None)),
             terms=_terms(getattr(row, "terms", None)),
+            inquiry=_inquiry(getattr(row, "inquiry", None)),
         )
         for row in frame.itertuples(index=False)
     ]
@@ -163,6 +166,11 @@ def _complaint(value: Any) -> bool:
     return True if value is None or pd.isna(value) else bool(value)
 
 
+def _inquiry(value: Any) -> str | None:
+    # Not analysed yet (NULL) is no inquiry: recurring questions wait for the classifier.
+    return None if is_missing(value) else sys.intern(str(value))
+
+
 def _terms(value: Any) -> tuple[str, ...] | None:
     return None if is_missing(value) else tuple(value)
 
@@ -172,7 +180,8 @@ def save_feedback_analysis(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) 
 
     `frame` columns: feedback_id, content_hash (of the text analysed), sentiment, sentiment_score,
     flags (list of str), keywords (list of str, optional), analyzed_at (optional, default now),
-    is_complaint (bool, optional), analysis_version (optional), terms (list of str, optional).
+    is_complaint (bool, optional), analysis_version (optional), terms (list of str, optional),
+    inquiry (question, request or None, optional).
     """
     batch = frame_batch(frame, FEEDBACK_ANALYSIS_COLUMNS, "feedback analysis", _OPTIONAL)
     run_with_batches(con, ["analysis/save_feedback_analysis"], feedback_analysis_batch=batch)

@@ -80,13 +80,19 @@ LINEAGE_COLUMNS = pa.schema(
 def known_issues(con: duckdb.DuckDBPyConnection) -> list[Issue]:
     """The current catalogue. Issues stored before identities were kept (no centroid) are left
     out: the next run starts afresh for them."""
+    return catalogue_rows(con.sql(sql("analysis/known_issues")).df(), "issue_id")
+
+
+def catalogue_rows(frame: pd.DataFrame, id_column: str) -> list[Issue]:
+    """Stored catalogue rows (id, label, keywords, representative_ids, product, centroid,
+    join_threshold) as the `Issue`s a run continues; rows without a centroid are left out."""
     issues = []
-    for row in con.sql(sql("analysis/known_issues")).df().itertuples(index=False):
+    for row in frame.itertuples(index=False):
         if is_missing(row.centroid):
             continue
         issues.append(
             Issue(
-                issue_id=row.issue_id,
+                issue_id=getattr(row, id_column),
                 label=row.label,
                 keywords=_strings(row.keywords),
                 size=0,

@@ -32,6 +32,11 @@ MARTS = (
     "quarantine",
     "issue_lineage",
     "issue_subgroups",
+    "question_feedback",
+    "questions",
+    "question_daily",
+    "question_examples",
+    "question_lineage",
 )
 
 

@@ -151,6 +151,52 @@ def impact_cells(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.D
     return con.execute(sql("insights/impact_cells"), {"start": start, "end": end}).df()
 
 
+# --- recurring questions (FAQ) ----------------------------------------------------------------
+
+# The FAQ page's trend: the last this many days up to the period's end against the ones before.
+FAQ_TREND_DAYS = 28
+
+
+def faq_questions(
+    con: duckdb.DuckDBPyConnection,
+    start: date,
+    end: date,
+    products: Sequence[str] | None = None,
+    trend_days: int = FAQ_TREND_DAYS,
+) -> pd.DataFrame:
+    """Per recurring question with voices in the period: label, product, inquiry (question or
+    request), voices, recent_voices / earlier_voices (the last ``trend_days`` days up to ``end``
+    against the ones before) and their difference ``trend``, voices per channel
+    (call_voices, email_voices, form_voices, sns_voices), calls_recorded, calls_resolved_first,
+    first_contact_resolution (NULL without calls) and keywords; largest first."""
+    return _frame(
+        con,
+        "faq_questions",
+        start=start,
+        end=end,
+        products=_values(products),
+        trend_days=int(trend_days),
+    )
+
+
+def faq_examples(con: duckdb.DuckDBPyConnection, question_ids: Sequence[str]) -> pd.DataFrame:
+    """Up to five masked wordings per recurring question (representatives first): question_id,
+    label, example_rank, channel, created_date, text_masked, representative."""
+    return _frame(con, "faq_examples", question_ids=_values(question_ids))
+
+
+def faq_coverage(
+    con: duckdb.DuckDBPyConnection,
+    start: date,
+    end: date,
+    products: Sequence[str] | None = None,
+) -> dict[str, int]:
+    """{"inquiries": questions and requests of the period, "in_questions": those in a recurring
+    question}."""
+    frame = _frame(con, "faq_coverage", start=start, end=end, products=_values(products))
+    return {k: int(frame.iloc[0][k]) for k in ("inquiries", "in_questions")}
+
+
 # --- trends ---------------------------------------------------------------------------------
 
 

@@ -26,13 +26,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 NAV = '[data-testid="stSidebarNav"]'
 ALL_PAGES = ("経営ダッシュボード", "アラート", "インシデント・案件", "トレンド", "コンコーダンス", "事例集（研修用）",
-             "課題の詳細", "週次レポート", "応対品質", "取り込み保留", "運用・監査")  # fmt: skip
+             "課題の詳細", "週次レポート", "応対品質", "よくある質問", "取り込み保留", "運用・監査")  # fmt: skip
 SEES = {
     "executive": ("経営ダッシュボード",),
     "quality": ("経営ダッシュボード", "アラート", "インシデント・案件", "トレンド", "コンコーダンス", "事例集（研修用）",
-                "課題の詳細", "週次レポート", "応対品質"),
+                "課題の詳細", "週次レポート", "応対品質", "よくある質問"),
     "product": ("トレンド", "コンコーダンス", "事例集（研修用）", "課題の詳細", "週次レポート"),
     "operations": ("取り込み保留", "運用・監査"),
+    "knowledge": ("よくある質問",),
 }  # fmt: skip
 
 
@@ -64,7 +65,7 @@ def provider(products) -> Iterator[str]:
         User(
             sub=f"{role}@koe.example", claims={"email": f"{role}@koe.example", "koe_roles": [role]}
         )
-        for role in ("executive", "quality", "operations")
+        for role in ("executive", "quality", "operations", "knowledge")
     ]
     users.append(
         User(
@@ -133,7 +134,7 @@ def test_each_role_logs_in_and_sees_its_pages_only(page, login_server, role):
     assert _nav(page) == list(SEES[role])
     # A page of another role is not reachable by its URL either.
     forbidden = {"executive": "quarantine", "quality": "operations", "product": "alerts",
-                 "operations": "trends"}[role]  # fmt: skip
+                 "operations": "trends", "knowledge": "executive"}[role]  # fmt: skip
     page.goto(f"{login_server.url}/{forbidden}")
     page.locator('[data-testid="stSidebar"]').wait_for()
     page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden")

@@ -365,6 +365,7 @@ def test_a_snapshot_without_marts_shows_an_explanation_not_a_traceback(page, bro
         ("/concordance", "コンコーダンス（KWIC）", "まだ集計済みのデータがありません"),
         ("/cases", "事例集（研修用）", "まだ集計済みのデータがありません"),
         ("/reports", "週次レポート（製品チーム向け）", "まだ集計済みのデータがありません"),
+        ("/faq", "よくある質問", "まだ集計済みのデータがありません"),
     ],
 )
 def test_pages_over_empty_marts_say_so(page, no_data_server, path, heading, message):

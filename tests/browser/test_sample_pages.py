@@ -61,6 +61,7 @@ def _spike_alert(warehouse, truth) -> str:
         ("issue", "課題の詳細"),
         ("reports", "週次レポート（製品チーム向け）"),
         ("agent-qa", "応対品質"),
+        ("faq", "よくある質問"),
         ("quarantine", "取り込み保留"),
     ],
 )
@@ -171,3 +172,105 @@ def test_the_planted_driver_tops_the_priorities_on_the_executive_page(
     assert rows[0]["順位"] == "1" and rows[0]["課題"] in drivers, rows[:3]
     assert "〜" in rows[0]["影響度（95%区間）"]  # the interval is there
     _finish(page, "sample-executive-priorities")
+
+
+def _planted_questions(warehouse, truth) -> dict[str, dict]:
+    """Each planted recurring question (sample.faq) → what koe made of its voices: ``judged``,
+    the share it judged questions or requests; ``questions``, the found questions mostly made of
+    it (at least 3 of its voices and 60 % of theirs), largest first, as (id, label, voices);
+    ``covered``, the share of its judged voices those hold."""
+    from collections import Counter, defaultdict
+
+    from ingest.records import stable_id
+
+    planted = {
+        stable_id(i["channel"], i["source_key"]): i["faq"] for i in truth["items"] if i.get("faq")
+    }
+    with connect(warehouse, read_only=True) as con:
+        rows = con.execute(
+            "SELECT f.feedback_id, f.question_id, q.label FROM marts.question_feedback AS f"
+            " LEFT JOIN marts.questions AS q USING (question_id)"
+        ).fetchall()
+    by_topic: dict[str, Counter] = defaultdict(Counter)
+    sizes: Counter = Counter()
+    for feedback_id, question_id, label in rows:
+        sizes[question_id] += 1
+        if feedback_id in planted:
+            by_topic[planted[feedback_id]][(question_id, label)] += 1
+    out = {}
+    for topic, facts in truth["faq_topics"].items():
+        judged = sum(by_topic[topic].values())
+        mostly = [
+            (qid, label, n)
+            for (qid, label), n in by_topic[topic].most_common()
+            if qid is not None and n >= 3 and n >= 0.6 * sizes[qid]
+        ]
+        out[topic] = {
+            "judged": judged / facts["count"],
+            "questions": mostly,
+            "covered": sum(n for *_, n in mostly) / judged if judged else 0.0,
+        }
+    return out
+
+
+def _pick_examples(page, label: str) -> None:
+    """Add a question to the wordings shown, by typing its label (the largest are shown already)."""
+    box = page.get_by_test_id("stMultiSelect").filter(has_text="例文を見る質問")
+    if box.get_by_text(label, exact=True).count():
+        return
+    box.get_by_role("combobox").click()
+    box.get_by_role("combobox").fill(label)
+    page.get_by_role("option", name=label).first.click()
+    page.keyboard.press("Escape")  # close the list, so the screenshot shows the wordings
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden")
+
+
+def test_the_planted_recurring_questions_are_on_the_faq_page(page, sample_server, insights_sample):
+    warehouse, truth = insights_sample
+    planted = _planted_questions(warehouse, truth)
+    assert planted.keys() == truth["faq_topics"].keys()
+    for topic, found in planted.items():
+        # Most planted voices are judged questions or requests, and recurring questions made
+        # mostly of them hold most of those (a wording style may be a question of its own).
+        assert found["judged"] >= 0.6, f"{topic}: {found['judged']:.0%} judged questions"
+        assert found["questions"], f"{topic}: no recurring question is mostly made of it"
+        assert found["covered"] >= 0.5, f"{topic}: its questions hold {found['covered']:.0%}"
+    _open(page, f"{sample_server.url}/faq", "よくある質問")
+    _see(page, "よくある質問の数")
+    _see(page, "電話の1次解決率（よくある質問）")
+    # A download button clicked while the page is still drawn is lost.
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden")
+    button = page.get_by_role("button", name="よくある質問をCSVでダウンロード")
+    button.wait_for()
+    with page.expect_download() as download:
+        button.click()
+    table = download.value.path().read_text(encoding="utf-8-sig").splitlines()
+    assert table[0].startswith("順位,よくある質問,種類,製品,件数,直近,その前,増減,チャネル")
+    header = table[0].split(",")
+    rows = {line.split(",")[header.index("question_id")]: line.split(",") for line in table[1:]}
+    calls: dict[str, list[int]] = {}
+    for topic, found in planted.items():
+        for qid, label, _ in found["questions"]:
+            assert rows[qid][header.index("よくある質問")] == label
+        calls[topic] = [
+            sum(int(rows[qid][header.index(column)]) for qid, *_ in found["questions"])
+            for column in ("1次解決した電話", "記録のある電話")
+        ]
+    # Planted: 45 % of the calls about moving a watch to a new phone are solved at once, 92 %
+    # of those about the humidifier's child lock.
+    solved = {topic: first / recorded for topic, (first, recorded) in calls.items() if recorded}
+    assert solved["kw3_transfer"] < solved["kx200_childlock"]
+    # How customers word each planted question, masked, as text.
+    with connect(warehouse, read_only=True) as con:
+        for found in planted.values():
+            qid, label, _ = found["questions"][0]
+            _pick_examples(page, label)
+            # Its heading above its wordings (the ranking's grid holds the label too, hidden).
+            page.get_by_test_id("stMarkdownContainer").get_by_text(label, exact=True).wait_for()
+            (text,) = con.execute(
+                "SELECT text_masked FROM marts.question_examples"
+                " WHERE question_id = ? ORDER BY example_rank LIMIT 1",
+                [qid],
+            ).fetchone()
+            _see(page, next(line for line in text.splitlines() if line.strip()).strip()[:20])
+    _finish(page, "sample-faq")

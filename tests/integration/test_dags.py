@@ -101,3 +101,10 @@ def test_warehouse_tasks_share_one_pool_and_mapped_partitions_run_outside_it(dag
             else:
                 assert task.pool == WAREHOUSE_POOL, f"{dag_id}.{task.task_id} is in {task.pool}"
     assert mapped == ["analyze_partition", "mask_partition"]
+
+
+def test_the_recurring_questions_follow_the_issues_and_precede_agent_qa(dagbag):
+    """Each writes the warehouse, so they run one after another."""
+    dag = dagbag.get_dag("koe_analysis")
+    assert dag.get_task("update_questions").upstream_task_ids == {"update_issues"}
+    assert dag.get_task("review_calls").upstream_task_ids == {"update_questions"}

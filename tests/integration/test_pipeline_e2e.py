@@ -219,3 +219,22 @@ def test_agent_qa_in_small_batches_finds_what_one_batch_finds(
         assert connection.execute(query).fetchall() == whole
     assert summary["reviewed"] == len({row[0] for row in whole}) > 7
     assert sum(1 for row in whole if row[2] is not None) > 0
+
+
+def test_the_dags_group_the_planted_questions_into_recurring_questions(con, truth):
+    """koe_analysis's update_questions ran and the marts carry its recurring questions; the
+    planted questions' voices the classifier judged questions are mostly in one."""
+    [(mode, inquiries, found)] = con.execute(
+        "SELECT mode, inquiries, questions FROM nlp.question_runs"
+    ).fetchall()
+    assert mode == "full" and inquiries > 0 and found > 0
+    ids = _feedback_ids(con)
+    placed = dict(
+        con.execute("SELECT feedback_id, question_id FROM marts.question_feedback").fetchall()
+    )
+    asked = [ids.get((i["channel"], i["source_key"])) for i in truth["items"] if i.get("faq")]
+    judged = [fid for fid in asked if fid in placed]
+    assert len(judged) >= 0.6 * len(asked)
+    assert sum(placed[fid] is not None for fid in judged) >= 0.5 * len(judged)
+    total = con.execute("SELECT sum(voices) FROM marts.questions").fetchone()[0]
+    assert total == sum(q is not None for q in placed.values())

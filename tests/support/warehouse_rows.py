@@ -942,6 +942,26 @@ CREATE TABLE marts.issue_lineage (
 CREATE TABLE marts.issue_subgroups (
     issue_id VARCHAR, subgroup INTEGER, label VARCHAR, keywords VARCHAR[], share DOUBLE,
     centroid FLOAT[], example_ids VARCHAR[]);
+-- The recurring questions' marts, as the real build makes them; this fixture holds no question.
+CREATE TABLE marts.question_feedback (
+    feedback_id VARCHAR, question_id VARCHAR, inquiry VARCHAR, created_at TIMESTAMPTZ,
+    created_date DATE, channel VARCHAR, product VARCHAR, text_masked VARCHAR, call_id VARCHAR,
+    resolved_first_contact BOOLEAN);
+CREATE TABLE marts.questions (
+    question_id VARCHAR, label VARCHAR, keywords VARCHAR[], product VARCHAR, inquiry VARCHAR,
+    voices BIGINT, recent_voices BIGINT, earlier_voices BIGINT, call_voices BIGINT,
+    email_voices BIGINT, form_voices BIGINT, sns_voices BIGINT, calls_recorded BIGINT,
+    calls_resolved_first BIGINT, first_contact_resolution DOUBLE, first_seen DATE,
+    last_seen DATE, representative_ids VARCHAR[]);
+CREATE TABLE marts.question_daily (
+    question_id VARCHAR, day DATE, channel VARCHAR, product VARCHAR, voices BIGINT,
+    requests BIGINT, calls_recorded BIGINT, calls_resolved_first BIGINT);
+CREATE TABLE marts.question_examples (
+    question_id VARCHAR, example_rank BIGINT, feedback_id VARCHAR, channel VARCHAR,
+    created_date DATE, text_masked VARCHAR, representative BOOLEAN);
+CREATE TABLE marts.question_lineage (
+    run_at TIMESTAMPTZ, mode VARCHAR, event VARCHAR, question_id VARCHAR, label VARCHAR,
+    source_question_id VARCHAR, source_label VARCHAR, documents INTEGER);
 """
 
 # Two clustering runs: the first made the login issue, the second merged a retired one into it.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from eval.dataset import load_calls, load_texts, split_files
+from eval.dataset import load_calls, load_questions, load_texts, split_files
 
 # Blind-test figures of the seventh round (b16–b18, bc6) when set, minus about 0.03 (the noise
 # of one rebuild is far smaller: the classifier and the embeddings are deterministic).
@@ -40,9 +40,20 @@ FLOORS = {
     "qa.escalation_request.f1": 0.97,
     "qa.min_f1": 0.85,
     "peer.min_quality_ratio": 1.5,
+    # All voices with the blind topic corpus (q03), when set (issue #15 part 3): issues and
+    # recurring questions together, and the question-or-request judgement.
+    "voices.with_product.nmi": 0.81,
+    "voices.with_product.ari": 0.69,
+    "voices.text_only.nmi": 0.75,
+    "voices.text_only.ari": 0.66,
+    "voices.peer.min_quality_ratio": 1.2,
+    "inquiry.precision": 0.92,
+    "inquiry.recall": 0.89,
+    "inquiry.topic_corpus_recall": 0.77,
 }
 CEILINGS = {
     "issues.with_product.unclassified": 0.07,
+    "voices.with_product.unclassified": 0.12,
     "flags.decoys_flagged": 12,
     "pii.false_positive_texts": 0.03,
 }
@@ -53,7 +64,10 @@ def test_blind_test_figures_stay_above_their_floors_and_ahead_of_bertopic():
     from eval.run import evaluate
 
     report = evaluate(
-        load_texts(split_files("blind")), load_calls(split_files("blind", "calls")), peer=True
+        load_texts(split_files("blind")),
+        load_calls(split_files("blind", "calls")),
+        peer=True,
+        questions=load_questions(split_files("blind", "questions")),
     )
     measures = report.measures()
     low = {k: round(measures[k], 3) for k, floor in FLOORS.items() if measures[k] < floor}
@@ -62,3 +76,8 @@ def test_blind_test_figures_stay_above_their_floors_and_ahead_of_bertopic():
     koe = report.koe["with_product"].scores
     peer = report.peers["bertopic_default_per_product"].scores
     assert koe.nmi > peer.nmi and koe.ari > peer.ari and koe.unclassified < peer.unclassified
+    voices = report.voices
+    for mine, theirs in (("with_product", "bertopic_default_per_product"),
+                         ("text_only", "bertopic_default")):  # fmt: skip
+        a, b = voices.koe[mine].scores, voices.peers[theirs].scores
+        assert a.nmi > b.nmi and a.ari > b.ari

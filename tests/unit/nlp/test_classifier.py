@@ -1,6 +1,6 @@
-"""The text classifier's three heads, on a tiny hand-made training set with stand-in embeddings.
+"""The text classifier's heads, on a tiny hand-made training set with stand-in embeddings.
 
-These check the mechanics (one feature matrix, three heads, thresholds); what the classifier
+These check the mechanics (one feature matrix, the heads, thresholds); what the classifier
 is worth is measured by ``make eval`` and pinned by tests/unit/eval/test_quality.py.
 """
 
@@ -23,18 +23,39 @@ def _examples() -> list[Example]:
     question = "営業時間は何時までですか"
     legal = "誠意ある回答がなければ弁護士に相談します"
     decoy = "返金までは求めていません。交換をお願いします"
+    request = "家族で共有できる機能を追加してほしいです"
     rows = [
-        Example(refund, "negative", True, frozenset({"refund_request"})),
-        Example(calm, "neutral", True, frozenset()),
-        Example(praise, "positive", False, frozenset()),
-        Example(question, "neutral", False, frozenset()),
-        Example(legal, "negative", True, frozenset({"legal_threat"})),
-        Example(decoy, "neutral", True, frozenset(), decoys=frozenset({"refund_request"})),
+        Example(refund, "negative", True, frozenset({"refund_request"}), kind="complaint"),
+        Example(calm, "neutral", True, frozenset(), kind="complaint"),
+        Example(praise, "positive", False, frozenset(), kind="praise"),
+        Example(question, "neutral", False, frozenset(), kind="question"),
+        Example(legal, "negative", True, frozenset({"legal_threat"}), kind="complaint"),
         Example(
-            "Xで晒します。二度と買わない", "negative", True, frozenset({"sns_threat", "churn"})
+            decoy,
+            "neutral",
+            True,
+            frozenset(),
+            decoys=frozenset({"refund_request"}),
+            kind="complaint",
         ),
-        Example("責任者を出してください", "negative", True, frozenset({"escalation_demand"})),
-        Example("焦げ臭くて煙が出ました", "negative", True, frozenset({"safety"})),
+        Example(
+            "Xで晒します。二度と買わない",
+            "negative",
+            True,
+            frozenset({"sns_threat", "churn"}),
+            kind="complaint",
+        ),
+        Example(
+            "責任者を出してください",
+            "negative",
+            True,
+            frozenset({"escalation_demand"}),
+            kind="complaint",
+        ),
+        Example(
+            "焦げ臭くて煙が出ました", "negative", True, frozenset({"safety"}), kind="complaint"
+        ),
+        Example(request, "neutral", False, frozenset(), kind="request"),
     ]
     return rows * 4  # min_df=2 needs every n-gram twice
 
@@ -96,6 +117,35 @@ def test_thresholds_decide_what_fires(fitted):
 def test_a_flag_without_positive_texts_cannot_be_trained():
     examples = [e for e in _examples() if "safety" not in e.flags]
     with pytest.raises(ValueError, match="flag 'safety' needs positive and negative"):
+        VoiceClassifier().fit(examples, *_inputs([e.text for e in examples]))
+
+
+def test_questions_and_requests_are_inquiries_and_problem_reports_or_praise_never(fitted):
+    texts = [
+        "営業時間は何時までですか",
+        "家族で共有できる機能を追加してほしいです",
+        "最高でした！ありがとうございます😊",
+        "画面に線が出ます。直し方を教えてください",
+    ]
+    judged = fitted.predict(texts, *_inputs(texts))
+    assert [j.inquiry for j in judged] == ["question", "request", None, None]
+    p = fitted.probabilities(texts, *_inputs(texts))
+    assert np.allclose(p["inquiry"], p["question"] + p["request"])
+
+
+def test_the_inquiry_threshold_decides_what_counts_as_a_question(fitted):
+    text = ["営業時間は何時までですか"]
+    p = fitted.probabilities(text, *_inputs(text))
+    fitted.thresholds = {"inquiry": float(p["inquiry"][0]) + 1e-6}
+    try:
+        assert fitted.predict(text, *_inputs(text))[0].inquiry is None
+    finally:
+        fitted.thresholds = {}
+
+
+def test_the_kind_head_cannot_be_trained_without_requests():
+    examples = [e for e in _examples() if e.kind != "request"]
+    with pytest.raises(ValueError, match=r"the kind head needs \['request'\]"):
         VoiceClassifier().fit(examples, *_inputs([e.text for e in examples]))
 
 

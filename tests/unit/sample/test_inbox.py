@@ -316,3 +316,47 @@ def _luhn_valid(number: str) -> bool:
         d if i % 2 == 0 else (d * 2 - 9 if d * 2 > 9 else d * 2) for i, d in enumerate(digits)
     )
     return total % 10 == 0
+
+
+@pytest.fixture(scope="module")
+def faq_inbox(tmp_path_factory) -> tuple[dict, dict]:
+    """A sample long enough to ask each planted question over every channel: its ground truth
+    and its call log (call id → record)."""
+    out = tmp_path_factory.mktemp("faq-inbox")
+    generate(out, 45, 60, 7)
+    truth = json.loads((out / "ground_truth.json").read_text(encoding="utf-8"))
+    calls = {}
+    for path in sorted((out / "calls").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith('{"call_id": "CL-2'):  # the malformed line is planted apart
+                record = json.loads(line)
+                calls[record["call_id"]] = record
+    return truth, calls
+
+
+def test_planted_recurring_questions_are_asked_in_varied_words_over_every_channel(faq_inbox):
+    from sample.faq import FAQ_TOPICS
+
+    truth, calls = faq_inbox
+    asked = defaultdict(list)
+    for item in truth["items"]:
+        if item.get("faq"):
+            assert item["kind"] == "question" and item["issue"] is None
+            asked[item["faq"]].append(item)
+    assert set(asked) == {t.key for t in FAQ_TOPICS}
+    for key, items in asked.items():
+        assert truth["faq_topics"][key]["count"] == len(items)
+        assert {i["channel"] for i in items} == {"call", "email", "form", "sns"}, key
+        # Templates that fill one slot would make clustering look better than it is.
+        assert len({i["text"] for i in items}) >= 0.8 * len(items), key
+    # A call about a planted question is solved at first contact at the topic's own rate.
+    rate = {t.key: t.first_contact_resolution for t in FAQ_TOPICS}
+    solved = defaultdict(list)
+    for key, items in asked.items():
+        for item in items:
+            if item["channel"] == "call":
+                solved[key].append(calls[item["source_key"]]["resolved_first_contact"])
+    low = min(rate, key=rate.get)
+    assert sum(solved[low]) / len(solved[low]) < min(
+        sum(v) / len(v) for k, v in solved.items() if k != low
+    )

@@ -165,6 +165,7 @@ def test_clustering_input_is_every_original_without_its_text(con):
         "channel",
         "content_hash",
         "is_complaint",
+        "inquiry",
     ]
     assert list(frame["feedback_id"]) == [fid("S-101"), fid("S-103"), fid("S-104")]
 

@@ -10,3 +10,5 @@ DELETE FROM nlp.call_qa AS q
 WHERE NOT EXISTS (SELECT 1 FROM raw.calls AS c WHERE c.call_id = q.call_id);
 DELETE FROM nlp.call_qa_findings AS q
 WHERE NOT EXISTS (SELECT 1 FROM raw.calls AS c WHERE c.call_id = q.call_id);
+DELETE FROM nlp.question_assignment AS a
+WHERE NOT EXISTS (SELECT 1 FROM raw.feedback AS f WHERE f.feedback_id = a.feedback_id);

@@ -5,7 +5,7 @@ SELECT
     f.product, f.customer_id, f.author_masked, f.subject_masked, f.text_masked,
     f.first_response_at, f.attributes::VARCHAR AS attributes, f.pii_types,
     a.sentiment, a.sentiment_score, a.flags, a.keywords, a.is_complaint, a.analysis_version,
-    a.terms, e.vector
+    a.terms, a.inquiry, e.vector
 FROM raw.feedback AS f
 JOIN nlp.feedback_analysis AS a ON a.feedback_id = f.feedback_id AND a.content_hash = f.content_hash
 JOIN nlp.embeddings AS e ON e.content_hash = f.content_hash AND e.model = $model

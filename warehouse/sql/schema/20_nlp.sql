@@ -23,6 +23,7 @@ CREATE TABLE IF NOT EXISTS nlp.feedback_analysis (
 ALTER TABLE nlp.feedback_analysis ADD COLUMN IF NOT EXISTS is_complaint BOOLEAN;
 ALTER TABLE nlp.feedback_analysis ADD COLUMN IF NOT EXISTS analysis_version VARCHAR;
 ALTER TABLE nlp.feedback_analysis ADD COLUMN IF NOT EXISTS terms VARCHAR[];
+ALTER TABLE nlp.feedback_analysis ADD COLUMN IF NOT EXISTS inquiry VARCHAR;
 
 CREATE TABLE IF NOT EXISTS nlp.issues (
     issue_id           VARCHAR PRIMARY KEY,
@@ -99,6 +100,7 @@ COMMENT ON TABLE nlp.feedback_analysis IS 'Sentiment, flags and keywords per fee
 COMMENT ON COLUMN nlp.feedback_analysis.sentiment IS 'negative | neutral | positive.';
 COMMENT ON COLUMN nlp.feedback_analysis.sentiment_score IS 'In [-1, 1]; negative is unhappy.';
 COMMENT ON COLUMN nlp.feedback_analysis.is_complaint IS 'Negative or flagged (nlp.feedback.is_complaint): only complaints are clustered into issues; the rest count as 苦情以外.';
+COMMENT ON COLUMN nlp.feedback_analysis.inquiry IS 'question or request when the text classifier found no problem report but a question or a wish (nlp.classifier kind head): these are clustered into recurring questions (nlp.questions); NULL otherwise.';
 COMMENT ON COLUMN nlp.feedback_analysis.terms IS 'Issue terms (nlp.issues.model.issue_terms): content words and aspect pairs such as 充電|できない. Clustering reads them instead of tokenizing the corpus again.';
 COMMENT ON COLUMN nlp.feedback_analysis.analysis_version IS 'nlp.analysis.ANALYSIS_VERSION (with the embedding model) that produced the row; another version re-analyses it.';
 COMMENT ON COLUMN nlp.feedback_analysis.flags IS 'Subset of sns_threat, escalation_demand, legal_threat, safety, churn, refund_request.';
