@@ -221,9 +221,15 @@ def test_agent_qa_in_small_batches_finds_what_one_batch_finds(
     assert sum(1 for row in whole if row[2] is not None) > 0
 
 
-def test_the_dags_group_the_planted_questions_into_recurring_questions(con, truth):
+def test_the_dags_group_the_planted_questions_into_recurring_questions(pipeline_warehouse, truth):
     """koe_analysis's update_questions ran and the marts carry its recurring questions; the
     planted questions' voices the classifier judged questions are mostly in one."""
+    # Its own connection: the rerun test above closes the module's shared one.
+    with connect(pipeline_warehouse, read_only=True) as con:
+        _recurring_questions_hold_the_planted_ones(con, truth)
+
+
+def _recurring_questions_hold_the_planted_ones(con, truth) -> None:
     [(mode, inquiries, found)] = con.execute(
         "SELECT mode, inquiries, questions FROM nlp.question_runs"
     ).fetchall()
