@@ -144,6 +144,47 @@ def superior_threshold(calls: Sequence[LabelledCall]) -> tuple[float, float]:
     return best, best_f1
 
 
+def contact_threshold(calls: Sequence[LabelledCall]) -> tuple[float, float]:
+    """The contact judge's probability at which an agent turn counts as disclosing an internal
+    contact (`nlp.contact_judge`): the middle of the thresholds with the best F1 of the check on
+    ``calls`` (dev), and that F1. The judge learns from single agent turns; a call's turns are
+    read in context, so its cut is set on whole calls."""
+    import tempfile
+
+    from ingest.calls import read_calls
+    from nlp.agent_qa import review_calls
+    from nlp.contact_judge import turn_probabilities
+    from nlp.embed import load_embedder, model_id
+    from nlp.masking import mask_read_result
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "calls.jsonl"
+        path.write_text(
+            "".join(json.dumps(c.record, ensure_ascii=False) + "\n" for c in calls), "utf-8"
+        )
+        read = mask_read_result(read_calls(path, path.name)).calls
+    score = turn_probabilities(load_embedder(), model_id())
+    p: dict[str, float] = {}
+
+    def probability(turns: Sequence[str]) -> list[float]:
+        new = [t for t in dict.fromkeys(turns) if t not in p]
+        p.update(zip(new, score(new), strict=True))
+        return [p[t] for t in turns]
+
+    truth = ["internal_contact" in c.checks for c in calls]
+    f1s = {}
+    for threshold in np.round(np.arange(0.05, 0.951, 0.01), 2):
+        reviews = review_calls(read, None, lambda s, t=threshold: [x >= t for x in probability(s)])
+        said = ["internal_contact" in r.checks_failed for r in reviews]
+        tp = sum(a and b for a, b in zip(said, truth, strict=True))
+        f1s[float(threshold)] = (
+            2 * tp / (sum(said) + sum(truth)) if any(said) or any(truth) else 0.0
+        )
+    best = max(f1s.values())
+    near = [t for t, f in f1s.items() if f >= best - 1e-9]
+    return near[len(near) // 2], best
+
+
 def tune(
     texts: Sequence[LabelledText],
     min_precision: float = 0.90,
@@ -215,6 +256,12 @@ def tune(
         lines.append(
             f"  {'escalation_request':20} {chosen['escalation_request']:.4f}  (agent QA, a "
             f"customer turn; best F1 {f1:.3f} on {len(calls)} dev calls)"
+        )
+    if calls:
+        chosen["internal_contact"], f1 = contact_threshold(calls)
+        lines.append(
+            f"  {'internal_contact':20} {chosen['internal_contact']:.4f}  (agent QA, an agent "
+            f"turn; middle of the best F1 {f1:.3f} on {len(calls)} dev calls)"
         )
     THRESHOLDS.write_text(json.dumps(chosen, indent=1) + "\n", encoding="utf-8")
     lines.append(f"written to {THRESHOLDS}")

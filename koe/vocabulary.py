@@ -67,9 +67,14 @@ INQUIRY_KINDS = {"question": "質問", "request": "要望"}
 SUPPORT_OFFICE = "お客様相談室"
 QUALITY_TEAM = "品質保証"
 
-# Flags whose voices are grouped into incidents (one flag, issue and product within a window),
+# Flags whose voices are grouped into incidents (one flag, issue and product within a window;
+# see PRODUCT_HAZARD_FLAGS),
 # each of which opens a case: an owner, a status, a due time, notes and a history.
 CASE_FLAGS = ("safety", "sns_threat", "legal_threat")
+# A hazard belongs to its product: the product is what is stopped, collected and reported, so
+# the safety voices about one product are one incident whichever issues the clustering put them
+# in (a burning smell and a hot plug). A threat is answered per grievance: flag, issue, product.
+PRODUCT_HAZARD_FLAGS = ("safety",)
 # Who owns a new case: the organisation answers a hazard or a threat, not the agent who took it.
 CASE_OWNERS = {flag: SUPPORT_OFFICE for flag in CASE_FLAGS}
 CASE_STATUSES = {"open": "未対応", "in_progress": "対応中", "done": "完了"}

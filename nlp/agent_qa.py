@@ -168,7 +168,8 @@ class CallReview:
         ]
 
 
-def _blank_quotes(text: str) -> str:
+def blank_quotes(text: str) -> str:
+    """``text`` with quoted words (the customer's, repeated back) blanked, its length kept."""
     return _QUOTED.sub(lambda m: " " * len(m.group()), text)
 
 
@@ -194,17 +195,49 @@ def _forbidden(texts: list[str], agent_turns: list[int]) -> list[tuple[int, str]
     return found
 
 
-def _internal_contacts(texts: list[str], agent_turns: list[int]) -> list[tuple[int, str]]:
-    found: list[tuple[int, str]] = []
-    for i in agent_turns:
-        sentences = [m.group() for m in _SENTENCES.finditer(texts[i])]
-        phrases = [
-            _disclosure(sentence, sentences[k + 1] if k + 1 < len(sentences) else "")
-            for k, sentence in enumerate(sentences)
-        ]
-        # One finding per distinct phrase per turn.
-        found += [(i, p) for p in dict.fromkeys(p for p in phrases if p)]
-    return found
+def _disclosures(text: str) -> list[str]:
+    """The distinct phrases of one agent turn that the rules take for a disclosure."""
+    sentences = [m.group() for m in _SENTENCES.finditer(text)]
+    phrases = [
+        _disclosure(sentence, sentences[k + 1] if k + 1 < len(sentences) else "")
+        for k, sentence in enumerate(sentences)
+    ]
+    return list(dict.fromkeys(p for p in phrases if p))
+
+
+def contact_cues(text: str) -> list[float]:
+    """What the rules see in one agent turn, as features of `nlp.contact_judge`: a disclosure by
+    the rules, a number or address given, an internal marker, the customer's own number, a public
+    number or desk, a refusal to give one, someone's own line (田中の携帯)."""
+    return [
+        float(bool(_disclosures(text))),
+        float(bool(_VALUE.search(text))),
+        float(bool(_STRONG_INTERNAL.search(text))),
+        float(bool(_CUSTOMERS.search(text))),
+        float(bool(_PUBLIC.search(text))),
+        float(bool(_DECLINED.search(text))),
+        float(any(not _NOT_STAFF.match(m.group(1)) for m in _OWNED.finditer(text))),
+    ]
+
+
+def _contact_phrase(text: str) -> str:
+    """The words to show for a turn the judge found disclosing: the rules' phrase, else the first
+    sentence naming a number, an address or a line, else the turn's start."""
+    found = _disclosures(text)
+    if found:
+        return found[0]
+    sentences = [m.group().strip() for m in _SENTENCES.finditer(text)]
+    named = [s for s in sentences if _VALUE.search(s) or _INTERNAL.search(s)]
+    return (named or sentences or [text])[0][:60]
+
+
+def _internal_contacts(
+    texts: list[str], agent_turns: list[int], disclosing: Collection[int] | None
+) -> list[tuple[int, str]]:
+    if disclosing is not None:  # the learned judge decides which turns disclose
+        return [(i, _contact_phrase(texts[i])) for i in agent_turns if i in disclosing]
+    # One finding per distinct phrase per turn.
+    return [(i, p) for i in agent_turns for p in _disclosures(texts[i])]
 
 
 def _hold_turn(call: Call, start_s: float) -> int | None:
@@ -218,45 +251,64 @@ def _seconds(value: float) -> str:
 
 
 def review_calls(
-    calls: Sequence[Call], asks_for_superior: SentenceJudge | None = None
+    calls: Sequence[Call],
+    asks_for_superior: SentenceJudge | None = None,
+    discloses_contact: SentenceJudge | None = None,
 ) -> list[CallReview]:
     """Review calls; ``asks_for_superior`` judges every customer turn of all of them in one batch
-    (without it, the escalation rules alone decide). A whole turn is judged, not its sentences:
-    「上の方、いらっしゃる？ 代わってちょうだい。」 asks only as a whole, and 「責任者を出せなんて
-    言うつもりはありません。」 declines only as a whole."""
-    turns = [
-        [i for i, turn in enumerate(call.turns) if turn.speaker == "customer"] for call in calls
-    ]
-    flat = [call.turns[i].text for call, group in zip(calls, turns, strict=True) for i in group]
+    (without it, the escalation rules alone decide), ``discloses_contact`` every agent turn (as
+    `review_call` reads it; without it, the internal-contact rules alone decide). A whole turn is
+    judged, not its sentences: 「上の方、いらっしゃる？ 代わってちょうだい。」 asks only as a
+    whole, and 「責任者を出せなんて言うつもりはありません。」 declines only as a whole."""
+    customer = [[i for i, t in enumerate(call.turns) if t.speaker == "customer"] for call in calls]
+    flat = [call.turns[i].text for call, group in zip(calls, customer, strict=True) for i in group]
     said = iter(asks_for_superior(flat) if asks_for_superior and flat else [False] * len(flat))
-    return [
-        review_call(call, [i for i in group if next(said)])
-        for call, group in zip(calls, turns, strict=True)
-    ]
+    asked = [[i for i in group if next(said)] for group in customer]
+    disclosing: list[list[int] | None] = [None] * len(calls)
+    if discloses_contact is not None:
+        agent = [[i for i, t in enumerate(call.turns) if t.speaker == "agent"] for call in calls]
+        texts = [
+            _agent_text(call.turns[i].text)
+            for call, group in zip(calls, agent, strict=True)
+            for i in group
+        ]
+        judged = iter(discloses_contact(texts) if texts else [])
+        disclosing = [[i for i in group if next(judged)] for group in agent]
+    return [review_call(call, a, d) for call, a, d in zip(calls, asked, disclosing, strict=True)]
 
 
 def review_calls_with_classifier(calls: Sequence[Call]) -> list[CallReview]:
-    """`review_calls` with the shipped classifier judging the customer's sentences (the model is
-    loaded only when there are calls)."""
+    """`review_calls` with the shipped models: the text classifier judging the customer's turns,
+    the contact judge the agent's (the models are loaded only when there are calls)."""
     if not calls:
         return []
+    from nlp.contact_judge import contact_judge
     from nlp.embed import load_embedder, model_id
     from nlp.models import flag_judge
 
-    judge = flag_judge(load_embedder(), model_id(), "escalation_demand", "escalation_request")
-    return review_calls(calls, judge)
+    embedder = load_embedder()
+    judge = flag_judge(embedder, model_id(), "escalation_demand", "escalation_request")
+    return review_calls(calls, judge, contact_judge(embedder, model_id()))
 
 
-def review_call(call: Call, superior_asked: Collection[int] = ()) -> CallReview:
+def _agent_text(text: str) -> str:
+    return blank_quotes(normalize(text))
+
+
+def review_call(
+    call: Call,
+    superior_asked: Collection[int] = (),
+    disclosing: Collection[int] | None = None,
+) -> CallReview:
     """Review one call's transcript and holds. ``superior_asked`` holds the customer turns the
     classifier judged a request for someone higher up (see `review_calls`)."""
-    texts = [_blank_quotes(normalize(turn.text)) for turn in call.turns]
+    texts = [_agent_text(turn.text) for turn in call.turns]
     agent_turns = [i for i, turn in enumerate(call.turns) if turn.speaker == "agent"]
     findings: list[Finding] = []
 
     for i, phrase in _forbidden(texts, agent_turns):
         findings.append(Finding("forbidden_phrase", i, phrase, call.turns[i].text))
-    for i, phrase in _internal_contacts(texts, agent_turns):
+    for i, phrase in _internal_contacts(texts, agent_turns, disclosing):
         findings.append(Finding("internal_contact", i, phrase, call.turns[i].text))
     for i, turn in enumerate(call.turns):
         if turn.speaker != "customer":

@@ -76,31 +76,37 @@ def build(embedder) -> VoiceClassifier:
     return VoiceClassifier().fit(examples, matrix, sentence_vectors(texts, embedder))
 
 
+def load_or_build(path: Path, build: Callable[[], object], current: Callable[[], Path]):
+    """The model stored at ``path``, or ``build()`` stored there. ``current()`` names the model
+    the inputs describe now: when that changed during the build, nothing is stored."""
+    import joblib
+
+    if path.exists():
+        return joblib.load(path)
+    model = build()
+    # A training file edited while the model was fitting would leave a model that its digest
+    # does not describe (found once: a stored model disagreed with a fresh build of the same
+    # digest by 0.04 in a flag's precision). Check, and store nothing then.
+    if current() != path:
+        raise RuntimeError(
+            "the training data or the code it is read with changed while a model was being "
+            "built; build it again"
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Written aside and renamed: a process that dies mid-write leaves no half model, and two
+    # processes building at once each leave a whole one.
+    with replacing(path) as tmp:
+        joblib.dump(model, tmp)
+    return model
+
+
 def load_classifier(embedder, model_key: str) -> VoiceClassifier:
     """The classifier for ``embedder`` (named ``model_key``): from memory, from the model
     directory, or built and stored there on first use."""
-    import joblib
-
     path = model_path(model_key)
     classifier = _LOADED.get(path)
     if classifier is None:
-        if path.exists():
-            classifier = joblib.load(path)
-        else:
-            classifier = build(embedder)
-            # A training file edited while the model was fitting would leave a model that its
-            # digest does not describe (found once: a stored model disagreed with a fresh build of
-            # the same digest by 0.04 in a flag's precision). Check, and store nothing then.
-            if model_path(model_key) != path:
-                raise RuntimeError(
-                    "the training data or the code it is read with changed while the text "
-                    "classifier was being built; build it again"
-                )
-            path.parent.mkdir(parents=True, exist_ok=True)
-            # Written aside and renamed: a process that dies mid-write leaves no half model, and
-            # two processes building at once each leave a whole one.
-            with replacing(path) as tmp:
-                joblib.dump(classifier, tmp)
+        classifier = load_or_build(path, lambda: build(embedder), lambda: model_path(model_key))
         _LOADED[path] = classifier
     classifier.thresholds = thresholds()
     return classifier

@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from koe.vocabulary import CASE_OWNERS, FLAGS, NO_PRODUCT
+from koe.vocabulary import CASE_OWNERS, FLAGS, NO_PRODUCT, PRODUCT_HAZARD_FLAGS
 from warehouse.db import run_with_batches, sql
 
 ALERT_COLUMNS = pa.schema(
@@ -282,7 +282,12 @@ def _grouping_batches(grouping: Grouping) -> dict[str, pa.Table]:
     )
     return {
         "episodes_batch": episodes,
-        "incident_flags_batch": pa.table({"flag": pa.array(grouping.flags, pa.string())}),
+        "incident_flags_batch": pa.table(
+            {
+                "flag": pa.array(grouping.flags, pa.string()),
+                "by_product": pa.array([f in PRODUCT_HAZARD_FLAGS for f in grouping.flags]),
+            }
+        ),
         "incident_window_batch": pa.table({"days": pa.array([grouping.window_days], pa.int32())}),
         "notice_names_batch": pa.table(
             {

@@ -69,7 +69,7 @@ def test_a_model_whose_inputs_changed_during_its_build_is_not_stored(monkeypatch
             return object()
 
         monkeypatch.setattr(models, "build", build_while_the_data_changes)
-        with pytest.raises(RuntimeError, match="changed while the text classifier"):
+        with pytest.raises(RuntimeError, match="changed while a model was being built"):
             models.load_classifier(None, "usem3-test")
         assert not list(tmp_path.iterdir())
     finally:

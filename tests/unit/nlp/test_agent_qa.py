@@ -486,3 +486,67 @@ def test_the_shipped_classifier_judges_customer_sentences_at_the_tuned_threshold
     asked, declined = review_calls_with_classifier([asking, declining])
     assert "escalation_request" in asked.checks_failed
     assert "escalation_request" not in declined.checks_failed
+
+
+def test_the_contact_judge_decides_which_agent_turns_disclose():
+    """With a judge, its verdict on each agent turn decides, whatever the rules say; the finding
+    shows the rules' phrase, or else the sentence that names the line."""
+    from nlp.agent_qa import review_calls
+
+    kana = "経理の青木さんにお願いします。番号は、ぜろ、ろく、の、よん、さん、いち、です。"
+    declined = "私の直通はございませんので、受付番号をお控えください。"
+    call = make_call("c-contact", [(C, "返金は？"), (A, kana), (A, declined)])
+    seen: list[str] = []
+
+    def judge(turns):
+        seen.extend(turns)
+        return [t.startswith("経理") for t in turns]
+
+    assert "internal_contact" in review_call(call).checks_failed  # the rules: 私の直通
+    (review,) = review_calls([call], None, judge)
+    assert [(f.check_name, f.turn) for f in review.findings] == [("internal_contact", 1)]
+    assert review.findings[0].phrase == "経理の青木さんにお願いします。"
+    assert len(seen) == 2  # only the agent's turns, each as a whole
+
+
+def test_contact_cues_name_what_the_rules_see():
+    from nlp.agent_qa import contact_cues
+    from nlp.contact_judge import agent_turn_text
+
+    def cues(text):
+        return contact_cues(agent_turn_text(text))  # masked and normalized, as the judge reads
+
+    given = cues("開発の田中の携帯にかけてください。［電話番号］です。")
+    public = cues("フリーダイヤル［電話番号］におかけください。")
+    declined = cues("直通番号はお伝えいたしかねます。")
+    assert given[0] == 1.0 and given[1] == 1.0 and given[2] == 1.0
+    assert public[0] == 0.0 and public[4] == 1.0
+    assert declined[0] == 0.0 and declined[5] == 1.0
+
+
+@pytest.mark.slow
+def test_the_shipped_contact_judge_tells_a_colleagues_line_from_the_free_dial():
+    """The judge learned from independent authors' agent turns (nlp/data/agent_lines/), at the
+    threshold tuned on dev calls; wordings written here, not taken from its data."""
+    from nlp.agent_qa import review_calls_with_classifier
+
+    giving = make_call(
+        "c-gives",
+        [
+            (C, "請求のことで、詳しい人と話したいんですが。"),
+            (
+                A,
+                "では請求課の森にお電話ください。森の内線が四一二なので、代表から回してもらえます。",
+            ),
+        ],
+    )
+    public = make_call(
+        "c-public",
+        [
+            (C, "また電話するときはどこにかければいいですか。"),
+            (A, "お手数ですが、お客様センターのフリーダイヤル［電話番号］におかけください。"),
+        ],
+    )
+    gives, keeps = review_calls_with_classifier([giving, public])
+    assert "internal_contact" in gives.checks_failed
+    assert "internal_contact" not in keeps.checks_failed

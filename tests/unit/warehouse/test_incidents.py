@@ -93,18 +93,43 @@ def test_another_flag_issue_or_product_is_another_incident(con):
         [
             voice(1, 0),
             voice(2, 1, flags=("sns_threat",)),
-            voice(3, 2, issue="iss-app"),
+            voice(3, 2, flags=("sns_threat",), issue="iss-app"),
             voice(4, 3, product=KETTLE),
             voice(5, 4, flags=("churn",)),  # not a flag that opens a case
         ],
     )
     keys = sorted((i["flag"], i["issue_id"], i["product"]) for i in found)
     assert keys == [
-        ("safety", "iss-app", HEATER),
         ("safety", "iss-smell", HEATER),
         ("safety", "iss-smell", KETTLE),
+        ("sns_threat", "iss-app", HEATER),
         ("sns_threat", "iss-smell", HEATER),
     ]
+
+
+def test_a_products_hazard_is_one_incident_whichever_issues_its_voices_are_in(con):
+    """The clustering may tell a hot plug from a burning smell; the product is still what is
+    stopped and collected, so its safety voices are one incident, named by its commonest issue."""
+    found = incidents(
+        con,
+        [
+            voice(1, 0, issue="iss-app"),
+            voice(2, 1),
+            voice(3, 2),
+            voice(4, 3, issue="__unclassified__"),
+            voice(5, 4, product=None, issue="iss-app"),  # no product known: keyed by its issue
+        ],
+    )
+    keys = sorted(
+        (
+            i["flag"],
+            i["issue_id"],
+            i["product"] if isinstance(i["product"], str) else "",
+            i["voices"],
+        )
+        for i in found
+    )
+    assert keys == [("safety", "iss-app", "", 1), ("safety", "iss-smell", HEATER, 4)]
 
 
 def test_a_voice_with_two_case_flags_is_in_an_incident_of_each(con):

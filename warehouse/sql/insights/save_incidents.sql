@@ -2,7 +2,9 @@
 -- One voice about a hazard or a threat is one alert; many voices about the same one are one
 -- incident, so a year's flagged voices make a list a person can work through. Each voice carrying
 -- a flag of incident_flags_batch is keyed by that flag, its issue (NULL when it has none) and its
--- product (its own, or else its issue's). Within a key, in time order, a voice that comes more
+-- product (its own, or else its issue's); a flag marked by_product (a hazard: the product is what
+-- is stopped and collected) is keyed by flag and product alone when the product is known, and the
+-- incident names the issue most of its voices are in. Within a key, in time order, a voice that comes more
 -- than incident_window_batch.days after the voice before it opens a new incident; any other
 -- joins the open one and raises its count. An id hashes the key and the first voice, so
 -- computing again gives the same ids and the app's case records stay attached.
@@ -19,6 +21,12 @@ WITH voices AS (
     CROSS JOIN unnest(f.flags) AS t(flag)
     LEFT JOIN marts.issues AS i ON i.issue_id = f.issue_id
     WHERE flag IN (SELECT flag FROM incident_flags_batch)
+), keyed AS (
+    SELECT
+        v.*,
+        CASE WHEN b.by_product AND v.product IS NOT NULL THEN NULL ELSE v.issue_id END AS issue_key
+    FROM voices AS v
+    JOIN incident_flags_batch AS b USING (flag)
 ), gaps AS (
     SELECT
         *,
@@ -28,24 +36,30 @@ WITH voices AS (
                 THEN 0
             ELSE 1
         END AS opens
-    FROM voices
-    WINDOW key_order AS (PARTITION BY flag, issue_id, product ORDER BY created_at, feedback_id)
+    FROM keyed
+    WINDOW key_order AS (PARTITION BY flag, issue_key, product ORDER BY created_at, feedback_id)
 ), numbered AS (
     SELECT
         *,
         sum(opens) OVER (
-            PARTITION BY flag, issue_id, product ORDER BY created_at, feedback_id
+            PARTITION BY flag, issue_key, product ORDER BY created_at, feedback_id
             ROWS UNBOUNDED PRECEDING
         ) AS run
     FROM gaps
+), counted AS (
+    SELECT
+        *,
+        count(*) OVER (PARTITION BY flag, issue_key, product, run, issue_id) AS issue_voices
+    FROM numbered
 )
 SELECT
     'inc_' || left(sha256(concat_ws(chr(31),
-        flag, COALESCE(issue_id, ''), COALESCE(product, ''),
+        flag, COALESCE(issue_key, ''), COALESCE(product, ''),
         arg_min(feedback_id, (created_at, feedback_id))
     )), 16) AS incident_id,
     flag,
-    issue_id,
+    -- the issue most of its voices are in (the earliest voice's among equals)
+    arg_min(issue_id, (-issue_voices, created_at, feedback_id)) AS issue_id,
     product,
     count(*) AS voices,
     min(created_at) AS first_at,
@@ -54,8 +68,8 @@ SELECT
     CAST(timezone('Asia/Tokyo', max(created_at)) AS DATE) AS latest_day,
     list(DISTINCT channel ORDER BY channel) AS channels,
     list(feedback_id ORDER BY created_at, feedback_id) AS feedback_ids
-FROM numbered
-GROUP BY flag, issue_id, product, run;
+FROM counted
+GROUP BY flag, issue_key, product, run;
 
 DELETE FROM insights.incidents
 WHERE incident_id NOT IN (SELECT incident_id FROM incident_batch);

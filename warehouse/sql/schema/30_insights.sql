@@ -135,8 +135,8 @@ CREATE TABLE IF NOT EXISTS insights.episodes (
     peak_ratio DOUBLE
 );
 
-COMMENT ON TABLE insights.incidents IS 'Voices about the same hazard or threat, grouped: one flag (safety, sns_threat, legal_threat), issue and product, each voice within KOE_INCIDENT_WINDOW_DAYS of the one before (warehouse/sql/insights/save_incidents.sql). Each opens a case in the app''s own store. Ids hash the key and the first voice: recomputing gives the same rows.';
-COMMENT ON COLUMN insights.incidents.issue_id IS 'The voices'' issue; NULL for voices in no issue (未分類).';
+COMMENT ON TABLE insights.incidents IS 'Voices about the same hazard or threat, grouped: one flag (safety, sns_threat, legal_threat), issue and product (a safety hazard: flag and product, whatever its issues), each voice within KOE_INCIDENT_WINDOW_DAYS of the one before (warehouse/sql/insights/save_incidents.sql). Each opens a case in the app''s own store. Ids hash the key and the first voice: recomputing gives the same rows.';
+COMMENT ON COLUMN insights.incidents.issue_id IS 'The voices'' issue (a product''s hazard: the issue most of its voices are in); NULL for voices in no issue (未分類).';
 COMMENT ON COLUMN insights.incidents.product IS 'The voices'' product (their own, or else their issue''s top product); NULL when unknown.';
 COMMENT ON COLUMN insights.incidents.voices IS 'How many voices the incident holds (the length of feedback_ids).';
 COMMENT ON COLUMN insights.incidents.first_at IS 'When the first voice came: a case''s due time counts from here.';
