@@ -359,7 +359,7 @@ def _peer_runs(masked, matrix, texts, truth, products) -> dict[str, ClusterRun]:
 
 def _qa(calls: Sequence[LabelledCall], catalog: Catalog) -> list[Detection]:
     from ingest.calls import read_calls
-    from nlp.agent_qa import review_calls_with_classifier
+    from nlp.call_review import review_calls_with_models
     from nlp.masking import mask_read_result
 
     if not calls:
@@ -374,8 +374,7 @@ def _qa(calls: Sequence[LabelledCall], catalog: Catalog) -> list[Detection]:
     if result.quarantine:
         raise ValueError(f"koe's reader quarantined eval calls: {result.quarantine[0].reason}")
     found = {
-        review.call_id: review.checks_failed
-        for review in review_calls_with_classifier(result.calls)
+        review.call_id: review.checks_failed for review in review_calls_with_models(result.calls)
     }
     return detections(
         catalog.qa_checks,

@@ -98,63 +98,18 @@ def inquiry_threshold(
     return threshold, f1_at(p_inquiry, truth, threshold)
 
 
-def superior_threshold(calls: Sequence[LabelledCall]) -> tuple[float, float]:
-    """The escalation-demand probability at which a customer's turn counts as asking for
-    someone higher up in agent QA: the lowest with the best F1 of the check on ``calls`` (dev),
-    and that F1. A call is a longer, spoken context than the texts the flag threshold is set on, and a
-    customer who says they will *not* ask for the manager must not fail the check."""
+# On a few hundred dev calls one call moves a check's F1 by about 0.002, and its F1 is flat over
+# a wide range of thresholds (escalation: 0.94–0.95 from 0.60 to 0.94). Within this much of the
+# best F1 the lowest threshold is taken: a missed request for a manager or a missed disclosure
+# costs more than a flagged call a supervisor dismisses.
+QA_F1_TOLERANCE = 0.005
+
+
+def _read_calls(calls: Sequence[LabelledCall]) -> list:
+    """The calls as koe's reader and masking deliver them to agent QA."""
     import tempfile
 
     from ingest.calls import read_calls
-    from nlp.agent_qa import review_calls
-    from nlp.classifier import sentence_vectors
-    from nlp.embed import embed, load_embedder, model_id
-    from nlp.masking import mask_read_result
-    from nlp.models import load_classifier
-
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "calls.jsonl"
-        path.write_text(
-            "".join(json.dumps(c.record, ensure_ascii=False) + "\n" for c in calls), "utf-8"
-        )
-        read = mask_read_result(read_calls(path, path.name)).calls
-    embedder = load_embedder()
-    classifier = load_classifier(embedder, model_id())
-    p: dict[str, float] = {}
-
-    def probability(turns: Sequence[str]) -> list[float]:
-        new = [s for s in dict.fromkeys(turns) if s not in p]
-        if new:
-            matrix, _ = embed(
-                new, [hashlib.sha256(s.encode()).hexdigest() for s in new], embedder, {}
-            )
-            scores = classifier.probabilities(new, matrix, sentence_vectors(new, embedder))
-            p.update(zip(new, scores["escalation_demand"].tolist(), strict=True))
-        return [p[s] for s in turns]
-
-    truth = ["escalation_request" in c.checks for c in calls]
-    best, best_f1 = 0.5, -1.0
-    for threshold in np.round(np.arange(0.40, 0.991, 0.01), 2):
-        reviews = review_calls(read, lambda s, t=threshold: [x >= t for x in probability(s)])
-        said = ["escalation_request" in r.checks_failed for r in reviews]
-        tp = sum(a and b for a, b in zip(said, truth, strict=True))
-        f1 = 2 * tp / (sum(said) + sum(truth)) if sum(said) + sum(truth) else 0.0
-        if f1 > best_f1:
-            best, best_f1 = float(threshold), f1
-    return best, best_f1
-
-
-def contact_threshold(calls: Sequence[LabelledCall]) -> tuple[float, float]:
-    """The contact judge's probability at which an agent turn counts as disclosing an internal
-    contact (`nlp.contact_judge`): the middle of the thresholds with the best F1 of the check on
-    ``calls`` (dev), and that F1. The judge learns from single agent turns; a call's turns are
-    read in context, so its cut is set on whole calls."""
-    import tempfile
-
-    from ingest.calls import read_calls
-    from nlp.agent_qa import review_calls
-    from nlp.contact_judge import turn_probabilities
-    from nlp.embed import load_embedder, model_id
     from nlp.masking import mask_read_result
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -162,27 +117,69 @@ def contact_threshold(calls: Sequence[LabelledCall]) -> tuple[float, float]:
         path.write_text(
             "".join(json.dumps(c.record, ensure_ascii=False) + "\n" for c in calls), "utf-8"
         )
-        read = mask_read_result(read_calls(path, path.name)).calls
-    score = turn_probabilities(load_embedder(), model_id())
+        return mask_read_result(read_calls(path, path.name)).calls
+
+
+def qa_threshold(calls: Sequence[LabelledCall], check: str, score, judged: str):
+    """The probability at which a turn counts for ``check`` (``judged``: "customer" turns by the
+    escalation head, "agent" turns by the contact judge), set on ``calls`` (dev): the lowest
+    within QA_F1_TOLERANCE of the best F1 of the check, and that F1. ``score`` maps turns to
+    probabilities. The cut is set on whole calls: a call is a longer, spoken context than the
+    texts or lines the models learn from, and a customer who says they will *not* ask for the
+    manager must not fail the check."""
+    from nlp.agent_qa import review_calls
+
+    read = _read_calls(calls)
     p: dict[str, float] = {}
 
     def probability(turns: Sequence[str]) -> list[float]:
         new = [t for t in dict.fromkeys(turns) if t not in p]
-        p.update(zip(new, score(new), strict=True))
+        if new:
+            p.update(zip(new, score(new), strict=True))
         return [p[t] for t in turns]
 
-    truth = ["internal_contact" in c.checks for c in calls]
+    truth = [check in c.checks for c in calls]
     f1s = {}
-    for threshold in np.round(np.arange(0.05, 0.951, 0.01), 2):
-        reviews = review_calls(read, None, lambda s, t=threshold: [x >= t for x in probability(s)])
-        said = ["internal_contact" in r.checks_failed for r in reviews]
+    for threshold in np.round(np.arange(0.05, 0.991, 0.01), 2):
+        judge = lambda s, t=threshold: [x >= t for x in probability(s)]  # noqa: E731
+        reviews = review_calls(read, *((judge, None) if judged == "customer" else (None, judge)))
+        said = [check in r.checks_failed for r in reviews]
         tp = sum(a and b for a, b in zip(said, truth, strict=True))
         f1s[float(threshold)] = (
             2 * tp / (sum(said) + sum(truth)) if any(said) or any(truth) else 0.0
         )
     best = max(f1s.values())
-    near = [t for t, f in f1s.items() if f >= best - 1e-9]
-    return near[len(near) // 2], best
+    return min(t for t, f in f1s.items() if f >= best - QA_F1_TOLERANCE), best
+
+
+def superior_threshold(calls: Sequence[LabelledCall]) -> tuple[float, float]:
+    """`qa_threshold` of the escalation check: the classifier's escalation-demand head on each
+    customer turn."""
+    from nlp.classifier import sentence_vectors
+    from nlp.embed import embed, load_embedder, model_id
+    from nlp.models import load_classifier
+
+    embedder = load_embedder()
+    classifier = load_classifier(embedder, model_id())
+
+    def score(turns: Sequence[str]) -> list[float]:
+        hashes = [hashlib.sha256(t.encode()).hexdigest() for t in turns]
+        matrix, _ = embed(list(turns), hashes, embedder, {})
+        vectors = sentence_vectors(list(turns), embedder)
+        return classifier.probabilities(list(turns), matrix, vectors)["escalation_demand"].tolist()
+
+    return qa_threshold(calls, "escalation_request", score, "customer")
+
+
+def contact_threshold(calls: Sequence[LabelledCall]) -> tuple[float, float]:
+    """`qa_threshold` of the internal-contact check: the contact judge (`nlp.contact_judge`) on
+    each agent turn."""
+    from nlp.contact_judge import turn_probabilities
+    from nlp.embed import load_embedder, model_id
+
+    return qa_threshold(
+        calls, "internal_contact", turn_probabilities(load_embedder(), model_id()), "agent"
+    )
 
 
 def tune(
@@ -255,13 +252,15 @@ def tune(
         chosen["escalation_request"], f1 = superior_threshold(calls)
         lines.append(
             f"  {'escalation_request':20} {chosen['escalation_request']:.4f}  (agent QA, a "
-            f"customer turn; best F1 {f1:.3f} on {len(calls)} dev calls)"
+            f"customer turn; lowest within {QA_F1_TOLERANCE} of the best F1 {f1:.3f} on "
+            f"{len(calls)} dev calls)"
         )
     if calls:
         chosen["internal_contact"], f1 = contact_threshold(calls)
         lines.append(
             f"  {'internal_contact':20} {chosen['internal_contact']:.4f}  (agent QA, an agent "
-            f"turn; middle of the best F1 {f1:.3f} on {len(calls)} dev calls)"
+            f"turn; lowest within {QA_F1_TOLERANCE} of the best F1 {f1:.3f} on "
+            f"{len(calls)} dev calls)"
         )
     THRESHOLDS.write_text(json.dumps(chosen, indent=1) + "\n", encoding="utf-8")
     lines.append(f"written to {THRESHOLDS}")

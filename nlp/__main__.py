@@ -130,7 +130,7 @@ def run_analyze(input_path: Path, output_path: Path) -> str:
 
 def run_qa(input_path: Path, output_path: Path) -> str:
     from ingest.calls import read_calls
-    from nlp.agent_qa import review_calls_with_classifier
+    from nlp.call_review import review_calls_with_models
     from nlp.masking import mask_read_result
 
     if not input_path.is_file():
@@ -143,7 +143,7 @@ def run_qa(input_path: Path, output_path: Path) -> str:
     if not result.calls:
         raise InputError(f"{input_path}: no calls")
     calls = mask_read_result(result).calls
-    reviews = review_calls_with_classifier(calls)
+    reviews = review_calls_with_models(calls)
     _write_jsonl(output_path, [review.to_dict() for review in reviews])
 
     checks = Counter(f.check_name for r in reviews for f in r.findings)

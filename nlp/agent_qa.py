@@ -3,12 +3,14 @@
 Checks agent turns for prohibited phrases and disclosed internal contacts, customer turns for
 escalation demands, and hold segments over 45 s without an intermediate report.
 
-The agent-side checks are rules: the phrases a centre prohibits and the shapes of a phone number
-are explicit. Whether a customer asks for someone higher up is not: 「上の方、いらっしゃる？
-代わってちょうだい」「決めた方と直接話をさせてください」 name no fixed word. So `review_calls`
-also asks the trained classifier's escalation-demand judgement of every customer turn
-(`nlp.models.flag_judge`); the rules still name the phrase where they find one.
-"""
+Prohibited phrases are rules: the phrases a centre prohibits are explicit. Whether a customer
+asks for someone higher up is not: 「上の方、いらっしゃる？代わってちょうだい」「決めた方と直接話を
+させてください」 name no fixed word. Nor is every disclosed contact: a colleague's extension read
+out as kana, or a direct line the agent takes care *not* to give. So `review_calls` also asks the
+trained classifier's escalation-demand judgement of every customer turn
+(`nlp.models.flag_judge`) and the contact judge's of every agent turn (`nlp.contact_judge`, which
+weighs this module's contact rules as features); the rules still name the phrase where they find
+one, and alone they decide when no judge is given (fast unit tests)."""
 
 from __future__ import annotations
 
@@ -275,20 +277,6 @@ def review_calls(
         judged = iter(discloses_contact(texts) if texts else [])
         disclosing = [[i for i in group if next(judged)] for group in agent]
     return [review_call(call, a, d) for call, a, d in zip(calls, asked, disclosing, strict=True)]
-
-
-def review_calls_with_classifier(calls: Sequence[Call]) -> list[CallReview]:
-    """`review_calls` with the shipped models: the text classifier judging the customer's turns,
-    the contact judge the agent's (the models are loaded only when there are calls)."""
-    if not calls:
-        return []
-    from nlp.contact_judge import contact_judge
-    from nlp.embed import load_embedder, model_id
-    from nlp.models import flag_judge
-
-    embedder = load_embedder()
-    judge = flag_judge(embedder, model_id(), "escalation_demand", "escalation_request")
-    return review_calls(calls, judge, contact_judge(embedder, model_id()))
 
 
 def _agent_text(text: str) -> str:

@@ -347,7 +347,7 @@ def split_proposals(con, curated, matrix, row_of) -> list:
 
 def review_calls(path: str | os.PathLike[str] | None = None) -> dict:
     """Agent QA for calls not reviewed yet (or whose turns or holds changed)."""
-    from nlp.agent_qa import review_calls_with_classifier
+    from nlp.call_review import review_calls_with_models
     from warehouse import analysis
     from warehouse.db import apply_schema, connect
 
@@ -359,6 +359,6 @@ def review_calls(path: str | os.PathLike[str] | None = None) -> dict:
         # time keeps that memory flat; the reviews themselves are small and saved together.
         for start in range(0, len(pending), QA_BATCH):
             calls = analysis.calls_to_records(pending.iloc[start : start + QA_BATCH])
-            reviews += review_calls_with_classifier(calls)
+            reviews += review_calls_with_models(calls)
         analysis.save_call_qa(con, reviews)
     return {"reviewed": len(pending), "findings": sum(len(r.findings) for r in reviews)}

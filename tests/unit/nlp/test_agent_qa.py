@@ -467,7 +467,7 @@ def test_the_judge_finds_a_request_for_someone_higher_up_the_rules_do_not_name()
 
 @pytest.mark.slow
 def test_the_shipped_classifier_judges_customer_sentences_at_the_tuned_threshold():
-    from nlp.agent_qa import review_calls_with_classifier
+    from nlp.call_review import review_calls_with_models
 
     asking = make_call(
         "c-asks",
@@ -483,7 +483,7 @@ def test_the_shipped_classifier_judges_customer_sentences_at_the_tuned_threshold
             (C, "丁寧にありがとう。上司の方にもよろしくお伝えください。"),
         ],
     )
-    asked, declined = review_calls_with_classifier([asking, declining])
+    asked, declined = review_calls_with_models([asking, declining])
     assert "escalation_request" in asked.checks_failed
     assert "escalation_request" not in declined.checks_failed
 
@@ -528,7 +528,7 @@ def test_contact_cues_name_what_the_rules_see():
 def test_the_shipped_contact_judge_tells_a_colleagues_line_from_the_free_dial():
     """The judge learned from independent authors' agent turns (nlp/data/agent_lines/), at the
     threshold tuned on dev calls; wordings written here, not taken from its data."""
-    from nlp.agent_qa import review_calls_with_classifier
+    from nlp.call_review import review_calls_with_models
 
     giving = make_call(
         "c-gives",
@@ -547,6 +547,6 @@ def test_the_shipped_contact_judge_tells_a_colleagues_line_from_the_free_dial():
             (A, "お手数ですが、お客様センターのフリーダイヤル［電話番号］におかけください。"),
         ],
     )
-    gives, keeps = review_calls_with_classifier([giving, public])
+    gives, keeps = review_calls_with_models([giving, public])
     assert "internal_contact" in gives.checks_failed
     assert "internal_contact" not in keeps.checks_failed
