@@ -228,6 +228,7 @@ _KANA_LEMMA = {
 }
 # Particles that tie a noun to the predicate that follows: 電源が / 画面も / アプリを / Wi-Fiに.
 _ARG_PARTICLES = {"が", "は", "も", "を", "に", "って", "すら", "さえ"}
+_PREDICATES = ("動詞", "形容詞")
 # Predicates that say nothing about the issue on their own.
 _PRED_SKIP = {
     "思う",
@@ -391,6 +392,10 @@ def aspect_pairs(text: str) -> list[str]:
             np_parts.append(t)
         elif head == "助詞":
             if t.surface in _ARG_PARTICLES and np_parts:
+                arg = _np_text(np_parts)
+            elif t.surface == "の" and np_parts and nxt is not None and nxt.pos[0] in _PREDICATES:
+                # の before a predicate marks a relative clause's subject: 覚えのない請求 is
+                # 覚えがない (not 身に…ない), 画面の割れたスマホ is 画面が割れた.
                 arg = _np_text(np_parts)
             elif t.surface != "の":
                 arg = None

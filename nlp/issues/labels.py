@@ -102,13 +102,33 @@ def make_label(keywords: Sequence[str]) -> str:
     return _phrase(head, qualifiers)
 
 
+# Predicates that say something broke, as aspect pairs carry them (dictionary forms): a pair
+# ending in one says what goes wrong as plainly as a negated one (アプリ|落ちる, 声|途切れる).
+PROBLEM_PREDICATES = frozenset((
+    "落ちる", "切れる", "途切れる", "漏れる", "割れる", "外れる", "止まる", "固まる", "壊れる",
+    "焦げる", "剥がれる", "詰まる", "消える", "破れる", "欠ける", "曲がる", "錆びる", "溶ける",
+    "腫れる", "濁る", "遅れる", "熱い", "臭い", "痛い", "痒い", "遅い",
+))  # fmt: skip
+
+
+def _negated(pair: str) -> bool:
+    return pair.endswith("ない")
+
+
+def _breaks(pair: str) -> bool:
+    return pair.split("|")[1] in PROBLEM_PREDICATES
+
+
 def _head(keywords: Sequence[str], shown: Sequence[str]) -> str:
-    """What the label is about: a negated pair among the first few keywords (it says what goes
-    wrong: ログインできない), else the first word of two characters or more (not 急, 別)."""
-    for term, word in list(zip(keywords, shown, strict=True))[:HEAD_FROM]:
-        pair = _as_problem(term, keywords)
-        if "|" in pair and pair.endswith("ない"):
-            return word
+    """What the label is about: a pair among the first few keywords that says what goes wrong
+    (negated first: ログインできない; else a breaking predicate: アプリ落ちる), else the first
+    word of two characters or more (not 急, 別)."""
+    first = list(zip(keywords, shown, strict=True))[:HEAD_FROM]
+    for goes_wrong in (_negated, _breaks):
+        for term, word in first:
+            pair = _as_problem(term, keywords)
+            if "|" in pair and goes_wrong(pair):
+                return word
     return next((word for word in shown if len(word) >= 2), shown[0])
 
 

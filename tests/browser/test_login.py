@@ -15,6 +15,7 @@ import pytest
 import werkzeug.serving
 from oidc_provider_mock import User
 from oidc_provider_mock import app as oidc_app
+from playwright.sync_api import expect
 
 from eval.app_server import free_port
 from tests.support.browser import ARTIFACTS, EXCEPTION, StreamlitServer, _see
@@ -169,8 +170,13 @@ def test_what_a_logged_in_user_does_is_audited_with_their_identity(page, login_s
     page.goto(f"{login_server.url}/alerts")
     page.get_by_role("heading", name="アラート").wait_for()
     _see(page, "対応者として quality@koe.example を監査ログに記録します。")
-    page.get_by_role("button", name="対応済みにする").first.click()
-    # The click reruns the page: a download button clicked while it is redrawn is lost.
+    close = page.get_by_role("button", name="対応済みにする")
+    open_before = close.count()
+    close.first.click()
+    # The click reruns the page: a download button clicked while it is redrawn is lost. The
+    # status widget may still be hidden before the rerun starts, so wait for the rerun's result
+    # (the closed alert leaves the list of open ones), then for the page to settle.
+    expect(close).to_have_count(open_before - 1)
     page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden")
     page.get_by_role("button", name="アラート一覧をCSVでダウンロード").wait_for()
     with page.expect_download():

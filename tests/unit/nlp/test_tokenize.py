@@ -115,3 +115,12 @@ def test_each_local_step_starts_with_empty_caches_as_an_airflow_task_does():
 
     tokens("返品したいです")
     assert _as_a_task(lambda: tokens.cache_info().currsize) == 0
+
+
+def test_no_before_a_predicate_marks_its_subject():
+    """In a relative clause の stands for が: 覚えのない請求 is 覚えがない, so the label of a billing
+    issue cannot read 「請求（覚え・身ない）」 (身に覚えのない once gave the pair 身|ない)."""
+    assert aspect_pairs("身に覚えのない請求がありました") == ["覚え|ない", "請求|ある"]
+    assert aspect_pairs("電源の入らない状態です") == ["電源|入らない"]
+    assert aspect_pairs("画面の割れたスマホが届いた") == ["画面|割れる", "スマホ|届く"]
+    assert aspect_pairs("アプリの使い方") == []  # の between nouns links nothing

@@ -86,6 +86,15 @@ def test_label_reads_as_a_phrase_never_ending_in_a_meaningless_word():
     assert make_label(["充電|できない", "別"]) == "充電できない"
 
 
+def test_a_pair_that_says_something_broke_heads_the_label():
+    # The demo once showed 「押す（ボタン・アプリ落ちる）」: what goes wrong was last.
+    assert make_label(["押す", "ボタン", "アプリ|落ちる"]) == "アプリ落ちる（押す・ボタン）"
+    # A negated pair still comes first.
+    assert (
+        make_label(["声|途切れる", "通話|できない", "相手"]) == "通話できない（声途切れる・相手）"
+    )
+
+
 def test_label_does_not_promote_a_harmless_pair():
     assert make_label(["発送", "ウォッチ", "ウォッチ|頼む", "届く"]) == "発送（ウォッチ・届く）"
 
