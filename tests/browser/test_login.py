@@ -171,13 +171,16 @@ def test_what_a_logged_in_user_does_is_audited_with_their_identity(page, login_s
     page.get_by_role("heading", name="アラート").wait_for()
     _see(page, "対応者として quality@koe.example を監査ログに記録します。")
     close = page.get_by_role("button", name="対応済みにする")
+    status = page.locator('[data-testid="stStatusWidget"]')
+    close.first.wait_for()
+    status.wait_for(state="hidden")  # the first run has drawn every open alert
     open_before = close.count()
     close.first.click()
     # The click reruns the page: a download button clicked while it is redrawn is lost. The
     # status widget may still be hidden before the rerun starts, so wait for the rerun's result
     # (the closed alert leaves the list of open ones), then for the page to settle.
     expect(close).to_have_count(open_before - 1)
-    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden")
+    status.wait_for(state="hidden")
     page.get_by_role("button", name="アラート一覧をCSVでダウンロード").wait_for()
     with page.expect_download():
         page.get_by_role("button", name="アラート一覧をCSVでダウンロード").click()
