@@ -224,4 +224,7 @@ def test_the_planted_driver_tops_the_impact_ranking_and_the_small_noisy_issue_do
     rate = missed.reindex(known.index, fill_value=0) / known
     driver, rare = ranked["issue_id"][0], ranked["issue_id"][noisy[0]]
     assert rate[rare] > rate[driver]
-    assert ranked["voices"][noisy[0]] < ranked["voices"][0] / 3
+    # And it is the smaller: the generator gives it 0.15 of an issue's weight, and koe's issue
+    # for it also takes some of its product's other voices (66 against the driver's 195 once the
+    # issue terms read の before a predicate as its subject; under a third before).
+    assert ranked["voices"][noisy[0]] < ranked["voices"][0] / 2
