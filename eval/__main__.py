@@ -9,6 +9,9 @@
 ``python -m eval tune [--precision P] [--folds K]``
     set the flag and problem-report thresholds on dev and out-of-author training predictions,
     write ``nlp/data/thresholds.json``;
+``python -m eval sweep [--folds K] NAME=V1,V2 ...``
+    compare classifier settings (e.g. ``decoy_weight=1,2,4``) on author-grouped folds over train
+    and dev: recall at precision 0.90 and decoys flagged, per flag;
 ``python -m eval linking``
     precision and recall of customer linking on the repeat customers a generated sample plants;
 ``python -m eval agreement``
@@ -177,6 +180,21 @@ def _tune(argv: list[str]) -> int:
     return 0
 
 
+def _sweep(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m eval sweep")
+    parser.add_argument("--folds", type=int, default=5, help="author folds")
+    parser.add_argument("--precision", type=float, default=0.90, help="flag precision to hold")
+    parser.add_argument("settings", nargs="*", help="NAME=V1,V2 (VoiceClassifier parameters)")
+    args = parser.parse_args(argv)
+    from eval.sweep import parse_grid, sweep
+
+    for line in sweep(
+        parse_grid(args.settings) or [{}], folds=args.folds, precision=args.precision
+    ):
+        print(line, flush=True)
+    return 0
+
+
 def _linking(argv: list[str]) -> int:
     from eval.linking import main
 
@@ -194,6 +212,7 @@ def main(argv: list[str]) -> int:
     commands = {
         "run": _run,
         "tune": _tune,
+        "sweep": _sweep,
         "agreement": _agreement,
         "linking": _linking,
         "check": _check,

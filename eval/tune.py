@@ -278,40 +278,70 @@ def author_of(path: Path) -> str:
     return stem
 
 
-def out_of_author(embedder, folds: int) -> Scored:
-    """Every flag-labelled training text, scored by a classifier fit without its author."""
-    from nlp.classifier import VoiceClassifier, sentence_vectors
-    from nlp.embed import embed
+def training_by_author() -> tuple[list, list[str]]:
+    """Every training example (masked) and the author of each."""
     from nlp.training import load_examples, training_files
 
-    files = training_files()
     examples, authors = [], []
-    for path in files:
+    for path in training_files():
         loaded = load_examples([path])
         examples += loaded
         authors += [author_of(path)] * len(loaded)
-    texts = [e.text for e in examples]
+    return examples, authors
+
+
+def vectors_of(texts: Sequence[str], embedder) -> tuple[np.ndarray, list]:
+    """The text embeddings and the per-sentence embeddings the classifier reads."""
+    from nlp.classifier import sentence_vectors
+    from nlp.embed import embed
+
     matrix, _ = embed(texts, [hashlib.sha256(t.encode()).hexdigest() for t in texts], embedder, {})
-    sentences = sentence_vectors(texts, embedder)
+    return matrix, sentence_vectors(texts, embedder)
+
+
+def grouped_probabilities(
+    examples: Sequence,
+    authors: Sequence[str],
+    matrix: np.ndarray,
+    sentences: Sequence,
+    folds: int,
+    **params,
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Each flag-labelled example's probabilities from a `VoiceClassifier(**params)` fit without
+    its author (authors dealt into ``folds`` groups by name): the rows scored and their
+    probabilities, row order kept."""
+    from nlp.classifier import VoiceClassifier
+
     names = sorted(set(authors))
     fold_of = {name: i % folds for i, name in enumerate(names)}
-    scored = Scored()
+    labelled = np.array([e.flags is not None and e.complaint is not None for e in examples])
+    rows_out: list[np.ndarray] = []
+    p_out: dict[str, list[np.ndarray]] = {}
     for fold in range(folds):
         held = np.array([fold_of[a] == fold for a in authors])
-        scoring = held & np.array(
-            [e.flags is not None and e.complaint is not None for e in examples]
-        )
-        if not scoring.any():
+        rows = np.flatnonzero(held & labelled)
+        if not len(rows):
             continue
         train = np.flatnonzero(~held)
-        model = VoiceClassifier().fit(
+        model = VoiceClassifier(**params).fit(
             [examples[i] for i in train], matrix[train], [sentences[i] for i in train]
         )
-        rows = np.flatnonzero(scoring)
         p = model.probabilities(
-            [texts[i] for i in rows], matrix[rows], [sentences[i] for i in rows]
+            [examples[i].text for i in rows], matrix[rows], [sentences[i] for i in rows]
         )
-        scored.add(
-            [examples[i].flags for i in rows], [bool(examples[i].complaint) for i in rows], p
-        )
+        rows_out.append(rows)
+        for label, values in p.items():
+            p_out.setdefault(label, []).append(np.asarray(values))
+    order = np.concatenate(rows_out)
+    back = np.argsort(order)
+    return order[back], {label: np.concatenate(v)[back] for label, v in p_out.items()}
+
+
+def out_of_author(embedder, folds: int) -> Scored:
+    """Every flag-labelled training text, scored by a classifier fit without its author."""
+    examples, authors = training_by_author()
+    matrix, sentences = vectors_of([e.text for e in examples], embedder)
+    rows, p = grouped_probabilities(examples, authors, matrix, sentences, folds)
+    scored = Scored()
+    scored.add([examples[i].flags for i in rows], [bool(examples[i].complaint) for i in rows], p)
     return scored

@@ -63,3 +63,38 @@ def test_the_qa_threshold_is_chosen_on_dev_calls_where_the_check_does_well():
     threshold, f1 = superior_threshold(calls)
     assert 0.40 <= threshold <= 0.99
     assert f1 >= 0.90
+
+
+def test_a_sweep_grid_is_every_combination_of_its_settings():
+    from eval.sweep import parse_grid
+
+    grid = parse_grid(["decoy_weight=1,4", "C=8,16"])
+    assert grid == [
+        {"decoy_weight": 1.0, "C": 8.0},
+        {"decoy_weight": 1.0, "C": 16.0},
+        {"decoy_weight": 4.0, "C": 8.0},
+        {"decoy_weight": 4.0, "C": 16.0},
+    ]
+    with pytest.raises(ValueError, match="name=v1,v2"):
+        parse_grid(["decoy_weight"])
+
+
+def test_a_setting_is_scored_by_recall_at_the_precision_bar_and_the_decoys_it_lets_through():
+    from eval.sweep import score_setting
+    from koe.vocabulary import FLAGS
+    from nlp.training import Example
+
+    flag = next(iter(FLAGS))
+    # Two positives, one decoy scored above the second positive, one plain negative.
+    labels = [({flag}, set()), ({flag}, set()), (set(), {flag}), (set(), set())]
+    examples = [Example("t", "negative", True, frozenset(f), frozenset(d)) for f, d in labels]
+    p = {f: np.zeros(4) for f in FLAGS}
+    p[flag] = np.array([0.9, 0.5, 0.7, 0.1])
+    p["complaint"] = np.array([0.9, 0.8, 0.2, 0.1])
+    got = score_setting(examples, np.arange(4), p, precision=0.9)
+    # Precision 0.9 holds only above the decoy: one of two positives, no decoy flagged.
+    assert got["flags"][flag] == {"recall": 0.5, "decoys": 0.0, "threshold": 0.9}
+    got = score_setting(examples, np.arange(4), p, precision=0.6)
+    # At 0.6 the cut may reach 0.5 (precision 2 of 3): both positives, and the decoy with them.
+    assert got["flags"][flag]["recall"] == 1.0 and got["flags"][flag]["decoys"] == 1.0
+    assert got["complaint_f1"] == 1.0
