@@ -188,7 +188,7 @@ _ORDER_CONTEXT = re.compile(
     r"(?:ご?注文(?:番号|No\.?|ID|id)|オーダー(?:番号|ID|No\.?)|受注番号|購入番号|伝票番号|追跡番号|"
     r"お?問い?合わ?せ番号|受付番号|予約番号|取引(?:ID|番号|No\.?|(?=\s?:))|決済(?:ID|番号)|"
     r"お?申し?込み?番号|契約番号|証券番号|会員番号|お客様番号|見積(?:番号|書?\s?\(?No\.?)|"
-    r"order\s?(?:id|no\.?|number|#)|transaction\s?(?:id|no\.?))"
+    r"(?:order|reservation|booking|transaction)\s?(?:id|no\.?|number|#)|伝票(?=[\s:：]))"
     # Spoken forms put particles and fillers between: 注文番号がですね、えーと、A25-0112-4096 /
     # 注文番号言いますね、SL-3390142857 / 伝票番号、読み上げます、7712-0038-5561.
     r"[\sぁ-んー、,:#]{0,14}?(?:(?:言い?|読み上げ)ます(?:ね|と)?[、,\s]*)?"
@@ -213,6 +213,17 @@ _NOT_PERSONAL_ID = re.compile(
 _ORDER_MORE = re.compile(r"\s*(?:[/、,]|と|及び|および)\s*(?P<id>[A-Za-z0-9][A-Za-z0-9\-]{3,30})")
 _ORDER_SHAPES = re.compile(
     r"(?<![A-Za-z0-9\-])(?:(?:ORD|ORDER|ODR)[-_]?\d[A-Za-z0-9\-]{5,}|\d{3}-\d{7}-\d{7})(?![A-Za-z0-9])",
+    re.I,
+)
+# A record code without its label: a short upper-case prefix and a long number in two or more
+# groups (UM-240730-8812, HWL-7715-0032) or one of seven digits or more (YM-5520193). Model
+# numbers are shorter (WD-90, AX-28); a serial, a lot or a flight says so just before it.
+_RECORD_CODE = re.compile(
+    r"(?<![A-Za-z0-9\-])(?!TEL|FAX)[A-Z]{1,4}-(?:\d{3,8}(?:-\d{3,8})+|\d{7,12})(?![A-Za-z0-9\-])"
+)
+_NOT_PERSONAL_BEFORE = re.compile(
+    r"(?:製造|製品|型式|型番|品番|部品|機種|モデル|ロット|シリアル|バージョン|便|serial|model|lot|s/?n)"
+    r"[^\n]{0,6}$",
     re.I,
 )
 
@@ -376,6 +387,9 @@ def _rule_spans(view: str) -> list[tuple[str, int, int]]:
                 more = _ORDER_MORE.match(view, more.end())
     for m in _ORDER_SHAPES.finditer(view):
         found.append(("order_id", m.start(), m.end()))
+    for m in _RECORD_CODE.finditer(view):
+        if not _NOT_PERSONAL_BEFORE.search(view, max(0, m.start() - 12), m.start()):
+            found.append(("order_id", m.start(), m.end()))
     for m in _CARD.finditer(view):
         digits = _digits(m.group())
         said_card = _CARD_CONTEXT.search(view, max(0, m.start() - 20), m.start())
