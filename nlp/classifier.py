@@ -128,7 +128,7 @@ class VoiceClassifier:
         char_weight: float = 1.0,
         rule_weight: float = 1.0,
         sentence_share: float = 0.5,
-        decoy_weight: float = 2.0,
+        decoy_weight: float = 4.0,
         thresholds: Mapping[str, float] | None = None,
     ) -> None:
         self.C = C
