@@ -225,6 +225,11 @@ def test_the_planted_driver_tops_the_impact_ranking_and_the_small_noisy_issue_do
     driver, rare = ranked["issue_id"][0], ranked["issue_id"][noisy[0]]
     assert rate[rare] > rate[driver]
     # And it is the smaller: the generator gives it 0.15 of an issue's weight, and koe's issue
-    # for it also takes some of its product's other voices (66 against the driver's 195 once the
-    # issue terms read の before a predicate as its subject; under a third before).
-    assert ranked["voices"][noisy[0]] < ranked["voices"][0] / 2
+    # for it also takes some of its product's other voices. The driver's voices are compared
+    # whole: on this 60-day inbox koe may tell its wordings apart (請求 / 料金 / 課金) as two or
+    # three issues (92 against 297 in three with the twelfth round's classifier; 66 against 195
+    # in one issue before).
+    driver_voices = sum(
+        n for n, key in zip(ranked["voices"], planted, strict=True) if key == planted[0]
+    )
+    assert ranked["voices"][noisy[0]] < driver_voices / 2
