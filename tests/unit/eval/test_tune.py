@@ -61,7 +61,10 @@ def test_the_qa_threshold_is_chosen_on_dev_calls_where_the_check_does_well():
 
     calls = load_calls([p for p in split_files("dev", "calls") if p.stem in ("c01", "c03")])
     threshold, f1 = superior_threshold(calls)
-    assert 0.40 <= threshold <= 0.99
+    # The lowest cut on the best F1's plateau: it moves with each rebuild (0.40 and more until the
+    # twelfth round's model, 0.35 with the thirteenth's); the grid's ends (0.05, 0.99) would
+    # mean the head does not separate the turns at all.
+    assert 0.20 <= threshold <= 0.95
     assert f1 >= 0.90
 
 
