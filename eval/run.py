@@ -535,12 +535,14 @@ def format_report(report: Report, items: bool = True) -> str:
     lines += [
         "",
         "== Flags",
-        f"{'flag':20} {'n':>4} {'P':>6} {'R':>6} {'decoys':>7} {'flagged':>8}",
+        f"{'flag':20} {'n':>4} {'P':>6} {'R':>6} {'decoys':>7} {'flagged':>8}"
+        f"  {'P 95% interval':>15} {'R 95% interval':>15}",
     ]
     inquiry = [report.voices.inquiry] if report.voices and report.voices.inquiry else []
     for d in [report.complaint, *inquiry, *report.flags]:
         lines.append(
             f"{d.name:20} {d.support:4d} {d.precision:6.2f} {d.recall:6.2f} {d.decoys:7d} {d.decoys_flagged:8d}"
+            f"  {_interval(d.precision_interval):>15} {_interval(d.recall_interval):>15}"
         )
     lines += ["", "== PII", f"{'type':14} {'n':>4} {'recall':>7}"]
     for kind, value in report.pii.recall.items():
@@ -560,6 +562,10 @@ def format_report(report: Report, items: bool = True) -> str:
             f"{d.name:28} {d.support:4d} {d.precision:6.2f} {d.recall:6.2f} {d.f1:6.2f} {d.decoys:7d} {d.decoys_flagged:8d}"
         )
     return "\n".join(lines)
+
+
+def _interval(bounds: tuple[float, float]) -> str:
+    return f"{bounds[0]:.2f}–{bounds[1]:.2f}"
 
 
 def _ratio(a: float, b: float) -> str:

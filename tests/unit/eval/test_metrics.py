@@ -72,6 +72,25 @@ def test_detections_count_precision_recall_and_decoys():
     assert (row.decoys, row.decoys_flagged) == (2, 1)
 
 
+def test_a_detections_intervals_hold_its_figures_and_narrow_with_more_items():
+    from eval.metrics import Detection, proportion_interval
+
+    # 52 of 53 flagged texts right: the Wilson interval (not the normal one, which would pass 1).
+    low, high = proportion_interval(52, 53)
+    assert low == pytest.approx(0.9004, abs=1e-3) and high == pytest.approx(0.9967, abs=1e-3)
+    small = Detection(
+        "safety", support=64, predicted=58, true_positive=49, decoys=0, decoys_flagged=0
+    )
+    for (lo, hi), value in ((small.precision_interval, small.precision),
+                            (small.recall_interval, small.recall)):  # fmt: skip
+        assert lo < value < hi
+    large = Detection("safety", 640, 580, 490, 0, 0)
+    assert large.recall_interval[1] - large.recall_interval[0] < (
+        small.recall_interval[1] - small.recall_interval[0]
+    )
+    assert proportion_interval(0, 0) == (0.0, 1.0)
+
+
 def test_pii_recall_needs_the_type_and_half_the_span():
     text = "山田です。090-1234-5678まで"
     gold = [[("person", 0, 2), ("phone", 5, 18)]]
