@@ -96,6 +96,18 @@ def test_the_sealed_next_blind_set_loads_and_shares_no_author():
     assert not ({_author(t.id) for t in texts} | {_author(c.call_id) for c in calls}) & earlier
 
 
+def test_the_next_rounds_training_texts_load_and_share_no_author():
+    """eval/next_train/ holds training texts written after a blind set was scored, waiting for
+    the next round to train on them: valid, and by authors of no split and of no sealed set."""
+    waiting = sorted((EVAL_DIR / "next_train").glob("*.jsonl"))
+    texts = load_texts(waiting)
+    assert len(texts) == 200 * len(waiting)
+    others = {_author(t.id) for s in SPLITS for t in load_texts(split_files(s))}
+    sealed = load_texts(sorted((EVAL_DIR / "next_blind" / "feedback").glob("*.jsonl")))
+    others |= {_author(t.id) for t in sealed}
+    assert not {_author(t.id) for t in texts} & others
+
+
 def test_the_calls_exercise_every_check_with_decoys(calls):
     assert len(calls) >= 150
     checks = Counter(c for call in calls for c in call.checks)
