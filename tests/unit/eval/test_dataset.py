@@ -100,6 +100,8 @@ def test_the_next_rounds_training_texts_load_and_share_no_author():
     """eval/next_train/ holds training texts written after a blind set was scored, waiting for
     the next round to train on them: valid, and by authors of no split and of no sealed set."""
     waiting = sorted((EVAL_DIR / "next_train").glob("*.jsonl"))
+    if not waiting:
+        pytest.skip("no training texts wait for the next round")
     texts = load_texts(waiting)
     assert len(texts) == 200 * len(waiting)
     others = {_author(t.id) for s in SPLITS for t in load_texts(split_files(s))}
