@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from nlp.tokenize import PLACEHOLDER, Token, tokens
+from nlp.tokenize import PLACEHOLDER, Token, dictionary_pos, tokens
 
 PLACEHOLDERS = {
     "phone": "［電話番号］",
@@ -205,9 +205,10 @@ _ID_FIELD = re.compile(
     r"(?P<id>[A-Za-z0-9][A-Za-z0-9.\-]{3,30}(?<![.\-]))(?![A-Za-z0-9]|[年月日円])"
 )
 # 便 alone is a flight or a line (便番号); 定期便 is a subscription, the customer's own.
+# Equipment (メーター番号, 計器番号, ATM番号, ロッカーID) is numbered by its owner, not the customer.
 _NOT_PERSONAL_ID = re.compile(
     r"(?:製造|製品|型式|型|品|部品|機種|モデル|ロット|シリアル|電話|携帯|内線|(?<!定期)便|座席|部屋"
-    r"|号車|車両|車体|郵便|バージョン|店舗|店)$"
+    r"|号車|車両|車体|郵便|バージョン|店舗|店|メーター|計器|ATM|ロッカー|設備)$"
 )
 # More ids listed after the first: 取引ID:TX3K8V2206 / TX3K8V2207.
 _ORDER_MORE = re.compile(r"\s*(?:[/、,]|と|及び|および)\s*(?P<id>[A-Za-z0-9][A-Za-z0-9\-]{3,30})")
@@ -222,8 +223,8 @@ _RECORD_CODE = re.compile(
     r"(?<![A-Za-z0-9\-])(?!TEL|FAX)[A-Z]{1,4}-(?:\d{3,8}(?:-\d{3,8})+|\d{7,12})(?![A-Za-z0-9\-])"
 )
 _NOT_PERSONAL_BEFORE = re.compile(
-    r"(?:製造|製品|型式|型番|品番|部品|機種|モデル|ロット|シリアル|バージョン|便|serial|model|lot|s/?n)"
-    r"[^\n]{0,6}$",
+    r"(?:製造|製品|型式|型番|品番|部品|機種|モデル|ロット|シリアル|バージョン|便|メーター|計器|ATM|ロッカー"
+    r"|serial|model|lot|s/?n)[^\n]{0,6}$",
     re.I,
 )
 
@@ -373,6 +374,18 @@ def _luhn(digits: str) -> bool:
     return total % 10 == 0
 
 
+def _is_phrase(value: str) -> bool:
+    """「担当：名札に『大久保』とありました」: after a role label comes a phrase, not a name, when
+    it starts with a common word and holds a particle."""
+    toks = tokens(value)
+    return (
+        bool(toks)
+        and toks[0].pos[2] != "人名"
+        and toks[0].pos[1] == "普通名詞"
+        and any(t.pos[0] == "助詞" for t in toks)
+    )
+
+
 def _rule_spans(view: str) -> list[tuple[str, int, int]]:
     """Findings on the folded view as (type, start, end) in view offsets."""
     found: list[tuple[str, int, int]] = []
@@ -407,7 +420,8 @@ def _rule_spans(view: str) -> list[tuple[str, int, int]]:
     for m in _ADDRESS.finditer(view):
         found.append(("address", m.start(), m.end()))
     for m in _NAME_LABEL.finditer(view):
-        found.append(("person", m.start("name"), m.end("name")))
+        if not _is_phrase(m["name"]):
+            found.append(("person", m.start("name"), m.end("name")))
     found.extend(_read_out_spans(view))
     for m in _LOGIN_ID.finditer(view):
         found.append(("order_id", m.start("id"), m.end("id")))
@@ -483,6 +497,12 @@ _PLACE_SUFFIXES = {
     "近く",
     "線",
     "県",
+    # 直江津港, 羽田行き, 羽田発: a port, a destination, a departure point.
+    "港",
+    "空港",
+    "行き",
+    "発",
+    "着",
 }
 
 
@@ -543,10 +563,37 @@ _KANA_WORD = re.compile(r"[\u3041-\u309f\u30a1-\u30fa\u30fc]+")
 _ROUTE = "→⇒⇔↔～〜~—―－-"
 
 
+# 「羽田 7:40発」「羽田19時50分着」: a departure or an arrival time follows a place.
+_TIMETABLE_AFTER = re.compile(r"[ \u3000]?\d{1,2}(?::\d{2}|時(?:\d{1,2}分)?)(?:発|着)")
+
+
 def _on_route(text: str, start: int, end: int) -> bool:
-    before = text[start - 1 : start].strip()
-    after = text[end : end + 1].strip()
-    return bool(before and before in _ROUTE) or bool(after and after in _ROUTE)
+    """福岡→羽田, （福岡 18:10発 → 羽田）, 羽田 7:40発, 広島から羽田: an end of a journey."""
+    before = text[max(0, start - 2) : start].strip(" \u3000")[-1:]
+    after = text[end : end + 2].strip(" \u3000")[:1]
+    return (
+        bool(before and before in _ROUTE)
+        or bool(after and after in _ROUTE)
+        or bool(_TIMETABLE_AFTER.match(text, end))
+    )
+
+
+def _between_places(toks: list[Token], i: int, j: int) -> bool:
+    """広島から羽田, 羽田から松本へ: a word the dictionary also knows as a place, joined by から
+    to a place, is a place."""
+    surface = "".join(t.surface for t in toks[i:j])
+    if not _also_place(surface):
+        return False
+    before = toks[i - 2 : i]
+    after = toks[j : j + 2]
+    return (len(before) == 2 and before[1].surface == "から" and before[0].pos[2] == "地名") or (
+        len(after) == 2 and after[0].surface == "から" and after[1].pos[2] == "地名"
+    )
+
+
+@lru_cache(maxsize=4096)
+def _also_place(surface: str) -> bool:
+    return any(pos[2] == "地名" for pos in dictionary_pos(surface))
 
 
 def _name_spans(text: str) -> list[tuple[int, int]]:
@@ -611,6 +658,7 @@ def _name_spans(text: str) -> list[tuple[int, int]]:
             and _can_be_name(names[0].surface)
             # 福岡→羽田, 高知—羽田: a route's ends are places.
             and not _on_route(text, start, end)
+            and not _between_places(toks, i, j)
         )
         if strong or lone_surname:
             spans.append((start, end))

@@ -52,10 +52,18 @@ def _tokenizer():
     if tok is None or _local.pid != os.getpid():
         from sudachipy import Dictionary, SplitMode
 
-        tok = Dictionary(dict="core").tokenizer(mode=SplitMode.C)
+        _local.dictionary = Dictionary(dict="core")
+        tok = _local.dictionary.tokenizer(mode=SplitMode.C)
         _local.tokenizer = tok
         _local.pid = os.getpid()
     return tok
+
+
+def dictionary_pos(surface: str) -> tuple[tuple[str, ...], ...]:
+    """Every part of speech the dictionary lists for ``surface`` as one word, whatever the
+    context (羽田 is both a surname and a place)."""
+    _tokenizer()
+    return tuple(tuple(m.part_of_speech()) for m in _local.dictionary.lookup(surface))
 
 
 def sentences(text: str) -> list[str]:

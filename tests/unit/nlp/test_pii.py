@@ -440,6 +440,32 @@ def test_a_word_tagged_a_surname_only_in_context_is_not_masked():
 def test_the_ends_of_a_route_are_places():
     assert find_pii("便名：SL312 福岡→羽田 欠航") == []
     assert find_pii("高知—羽田の夕方便") == []
+    assert find_pii("・便名：SL 208（羽田 7:40発 → 福岡）") == []
+    assert find_pii("（福岡 18:10発 → 羽田）") == []
+    assert find_pii("朝の304便、広島から羽田です。") == []
+    assert find_pii("19時50分発の羽田行きが欠航になりました。") == []
+    assert find_pii("「さざなみ3号」（直江津港 9時30分発）") == []
+
+
+def test_a_surname_that_is_also_a_place_is_still_a_name_in_a_sentence_about_a_person():
+    assert [s.type for s in find_pii("名前は佐野です。")] == ["person"]
+    assert [s.type for s in find_pii("担当の佐野から連絡させます。")] == ["person"]
+
+
+def test_equipment_numbers_are_not_the_customers_records():
+    for text in (
+        "検針票のメーター番号が 0573-1184 になっています。",
+        "スマートメーター（計器番号 SM-77-0294418）の交換",
+        "セブン銀行のATM番号 LW-4402-118 で引き出しました。",
+        "宅配ロッカー（ロッカーID：HB-SPK-0214）への配達",
+    ):
+        assert find_pii(text) == [], text
+    assert [s.type for s in find_pii("予約番号：WR-7730-1184")] == ["order_id"]
+
+
+def test_a_phrase_after_a_role_label_is_not_a_name_but_the_name_inside_it_is():
+    text = "・担当：名札に「大久保」とありました"
+    assert [text[s.start : s.end] for s in find_pii(text)] == ["大久保"]
 
 
 def test_a_name_tag_glued_to_a_kana_word_before_san_is_a_service():
