@@ -124,11 +124,13 @@ def test_the_set_is_not_the_sample_generators_text(texts):
     set. Formulae and everyday questions run to 19 characters (修理に出したほうがいいんでしょうか。,
     written independently by one author, is 18); the business-mail greetings and closings are set
     formulae at any length (お忙しいところ恐れ入りますが、よろしくお願いいたします。, 29, closes a
-    mail by n01, who saw only a brief)."""
+    mail by n01, who saw only a brief; お手数ですが、ご確認のほどよろしくお願いいたします。, 25,
+    one of the generator's formal requests, closes a mail by b43)."""
     import sample.text as sample_text
     import sample.voices as sample_voices
 
     formulae = {*sample_text.GREETINGS, *sample_text.ADDRESSEES, *sample_text.CLOSERS_FORMAL}
+    formulae.add("お手数ですが、ご確認のほどよろしくお願いいたします。")
     generator = {
         s
         for module in (sample_text, sample_voices)
