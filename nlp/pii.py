@@ -317,17 +317,21 @@ _LOGIN_ID = re.compile(
     re.I,
 )
 
+# A name written in katakana with its parts joined by ・ (グエン・ヴァン・ミン): names from
+# Vietnam, China, Korea or the West, which the dictionary does not know.
+_KATAKANA_NAME = r"[\u30a1-\u30fa\u30fc]{1,8}(?:・[\u30a1-\u30fa\u30fc]{1,8}){1,3}"
 _NAME_LABEL = re.compile(
     rf"(?:氏名|お名前|名前|ご?担当者?名?|差出人|署名|name)\s*[:]\s*"
-    rf"(?P<name>[{_JA}A-Za-z]{{1,12}}(?:[ ][{_JA}A-Za-z]{{1,12}})?)",
+    rf"(?P<name>{_KATAKANA_NAME}|[{_JA}A-Za-z]{{1,12}}(?:[ ][{_JA}A-Za-z]{{1,12}})?)",
     re.I,
 )
 # A name the dictionary does not know, right before と申します; a longer kanji run is left to
 # Sudachi (株式会社山田と申します must not become 株［氏名］).
 _NAME_CHARS = "\u4e00-\u9fff\u3005\u30a1-\u30fa\u30fc"
 _NAME_BEFORE_INTRO = re.compile(
-    rf"(?<![{_NAME_CHARS}])(?P<name>[{_NAME_CHARS}]{{1,5}}(?:[ \u3000][{_NAME_CHARS}]{{1,5}})?)"
-    r"(?:と申し(?:ます|まして)|と言います|といいます)"
+    rf"(?<![{_NAME_CHARS}・])(?P<name>{_KATAKANA_NAME}"
+    rf"|[{_NAME_CHARS}]{{1,5}}(?:[ \u3000][{_NAME_CHARS}]{{1,5}})?)"
+    r"(?:と申し(?:ます|まして)|と申す者|と言います|といいます)"
 )
 
 
@@ -475,6 +479,7 @@ _ROLE_WORDS += (
 _ITAIJI = str.maketrans("髙﨑邊邉齋齊濵德櫻澤濱廣國嶋", "高崎辺辺斎斉浜徳桜沢浜広国島")
 _SELF_INTRO = (
     "と申し",
+    "と申す者",
     "と言い",
     "といい",
     "でございます",
@@ -594,6 +599,115 @@ def _between_places(toks: list[Token], i: int, j: int) -> bool:
 @lru_cache(maxsize=4096)
 def _also_place(surface: str) -> bool:
     return any(pos[2] == "地名" for pos in dictionary_pos(surface))
+
+
+@lru_cache(maxsize=4096)
+def _is_surname_word(surface: str) -> bool:
+    """Whether the dictionary lists ``surface`` as a surname among its readings (小松 is also a
+    city, 東 a direction): asked only where the context already points to a person."""
+    return any(
+        pos[2] == "人名" and pos[3] == "姓" for pos in dictionary_pos(surface.translate(_ITAIJI))
+    )
+
+
+@lru_cache(maxsize=4096)
+def _is_given_name_word(surface: str) -> bool:
+    return any(pos[2] == "人名" and pos[3] == "名" for pos in dictionary_pos(surface))
+
+
+# A signature: the sender's name alone on one of a letter's last lines, after an optional place
+# (鹿児島市 東 ミツ子, 経理部 山本 一郎) and before an optional phone number or address (首藤 あかり 080-…).
+_SIGNATURE_ZONE = 4  # last non-empty lines searched: name, address, phone, mail
+_SIGNATURE = re.compile(
+    r"(?:[\u4e00-\u9fff\u3005\u30a1-\u30fa\u30fc]{1,10}(?:[都道府県市区町村]|部長?|課長?|室)[ \u3000]+)?"
+    r"(?P<surname>[\u4e00-\u9fff\u3005]{1,3})(?:[ \u3000](?P<given>[\u4e00-\u9fff\u3005\u3041-\u3096"
+    r"\u30a1-\u30fa\u30fc]{1,4}))?(?:[ \u3000]+[0-9０-９()（）+\-‐－ー.@A-Za-z_]{6,})?"
+)
+_KANA_ONLY = re.compile(r"[\u3041-\u3096\u30a1-\u30fa\u30fc]+")
+_KANJI_RUN = re.compile(r"[\u4e00-\u9fff\u3005]+")
+_SIGNATURE_FOREIGN = re.compile(rf"{_KATAKANA_NAME}")
+
+
+def _signature_spans(text: str) -> list[tuple[int, int]]:
+    """The sender's name on a signature line: a surname the dictionary knows with a given name
+    (kana, a known given name, or ending in 子), a surname of two characters or more alone on the
+    last line, or a katakana name joined by ・ alone on its line."""
+    lines: list[tuple[int, str]] = []
+    pos = len(text)
+    while pos > 0 and len(lines) < _SIGNATURE_ZONE:
+        start = text.rfind("\n", 0, pos) + 1
+        line = text[start:pos]
+        if line.strip():
+            lead = len(line) - len(line.lstrip())
+            lines.append((start + lead, line.strip()))
+        pos = start - 1
+    spans = []
+    for k, (start, line) in enumerate(lines):
+        if _SIGNATURE_FOREIGN.fullmatch(line):
+            spans.append((start, start + len(line)))
+            continue
+        m = _SIGNATURE.fullmatch(line)
+        if not m or m["surname"] in _NOT_A_NAME or not _is_surname_word(m["surname"]):
+            continue
+        given = m["given"]
+        if given is None:
+            if k == 0 and len(m["surname"]) >= 2 and m.end("surname") == len(line):
+                spans.append((start + m.start("surname"), start + m.end("surname")))
+        elif given not in _HONORIFICS and (
+            _KANA_ONLY.fullmatch(given) or given.endswith("子") or _is_given_name_word(given)
+        ):
+            spans.append((start + m.start("surname"), start + m.end("given")))
+    return spans
+
+
+# A greeting that may open the sentence before a self-introduction.
+_GREETING_SENTENCE = re.compile(
+    r"(?:お世話にな[^。\n]{0,8}|こんにちは|こんばんは|はじめまして|初めまして|"
+    r"ありがとうございます|失礼いたします|失礼します|もしもし)[。！!、]?\s*$"
+)
+
+
+# Who the writer is, then the name: 水戸市の小松です, 定期便を利用している原です, 総務部の西川で
+# ございます; or a katakana name joined by ・: 9月2日に宿泊した、ホアン・ミン・トゥアンです.
+_CLAUSE_THEN_NAME = re.compile(
+    rf"(?:(?<=[のたる])(?P<surname>[\u4e00-\u9fff\u3005]{{1,4}})|(?P<katakana>{_KATAKANA_NAME}))"
+    r"(?:です|でございます)(?=[。、！!？?\s]|が|けど|$)"
+)
+_INTRO_REACH = 40  # characters from the sentence's start to the name
+# 名前は成田です, 氏名は西 昭雄、: a name given in a sentence rather than a form field.
+_NAME_IS = re.compile(
+    rf"(?:氏名|お?名前)は、?[ \u3000]?(?P<name>{_KATAKANA_NAME}|(?P<first>[\u4e00-\u9fff\u3005]{{1,4}}|"
+    rf"[\u30a1-\u30fa\u30fc]{{2,6}})(?:[ \u3000][{_NAME_CHARS}\u3041-\u3096]{{1,5}}?)?)"
+    r"(?=です|でございます|と申し|といい|で[、。]|[、。\n]|$)"
+)
+
+
+def _intro_spans(text: str) -> list[tuple[int, int]]:
+    """Self-introductions after a clause, in the first sentence of a line or the one after a
+    greeting; a kanji name must be a surname the dictionary knows (東京の西です is a direction,
+    and a one-character surname counts only after a verb)."""
+    spans = []
+    for m in _CLAUSE_THEN_NAME.finditer(text):
+        group = "surname" if m["surname"] else "katakana"
+        name, start = m[group], m.start(group)
+        if group == "surname" and (
+            name in _NOT_A_NAME
+            or not _is_surname_word(name)
+            or (len(name) < 2 and text[start - 1] == "の")
+        ):
+            continue
+        cut = max(text.rfind(c, 0, start) for c in "。！？!?\n")
+        if start - cut > _INTRO_REACH:
+            continue
+        before = text[text.rfind("\n", 0, start) + 1 : cut + 1]
+        if not before.strip() or _GREETING_SENTENCE.search(before):
+            spans.append((start, m.end(group)))
+    for m in _NAME_IS.finditer(text):
+        first = m["first"]
+        # 名前は不明です, 名前は伏せますが: only a surname the dictionary knows, or katakana.
+        if first is None or not _KANJI_RUN.fullmatch(first) or _is_surname_word(first):
+            spans.append((m.start("name"), m.end("name")))
+    return spans
 
 
 def _name_spans(text: str) -> list[tuple[int, int]]:
@@ -779,6 +893,8 @@ def find_pii(text: str, known_names: Iterable[str] = ()) -> list[PiiSpan]:
             candidates.append(("person", m.start(group), m.end(group)))
     if _NEEDS_TOKENS.search(text):
         candidates.extend(("person", a, b) for a, b in _name_spans(text))
+        candidates.extend(("person", a, b) for a, b in _signature_spans(text))
+        candidates.extend(("person", a, b) for a, b in _intro_spans(text))
     for a, b in _known_name_spans(view, known_names):
         candidates.append(("person", origin[a], origin[b - 1] + 1))
 

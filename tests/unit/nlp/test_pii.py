@@ -521,3 +521,52 @@ def test_a_number_read_out_in_pieces_after_its_label_is_masked_whole(text, kind,
 )
 def test_amounts_serial_numbers_and_words_after_a_number_label_are_not_read_outs(text):
     assert find_pii(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # The sender's name on a signature line: kana or known given names, a place or a
+        # department before it, a phone number after it.
+        ("タクシー代を返してほしいです。\n\n首藤 あかり 080-6672-1145", ["首藤 あかり"]),
+        ("成分表を送ってもらえんでしょうか。\n\n東 ミツ子\n電話 099-226-4481", ["東 ミツ子"]),
+        ("ご回答をお願いします。\n\n鹿児島市 西 ハル", ["西 ハル"]),
+        ("再送をお願いいたします。\n\n経理部 山本 一郎\nichiro@example.jp", ["山本 一郎"]),
+        ("責任者の人からの返事を待ちゆう。\n\n土居", ["土居"]),
+        # Katakana names joined by ・, in a signature, after a label, before と申します or です.
+        ("よろしくお願いいたします。\n\nグエン・ヴァン・ミン", ["グエン・ヴァン・ミン"]),
+        ("お名前：ファム・ドゥック・アン\n内容：清掃について", ["ファム・ドゥック・アン"]),
+        (
+            "お世話になっております。9月2日に宿泊した、ホアン・ミン・トゥアンです。",
+            ["ホアン・ミン・トゥアン"],
+        ),
+        ("はじめまして、レ・ヴァン・フンと申します。", ["レ・ヴァン・フン"]),
+        # Who the writer is, then the name, in the first sentence or the one after a greeting.
+        ("お世話になってます。水戸市の小松です。浄水器のレンタルをやめたい。", ["小松"]),
+        ("いつもお世話になっております。定期便を利用している原です。", ["原"]),
+        ("お世話になっております。株式会社みのり工業 総務部の西川でございます。", ["西川"]),
+        ("もしもし、田舎の古川と申す者でございます", ["古川"]),
+        # A name given in a sentence.
+        ("名前は成田です。", ["成田"]),
+        ("名前は、有馬 武です。なんとかしてください。", ["有馬 武"]),
+    ],
+)
+def test_names_in_signatures_and_self_introductions_are_masked(text, names):
+    assert [text[s.start : s.end] for s in find_pii(text) if s.type == "person"] == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "学校で先生に褒めていただいたそうです。",
+        "倍速を3倍まで上げてもらえたら神です。",
+        "示された過失割合は私に三割と申すもので、納得できません。",
+        "名前は不明です。",
+        "運転手の名前は、ダッシュボードの札に書いてありました。",
+        "集合場所は東京の西です。",
+        "ご確認ください。\n\n以上",
+        "折り返しお願いします。\n\n至急 返信を",
+    ],
+)
+def test_words_where_a_signature_or_an_introduction_would_be_are_not_names(text):
+    assert [text[s.start : s.end] for s in find_pii(text) if s.type == "person"] == []
