@@ -317,11 +317,11 @@ _LOGIN_ID = re.compile(
     re.I,
 )
 
-# A name written in katakana with its parts joined by ・ (グエン・ヴァン・ミン): names from
-# Vietnam, China, Korea or the West, which the dictionary does not know.
-_KATAKANA_NAME = r"[\u30a1-\u30fa\u30fc]{1,8}(?:・[\u30a1-\u30fa\u30fc]{1,8}){1,3}"
+# A name written in katakana with its parts joined by ・ or a space (グエン・ヴァン・ミン, グルン
+# ビカス): names from Vietnam, Nepal, China or the West, which the dictionary does not know.
+_KATAKANA_NAME = r"[\u30a1-\u30fa\u30fc]{1,8}(?:[・ \u3000][\u30a1-\u30fa\u30fc]{1,8}){1,3}"
 _NAME_LABEL = re.compile(
-    rf"(?:氏名|お名前|名前|ご?担当者?名?|差出人|署名|name)\s*[:]\s*"
+    rf"(?:氏名|お名前|名前|おなまえ|なまえ|ご?担当者?名?|差出人|署名|name)\s*[:]\s*"
     rf"(?P<name>{_KATAKANA_NAME}|[{_JA}A-Za-z]{{1,12}}(?:[ ][{_JA}A-Za-z]{{1,12}})?)",
     re.I,
 )
@@ -565,6 +565,7 @@ def _glued_kana(t: Token | None, at: int) -> bool:
 
 
 _KANA_WORD = re.compile(r"[\u3041-\u309f\u30a1-\u30fa\u30fc]+")
+_HIRAGANA_WORD = re.compile(r"[\u3041-\u309f]+")
 _ROUTE = "→⇒⇔↔～〜~—―－-"
 
 
@@ -671,7 +672,7 @@ _GREETING_SENTENCE = re.compile(
 # ございます; or a katakana name joined by ・: 9月2日に宿泊した、ホアン・ミン・トゥアンです.
 _CLAUSE_THEN_NAME = re.compile(
     rf"(?:(?<=[のたる])(?P<surname>[\u4e00-\u9fff\u3005]{{1,4}})|(?P<katakana>{_KATAKANA_NAME}))"
-    r"(?:です|でございます)(?=[。、！!？?\s]|が|けど|$)"
+    r"[ \u3000]?(?:です|でございます)(?=[。、！!？?\s]|が|けど|$)"
 )
 _INTRO_REACH = 40  # characters from the sentence's start to the name
 # 名前は成田です, 氏名は西 昭雄、: a name given in a sentence rather than a form field.
@@ -726,7 +727,14 @@ def _name_spans(text: str) -> list[tuple[int, int]]:
             surface = t.surface.translate(_ITAIJI)
             if t.pos[0] == "名詞" and (
                 (
-                    (_after_role(text, t.start) or (nxt is not None and nxt.surface in _HONORIFICS))
+                    (
+                        _after_role(text, t.start)
+                        or (
+                            nxt is not None
+                            and nxt.surface in _HONORIFICS
+                            and not _glued_kana(toks[i - 1] if i else None, t.start)
+                        )
+                    )
                     and _can_be_name(surface)
                 )
                 or (
@@ -770,6 +778,8 @@ def _name_spans(text: str) -> list[tuple[int, int]]:
             and not (nxt is not None and nxt.surface in _PLACE_SUFFIXES)
             # In context only: 見方 in わたしの見方が is tagged a surname, alone it is a noun.
             and _can_be_name(names[0].surface)
+            # ほんのもり様, まど を あけて: a surname written in hiragana alone is a word.
+            and not _HIRAGANA_WORD.fullmatch(names[0].surface)
             # 福岡→羽田, 高知—羽田: a route's ends are places.
             and not _on_route(text, start, end)
             and not _between_places(toks, i, j)

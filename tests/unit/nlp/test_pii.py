@@ -541,6 +541,8 @@ def test_amounts_serial_numbers_and_words_after_a_number_label_are_not_read_outs
             ["ホアン・ミン・トゥアン"],
         ),
         ("はじめまして、レ・ヴァン・フンと申します。", ["レ・ヴァン・フン"]),
+        ("なまえ：タパ ラジュ\nよやくばんごう：YK-881", ["タパ ラジュ"]),
+        ("こんにちは。わたしは グルン ビカス です。おおさか に すんでいます。", ["グルン ビカス"]),
         # Who the writer is, then the name, in the first sentence or the one after a greeting.
         ("お世話になってます。水戸市の小松です。浄水器のレンタルをやめたい。", ["小松"]),
         ("いつもお世話になっております。定期便を利用している原です。", ["原"]),
@@ -564,6 +566,10 @@ def test_names_in_signatures_and_self_introductions_are_masked(text, names):
         "名前は不明です。",
         "運転手の名前は、ダッシュボードの札に書いてありました。",
         "集合場所は東京の西です。",
+        # A surname written in hiragana alone is a word: a shop's name, a window, Nagoya's ちょう.
+        "ほんのもり様\n\nポイントが付与されていません。",
+        "いま、まど を あけて います。",
+        "いい加減に返金してちょう。",
         "ご確認ください。\n\n以上",
         "折り返しお願いします。\n\n至急 返信を",
     ],
