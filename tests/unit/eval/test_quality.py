@@ -12,50 +12,52 @@ import pytest
 
 from eval.dataset import load_calls, load_questions, load_texts, split_files
 
-# Blind-test figures of the sixteenth round (b43–b45, bc15) when set, minus about 0.03 (the noise
-# of one rebuild is far smaller: the classifier and the embeddings are deterministic).
+# Blind-test figures of the seventeenth round (b46–b48, bc16) when set, minus about 0.03 (the noise
+# of one rebuild is far smaller: the classifier and the embeddings are deterministic). The lowest
+# quality ratio to BERTopic has no floor: on this set BERTopic's default left no text
+# unclassified (4 topics for 660 texts; koe on text alone 2.7 %), so that ratio is 0; the test
+# below compares NMI and ARI instead.
 FLOORS = {
     "issues.with_product.nmi": 0.82,
-    "issues.with_product.ari": 0.76,
+    "issues.with_product.ari": 0.8,
     "issues.with_product.within_product_nmi": 0.65,
-    "issues.text_only.nmi": 0.75,
-    "sentiment.macro_f1": 0.86,
-    "sentiment.sns_polarity_accuracy": 0.87,
+    "issues.text_only.nmi": 0.78,
+    "sentiment.macro_f1": 0.87,
+    "sentiment.sns_polarity_accuracy": 0.8,
     "complaint.f1": 0.92,
-    "flags.sns_threat.precision": 0.84,
-    "flags.sns_threat.recall": 0.93,
-    "flags.escalation_demand.precision": 0.83,
-    "flags.escalation_demand.recall": 0.97,
-    "flags.legal_threat.precision": 0.86,
+    "flags.sns_threat.precision": 0.9,
+    "flags.sns_threat.recall": 0.97,
+    "flags.escalation_demand.precision": 0.93,
+    "flags.escalation_demand.recall": 0.93,
+    "flags.legal_threat.precision": 0.88,
     "flags.legal_threat.recall": 0.95,
-    "flags.safety.precision": 0.76,
-    "flags.safety.recall": 0.8,
-    "flags.churn.precision": 0.89,
-    "flags.churn.recall": 0.85,
-    "flags.refund_request.precision": 0.84,
-    "flags.refund_request.recall": 0.91,
-    "pii.min_recall_structured": 0.92,
-    "pii.recall.person": 0.79,
-    "qa.internal_contact.f1": 0.94,
-    "qa.escalation_request.f1": 0.94,
-    "qa.min_f1": 0.91,
-    "peer.min_quality_ratio": 1.6,
+    "flags.safety.precision": 0.91,
+    "flags.safety.recall": 0.66,
+    "flags.churn.precision": 0.82,
+    "flags.churn.recall": 0.91,
+    "flags.refund_request.precision": 0.88,
+    "flags.refund_request.recall": 0.94,
+    "pii.min_recall_structured": 0.95,
+    "pii.recall.person": 0.88,
+    "qa.internal_contact.f1": 0.95,
+    "qa.escalation_request.f1": 0.83,
+    "qa.min_f1": 0.83,
     # All voices with the blind topic corpus (q03), when set (issue #15 part 3): issues and
     # recurring questions together, and the question-or-request judgement.
-    "voices.with_product.nmi": 0.82,
-    "voices.with_product.ari": 0.68,
-    "voices.text_only.nmi": 0.77,
-    "voices.text_only.ari": 0.61,
-    "voices.peer.min_quality_ratio": 1.31,
-    "inquiry.precision": 0.94,
-    "inquiry.recall": 0.77,
-    "inquiry.topic_corpus_recall": 0.8,
+    "voices.with_product.nmi": 0.8,
+    "voices.with_product.ari": 0.66,
+    "voices.text_only.nmi": 0.62,
+    "voices.text_only.ari": 0.35,
+    "voices.peer.min_quality_ratio": 1.08,
+    "inquiry.precision": 0.89,
+    "inquiry.recall": 0.85,
+    "inquiry.topic_corpus_recall": 0.79,
 }
 CEILINGS = {
-    "issues.with_product.unclassified": 0.07,
-    "voices.with_product.unclassified": 0.1,
-    "flags.decoys_flagged": 16,
-    "pii.false_positive_texts": 0.05,
+    "issues.with_product.unclassified": 0.05,
+    "voices.with_product.unclassified": 0.11,
+    "flags.decoys_flagged": 13,
+    "pii.false_positive_texts": 0.03,
 }
 
 
@@ -76,6 +78,8 @@ def test_blind_test_figures_stay_above_their_floors_and_ahead_of_bertopic():
     koe = report.koe["with_product"].scores
     peer = report.peers["bertopic_default_per_product"].scores
     assert koe.nmi > peer.nmi and koe.ari > peer.ari and koe.unclassified < peer.unclassified
+    koe, peer = report.koe["text_only"].scores, report.peers["bertopic_default"].scores
+    assert koe.nmi > peer.nmi and koe.ari > peer.ari
     voices = report.voices
     for mine, theirs in (("with_product", "bertopic_default_per_product"),
                          ("text_only", "bertopic_default")):  # fmt: skip
