@@ -12,51 +12,52 @@ import pytest
 
 from eval.dataset import load_calls, load_questions, load_texts, split_files
 
-# Blind-test figures of the seventeenth round (b46–b48, bc16) when set, minus about 0.03 (the noise
+# Blind-test figures of the eighteenth round (b49–b51, bc17) when set, minus about 0.03 (the noise
 # of one rebuild is far smaller: the classifier and the embeddings are deterministic). The lowest
-# quality ratio to BERTopic has no floor: on this set BERTopic's default left no text
-# unclassified (4 topics for 660 texts; koe on text alone 2.7 %), so that ratio is 0; the test
-# below compares NMI and ARI instead.
+# quality ratio to BERTopic has a floor again: on this set BERTopic's default leaves 17 % of the
+# texts unclassified (koe 3.1 %), so the ratio is 1.96; on the seventeenth round's set it left none
+# out and the ratio was 0, which is why the test below also compares NMI and ARI.
 FLOORS = {
-    "issues.with_product.nmi": 0.82,
-    "issues.with_product.ari": 0.8,
-    "issues.with_product.within_product_nmi": 0.65,
-    "issues.text_only.nmi": 0.78,
-    "sentiment.macro_f1": 0.87,
-    "sentiment.sns_polarity_accuracy": 0.8,
-    "complaint.f1": 0.92,
-    "flags.sns_threat.precision": 0.9,
-    "flags.sns_threat.recall": 0.97,
-    "flags.escalation_demand.precision": 0.93,
-    "flags.escalation_demand.recall": 0.93,
-    "flags.legal_threat.precision": 0.88,
+    "issues.with_product.nmi": 0.84,
+    "issues.with_product.ari": 0.85,
+    "issues.with_product.within_product_nmi": 0.7,
+    "issues.text_only.nmi": 0.82,
+    "sentiment.macro_f1": 0.88,
+    "sentiment.sns_polarity_accuracy": 0.92,
+    "complaint.f1": 0.94,
+    "flags.sns_threat.precision": 0.95,
+    "flags.sns_threat.recall": 0.95,
+    "flags.escalation_demand.precision": 0.9,
+    "flags.escalation_demand.recall": 0.97,
+    "flags.legal_threat.precision": 0.86,
     "flags.legal_threat.recall": 0.95,
-    "flags.safety.precision": 0.91,
-    "flags.safety.recall": 0.66,
-    "flags.churn.precision": 0.82,
-    "flags.churn.recall": 0.91,
-    "flags.refund_request.precision": 0.88,
-    "flags.refund_request.recall": 0.94,
-    "pii.min_recall_structured": 0.95,
-    "pii.recall.person": 0.88,
-    "qa.internal_contact.f1": 0.95,
-    "qa.escalation_request.f1": 0.83,
-    "qa.min_f1": 0.83,
+    "flags.safety.precision": 0.86,
+    "flags.safety.recall": 0.84,
+    "flags.churn.precision": 0.87,
+    "flags.churn.recall": 0.79,
+    "flags.refund_request.precision": 0.83,
+    "flags.refund_request.recall": 0.95,
+    "pii.min_recall_structured": 0.93,
+    "pii.recall.person": 0.94,
+    "qa.internal_contact.f1": 0.87,
+    "qa.escalation_request.f1": 0.94,
+    "qa.min_f1": 0.87,
+    "peer.min_quality_ratio": 1.5,
     # All voices with the blind topic corpus (q03), when set (issue #15 part 3): issues and
     # recurring questions together, and the question-or-request judgement.
-    "voices.with_product.nmi": 0.8,
-    "voices.with_product.ari": 0.66,
-    "voices.text_only.nmi": 0.62,
-    "voices.text_only.ari": 0.35,
-    "voices.peer.min_quality_ratio": 1.08,
-    "inquiry.precision": 0.89,
-    "inquiry.recall": 0.85,
-    "inquiry.topic_corpus_recall": 0.79,
+    "voices.with_product.nmi": 0.84,
+    "voices.with_product.ari": 0.76,
+    "voices.text_only.nmi": 0.81,
+    "voices.text_only.ari": 0.71,
+    "voices.peer.min_quality_ratio": 1.25,
+    "inquiry.precision": 0.95,
+    "inquiry.recall": 0.9,
+    "inquiry.topic_corpus_recall": 0.8,
 }
 CEILINGS = {
-    "issues.with_product.unclassified": 0.05,
+    "issues.with_product.unclassified": 0.09,
     "voices.with_product.unclassified": 0.11,
-    "flags.decoys_flagged": 13,
+    "flags.decoys_flagged": 12,
     "pii.false_positive_texts": 0.03,
 }
 
