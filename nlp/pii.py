@@ -331,7 +331,8 @@ _NAME_CHARS = "\u4e00-\u9fff\u3005\u30a1-\u30fa\u30fc"
 _NAME_BEFORE_INTRO = re.compile(
     rf"(?<![{_NAME_CHARS}・])(?P<name>{_KATAKANA_NAME}"
     rf"|[{_NAME_CHARS}]{{1,5}}(?:[ \u3000][{_NAME_CHARS}]{{1,5}})?)"
-    r"(?:と申し(?:ます|まして)|と申す者|と言います|といいます)"
+    # 「ご提案と申しますか」「使用期限といいますか」 hedge a word ("so to speak"); they introduce nobody.
+    r"(?:と申し(?:ます(?!か)|まして)|と申す者|と言います(?!か)|といいます(?!か))"
 )
 
 
@@ -477,6 +478,7 @@ _ROLE_WORDS += (
 )
 # Old and variant kanji common in surnames that the dictionary only knows in the plain form.
 _ITAIJI = str.maketrans("髙﨑邊邉齋齊濵德櫻澤濱廣國嶋", "高崎辺辺斎斉浜徳桜沢浜広国島")
+_HEDGE = ("と申しますか", "と言いますか", "といいますか")
 _SELF_INTRO = (
     "と申し",
     "と申す者",
@@ -522,6 +524,20 @@ def _can_be_name(surface: str, *, before_san: bool = False) -> bool:
     the looser question of how it reads before さん (林さん is a name, 林 alone is a wood)."""
     alone = tokens(surface + "さん" if before_san else surface)
     return len(alone) == 1 + before_san and alone[0].surface == surface and _is_name(alone[0])
+
+
+@lru_cache(maxsize=4096)
+def _role_noun(surface: str) -> bool:
+    """ガイドさん, 運転手さん, 店員さん: a word of two or more characters that Sudachi reads as a
+    common noun before さん is a role, though in context it may tag it a name. A single kanji is
+    left to the other rules: 山さん and 熊さん are nicknames as often as they are nouns."""
+    alone = tokens(surface + "さん")
+    return (
+        len(surface) >= 2
+        and len(alone) == 2
+        and alone[0].surface == surface
+        and alone[0].pos[1] == "普通名詞"
+    )
 
 
 def _after_role(text: str, start: int) -> bool:
@@ -763,8 +779,13 @@ def _name_spans(text: str) -> list[tuple[int, int]]:
         strong = (
             len(names) >= 2
             # たびまどさん, ミルプラスさん: a name tag glued to a kana word is a shop or a service.
-            or (nxt is not None and nxt.surface in _HONORIFICS and not _glued_kana(prev, start))
-            or after.startswith(_SELF_INTRO)
+            or (
+                nxt is not None
+                and nxt.surface in _HONORIFICS
+                and not _glued_kana(prev, start)
+                and not (len(run) == 1 and _role_noun(run[0].surface))
+            )
+            or (after.startswith(_SELF_INTRO) and not after.startswith(_HEDGE))
             or _after_role(text, start)
             or _introduces_self(text, toks, i, j)
             or line.strip(" \u3000-－―=＝*＊・:：") == text[start:end]  # a signature line

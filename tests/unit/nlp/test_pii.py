@@ -576,3 +576,32 @@ def test_names_in_signatures_and_self_introductions_are_masked(text, names):
 )
 def test_words_where_a_signature_or_an_introduction_would_be_are_not_names(text):
     assert [text[s.start : s.end] for s in find_pii(text) if s.type == "person"] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A role before さん, even where Sudachi tags it a name in context.
+        "えっとね、ガイドさんが、よーけ先に行ってしもて",
+        "しまなみツアー、ガイドさん爆速すぎてほぼソロライド",
+        # 「と申しますか」 hedges a word; it introduces nobody.
+        "えー、お中元と申しますか、お世話になった方に",
+        "ひとつご提案と申しますか アプリの地図に",
+        "詰め替えの袋の、使用期限といいますか、未開封で",
+    ],
+)
+def test_a_role_before_san_and_a_hedged_word_are_not_names(text):
+    assert [text[s.start : s.end] for s in find_pii(text) if s.type == "person"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("林さんに聞きました。", "林"),
+        ("徳島の井上と申します。", "井上"),
+        ("田中と申しますが、先日の件で", "田中"),
+        ("営業の田中さんに伺いました", "田中"),
+    ],
+)
+def test_one_kanji_surnames_and_real_introductions_stay_names(text, name):
+    assert [text[s.start : s.end] for s in find_pii(text) if s.type == "person"] == [name]
