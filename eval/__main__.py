@@ -6,9 +6,10 @@
     side by side, the clustering of all voices (each split's feedback with its topic corpus of
     questions and requests) side by side, and each split's tables (exit 1 when a target is
     missed on the last split);
-``python -m eval tune [--precision P] [--folds K]``
+``python -m eval tune [--precision P] [--folds K] [--record F]``
     set the flag and problem-report thresholds on dev and out-of-author training predictions,
-    write ``nlp/data/thresholds.json``;
+    write ``nlp/data/thresholds.json`` (and, with ``--record``, the out-of-author training
+    predictions, for a relabelling review);
 ``python -m eval sweep [--folds K] NAME=V1,V2 ...``
     compare classifier settings (e.g. ``decoy_weight=1,2,4``) on author-grouped folds over train
     and dev: recall at precision 0.90 and decoys flagged, per flag;
@@ -171,12 +172,20 @@ def _tune(argv: list[str]) -> int:
         default=5,
         help="author folds for out-of-author training predictions (0: dev alone)",
     )
+    parser.add_argument(
+        "--record",
+        type=Path,
+        help="also write the out-of-author training predictions here (JSON lines: file, line, "
+        "labels, probabilities), for a relabelling review",
+    )
     args = parser.parse_args(argv)
     from eval.tune import tune
 
     dev = load_texts(split_files("dev"))
     calls = load_calls(split_files("dev", "calls"))
-    print(tune(dev, min_precision=args.precision, folds=args.folds, calls=calls))
+    print(
+        tune(dev, min_precision=args.precision, folds=args.folds, calls=calls, record=args.record)
+    )
     return 0
 
 

@@ -11,6 +11,10 @@ The precision is measured on texts whose authors the scoring model never saw: th
 by a model trained without its author's files (authors split into ``folds`` groups). Dev alone
 has about 55 positives per flag, too few for a threshold that holds on other authors' texts
 (the blind test showed it); the out-of-author training predictions add some 500 more per flag.
+
+``record`` keeps those out-of-author predictions, one line per training text (its file, line and
+labels, never its text), for a relabelling pass: the texts whose label the held-out model most
+disagrees with are the ones worth a second annotator's look (confident learning).
 """
 
 from __future__ import annotations
@@ -187,6 +191,7 @@ def tune(
     min_precision: float = 0.90,
     folds: int = 5,
     calls: Sequence[LabelledCall] = (),
+    record: Path | None = None,
 ) -> str:
     from koe.vocabulary import FLAGS
     from nlp.classifier import sentence_vectors
@@ -206,7 +211,7 @@ def tune(
     scored.add([frozenset(t.flags) for t in texts], [t.kind == "complaint" for t in texts], p)
     where = f"dev ({len(texts)} texts)"
     if folds > 0:
-        extra = out_of_author(embedder, folds)
+        extra = out_of_author(embedder, folds, record)
         scored.add(extra.flags, extra.complaint, {k: np.array(v) for k, v in extra.p.items()})
         where += f" + {len(extra.flags)} training texts scored out of author ({folds} folds)"
     pooled = {label: np.array(values) for label, values in scored.p.items()}
@@ -278,6 +283,19 @@ def author_of(path: Path) -> str:
     return stem
 
 
+def training_lines() -> list[tuple[str, int]]:
+    """Where each training example comes from (file name, line number), in `training_by_author`
+    order."""
+    from nlp.training import training_files
+
+    return [
+        (path.name, number)
+        for path in training_files()
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if line.strip()
+    ]
+
+
 def training_by_author() -> tuple[list, list[str]]:
     """Every training example (masked) and the author of each."""
     from nlp.training import load_examples, training_files
@@ -337,11 +355,36 @@ def grouped_probabilities(
     return order[back], {label: np.concatenate(v)[back] for label, v in p_out.items()}
 
 
-def out_of_author(embedder, folds: int) -> Scored:
-    """Every flag-labelled training text, scored by a classifier fit without its author."""
+def out_of_author(embedder, folds: int, record: Path | None = None) -> Scored:
+    """Every flag-labelled training text, scored by a classifier fit without its author (and,
+    with ``record``, those probabilities written there as JSON lines)."""
     examples, authors = training_by_author()
     matrix, sentences = vectors_of([e.text for e in examples], embedder)
     rows, p = grouped_probabilities(examples, authors, matrix, sentences, folds)
+    if record is not None:
+        write_record(record, rows, p, examples, training_lines())
     scored = Scored()
     scored.add([examples[i].flags for i in rows], [bool(examples[i].complaint) for i in rows], p)
     return scored
+
+
+def write_record(
+    path: Path, rows: np.ndarray, p: dict[str, np.ndarray], examples: Sequence, where: Sequence
+) -> None:
+    """One JSON line per scored training text: its file and line, labels and probabilities."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as out:
+        for k, i in enumerate(rows):
+            name, line = where[i]
+            out.write(
+                json.dumps(
+                    {
+                        "file": name,
+                        "line": line,
+                        "flags": sorted(examples[i].flags),
+                        "p": {label: round(float(v[k]), 4) for label, v in p.items()},
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )

@@ -58,6 +58,8 @@ def calls(lines):
         if k["product"] is not None and k["product"] not in PRODUCTS: errs.append(f"{w}: product")
         if k["abandoned"] is not False or not isinstance(k["answered_after_s"], (int, float)): errs.append(f"{w}: answered calls: abandoned false, answered_after_s a number")
         if not isinstance(k["resolved_first_contact"], bool): errs.append(f"{w}: resolved_first_contact bool")
+        for key in ("call_id", "customer_id", "agent_id", "team"):
+            if not isinstance(k[key], str) or not k[key].strip(): errs.append(f"{w}: {key} must be a non-empty string")
         last = -1
         for t in k["turns"]:
             if set(t) != {"speaker", "t", "text"} or t["speaker"] not in ("agent", "customer") or not isinstance(t["t"], (int, float)) or not t["text"].strip(): errs.append(f"{w}: turn {t}"); break

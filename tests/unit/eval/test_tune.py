@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -101,3 +103,24 @@ def test_a_setting_is_scored_by_recall_at_the_precision_bar_and_the_decoys_it_le
     # At 0.6 the cut may reach 0.5 (precision 2 of 3): both positives, and the decoy with them.
     assert got["flags"][flag]["recall"] == 1.0 and got["flags"][flag]["decoys"] == 1.0
     assert got["complaint_f1"] == 1.0
+
+
+def test_the_record_names_each_training_line_with_its_labels_and_never_its_text(tmp_path):
+    from eval.tune import training_lines, write_record
+    from nlp.training import load_examples, training_files
+
+    # The first training file is enough to pin the order: lines are listed as examples load.
+    first = training_files()[0]
+    examples = load_examples([first])
+    where = training_lines()[: len(examples)]
+    assert {name for name, _ in where} == {first.name}
+    labelled = [i for i, e in enumerate(examples) if e.flags][:3]
+    p = {"churn": np.array([0.1, 0.5, 0.9])}
+    write_record(tmp_path / "oof.jsonl", np.array(labelled), p, examples, where)
+    rows = [json.loads(line) for line in (tmp_path / "oof.jsonl").read_text().splitlines()]
+    assert [r["p"]["churn"] for r in rows] == [0.1, 0.5, 0.9]
+    lines = first.read_text(encoding="utf-8").splitlines()
+    for row, i in zip(rows, labelled, strict=True):
+        assert set(row) == {"file", "line", "flags", "p"}
+        source = json.loads(lines[row["line"] - 1])
+        assert sorted(source["flags"]) == row["flags"] == sorted(examples[i].flags)
