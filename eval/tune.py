@@ -9,7 +9,7 @@ the classifier outputs, not the model, so tuning needs no rebuild.
 The precision is measured on texts whose authors the scoring model never saw: the dev split
 (scored by the shipped model), and, with ``folds`` > 0, every flag-labelled training text scored
 by a model trained without its author's files (authors split into ``folds`` groups). Dev alone
-(about 55 positives per flag when this was written, some 600 now) set thresholds that did not
+(about 55 positives per flag when this was written, some 700–800 now) set thresholds that did not
 hold on other authors' texts (the blind test showed it); the out-of-author training predictions
 add some 2,000–3,000 more per flag.
 
