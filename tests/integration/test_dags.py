@@ -53,11 +53,13 @@ def test_weekly_reports_run_on_monday_morning_in_japan_then_publish(dagbag):
 
     dag = dagbag.get_dag("koe_reports")
     jst = ZoneInfo("Asia/Tokyo")
-    # Wednesday 2026-11-25 → the next run is Monday 2026-11-30 06:00 JST.
+    # Wednesday 2026-11-25 → the next run is Monday 2026-11-30 06:00 JST. With catchup the
+    # answer depends on `earliest` alone; without it Airflow starts from the wall clock's last
+    # Monday, which matched only while that was 2026-11-30.
     after = dag.timetable.next_dagrun_info(
         last_automated_data_interval=None,
         restriction=TimeRestriction(
-            earliest=datetime(2026, 11, 25, tzinfo=jst), latest=None, catchup=False
+            earliest=datetime(2026, 11, 25, tzinfo=jst), latest=None, catchup=True
         ),
     )
     assert after.run_after.astimezone(jst) == datetime(2026, 11, 30, 6, 0, tzinfo=jst)
