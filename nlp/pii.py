@@ -540,6 +540,24 @@ def _role_noun(surface: str) -> bool:
     )
 
 
+def _glued_common_noun(prev: Token | None, t: Token) -> bool:
+    """税理士さん: Sudachi splits 税|理士 before さん and tags 理士 a given name, yet the glued
+    word alone is one common noun, a role."""
+    return (
+        prev is not None
+        and prev.end == t.start
+        and prev.pos[0] == "名詞"
+        and _common_noun(prev.surface + t.surface)
+    )
+
+
+@lru_cache(maxsize=4096)
+def _common_noun(surface: str) -> bool:
+    """Whether Sudachi reads ``surface`` alone as one common noun (税理士, 係員)."""
+    alone = tokens(surface)
+    return len(alone) == 1 and alone[0].pos[1] == "普通名詞"
+
+
 def _after_role(text: str, start: int) -> bool:
     before = text[max(0, start - 6) : start].rstrip("の \u3000")
     return before.endswith(_ROLE_WORDS)
@@ -784,6 +802,7 @@ def _name_spans(text: str) -> list[tuple[int, int]]:
                 and nxt.surface in _HONORIFICS
                 and not _glued_kana(prev, start)
                 and not (len(run) == 1 and _role_noun(run[0].surface))
+                and not (len(run) == 1 and _glued_common_noun(prev, run[0]))
             )
             or (after.startswith(_SELF_INTRO) and not after.startswith(_HEDGE))
             or _after_role(text, start)
@@ -829,6 +848,7 @@ _NOT_A_NAME = {
     "センター",
     "者様",
     "方様",
+    "皆",
 }
 
 
@@ -920,7 +940,10 @@ def find_pii(text: str, known_names: Iterable[str] = ()) -> list[PiiSpan]:
             candidates.append(("person", m.start("name"), m.end("name")))
     for m in _ROLE_THEN_NAME.finditer(text):
         group = "kana" if m["kana"] else "kanji"
-        if m[group] not in _NOT_A_NAME:
+        # 係員さん: the role and what follows it glued into one common noun name nobody.
+        role = text[m.start() : m.start(group)]
+        glued = not role.endswith(("の", " ", "\u3000")) and _common_noun(role + m[group])
+        if m[group] not in _NOT_A_NAME and not glued:
             candidates.append(("person", m.start(group), m.end(group)))
     if _NEEDS_TOKENS.search(text):
         candidates.extend(("person", a, b) for a, b in _name_spans(text))
