@@ -167,6 +167,9 @@ def _tune(argv: list[str]) -> int:
         "--precision", type=float, default=0.90, help="flag precision to hold out of author"
     )
     parser.add_argument(
+        "--recall", type=float, default=0.85, help="flag recall to hold out of author"
+    )
+    parser.add_argument(
         "--folds",
         type=int,
         default=5,
@@ -184,7 +187,14 @@ def _tune(argv: list[str]) -> int:
     dev = load_texts(split_files("dev"))
     calls = load_calls(split_files("dev", "calls"))
     print(
-        tune(dev, min_precision=args.precision, folds=args.folds, calls=calls, record=args.record)
+        tune(
+            dev,
+            min_precision=args.precision,
+            min_recall=args.recall,
+            folds=args.folds,
+            calls=calls,
+            record=args.record,
+        )
     )
     return 0
 

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from eval.tune import f1_threshold, flag_threshold
+from eval.tune import author_group_threshold, f1_threshold, flag_threshold
 
 
 def test_flag_threshold_is_the_lowest_that_holds_the_precision():
@@ -24,6 +24,54 @@ def test_a_cut_never_falls_between_equal_probabilities():
     truth = np.array([True, False, False])
     assert flag_threshold(p, truth, 0.9) is None
     assert flag_threshold(p, truth, 0.5) == 0.9
+
+
+def _authors_with_one_noisy(rng):
+    """Twelve authors of 100 texts each: positives score 0.62–1.0, negatives under 0.3, but one
+    author in four writes decoys that score 0.45–0.64. On all texts together the decoys are few
+    enough for the lowest cut to take them in; a group of six with two noisy authors is not."""
+    p, truth, authors = [], [], []
+    for a in range(12):
+        positive = rng.random(100) < 0.3
+        score = np.where(positive, rng.uniform(0.62, 1.0, 100), rng.uniform(0.0, 0.3, 100))
+        if a % 4 == 0:
+            decoys = ~positive & (rng.random(100) < 0.15)
+            score = np.where(decoys, rng.uniform(0.45, 0.64, 100), score)
+        p += list(score)
+        truth += list(positive)
+        authors += [f"x{a:02}"] * 100
+    return np.array(p), np.array(truth), authors
+
+
+def test_the_author_group_threshold_holds_the_precision_where_the_lowest_cut_sits_on_the_bar():
+    p, truth, authors = _authors_with_one_noisy(np.random.default_rng(1))
+    lowest = flag_threshold(p, truth, 0.90)
+    chosen = author_group_threshold(p, truth, authors, 0.90, 0.85, group=6, samples=300)
+    assert chosen > lowest
+
+    def group_misses(t):
+        misses = 0
+        for group in (
+            (0, 4, 1, 2, 3, 5),
+            (4, 8, 5, 6, 7, 9),
+            (0, 8, 1, 2, 3, 10),
+            (1, 2, 3, 5, 6, 7),
+        ):
+            mine = np.isin(authors, [f"x{a:02}" for a in group])
+            found = p[mine] >= t
+            tp = (found & truth[mine]).sum()
+            misses += tp / found.sum() < 0.90 or tp / truth[mine].sum() < 0.85
+        return misses
+
+    assert group_misses(chosen) < group_misses(lowest)
+
+
+def test_the_author_group_threshold_keeps_the_recall_bar():
+    p, truth, authors = _authors_with_one_noisy(np.random.default_rng(2))
+    chosen = author_group_threshold(p, truth, authors, 0.90, 0.85)
+    assert (p[truth] >= chosen).mean() >= 0.85
+    # A flag that never holds the precision gets no threshold.
+    assert author_group_threshold(p, ~truth, authors, 0.90, 0.85) is None
 
 
 def test_f1_threshold_separates_the_classes():
