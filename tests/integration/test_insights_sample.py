@@ -118,8 +118,11 @@ def test_every_safety_and_sns_threat_item_goes_to_the_support_office(sample):
     # 「焦げ臭いにおいがする」 in a long mail, while safety recall held on dev and rose on the blind
     # test (README, "Ninth round"). The thirteenth round's, 74.2 % (369 of 497): its training
     # texts set where safety is hard to tell (o01–o02) made it more cautious about safety, on
-    # the blind test too (recall 0.77; README, "Thirteenth round").
-    assert len(found) >= 0.72 * len(planted), (
+    # the blind test too (recall 0.77; README, "Thirteenth round"). The twenty-fourth round's,
+    # 71.0 % (353 of 497): its thresholds are chosen for a group of new authors and traded recall
+    # for precision (safety 0.537 → 0.631, SNS threat 0.400 → 0.578; blind precision 0.98 for
+    # both, recall 0.89 and 0.87; README, "Twenty-fourth round").
+    assert len(found) >= 0.68 * len(planted), (
         f"{len(found)} of {len(planted)} planted items alerted"
     )
 
@@ -179,9 +182,9 @@ def test_the_planted_hazard_is_one_incident_holding_its_voices(sample):
             "SELECT (SELECT count(*) FROM insights.alerts), (SELECT count(*) FROM insights.incidents)"
         ).fetchall()
     hazard = planted & alerted  # the planted voices koe flagged: each was an alert of its own
-    # 0.75: the flags' recall on the generator's own texts (see the support-office test above;
-    # 234 of 296 with the ninth round's classifier).
-    assert len(hazard) >= 0.75 * len(planted) > 0
+    # 0.72: the flags' recall on the generator's own texts (see the support-office test above;
+    # 234 of 296 with the ninth round's classifier, 221 with the twenty-fourth round's thresholds).
+    assert len(hazard) >= 0.72 * len(planted) > 0
     # Every flagged voice is in exactly one safety incident.
     assert sorted(f for _, _, ids, _ in incidents for f in ids) == sorted(alerted)
     held = sorted(
