@@ -558,6 +558,23 @@ def _common_noun(surface: str) -> bool:
     return len(alone) == 1 and alone[0].pos[1] == "普通名詞"
 
 
+def _kana_without_surname(names: list[Token]) -> bool:
+    return all(_HIRAGANA_WORD.fullmatch(t.surface) for t in names) and not any(
+        t.pos[3] == "姓" for t in names
+    )
+
+
+def _names_a_product(run: list[Token], after: Token | None, honorific: Token | None) -> bool:
+    """まもるくん自転車保険: a kana name with its honorific glued to a noun is a product's name."""
+    return (
+        after is not None
+        and honorific is not None
+        and after.start == honorific.end
+        and after.pos[0] == "名詞"
+        and all(_HIRAGANA_WORD.fullmatch(t.surface) for t in run if _is_name(t))
+    )
+
+
 def _after_role(text: str, start: int) -> bool:
     before = text[max(0, start - 6) : start].rstrip("の \u3000")
     return before.endswith(_ROLE_WORDS)
@@ -728,6 +745,8 @@ def _intro_spans(text: str) -> list[tuple[int, int]]:
         if group == "surname" and (
             name in _NOT_A_NAME
             or not _is_surname_word(name)
+            # アパートの大家です: a role the writer introduces themselves by (大家 is also a surname).
+            or _role_noun(name)
             or (len(name) < 2 and text[start - 1] == "の")
         ):
             continue
@@ -795,7 +814,8 @@ def _name_spans(text: str) -> list[tuple[int, int]]:
         line = text[line_start : len(text) if line_end < 0 else line_end]
         after = text[end : end + 8]
         strong = (
-            len(names) >= 2
+            # やま|みち: two kana name tags with no surname among them are a word (a shop, a brand).
+            (len(names) >= 2 and not _kana_without_surname(names))
             # たびまどさん, ミルプラスさん: a name tag glued to a kana word is a shop or a service.
             or (
                 nxt is not None
@@ -803,6 +823,8 @@ def _name_spans(text: str) -> list[tuple[int, int]]:
                 and not _glued_kana(prev, start)
                 and not (len(run) == 1 and _role_noun(run[0].surface))
                 and not (len(run) == 1 and _glued_common_noun(prev, run[0]))
+                and not _names_a_product(run, toks[j + 1] if j + 1 < n else None, nxt)
+                and not (len(names) >= 2 and _kana_without_surname(names))
             )
             or (after.startswith(_SELF_INTRO) and not after.startswith(_HEDGE))
             or _after_role(text, start)

@@ -587,6 +587,13 @@ def test_words_where_a_signature_or_an_introduction_would_be_are_not_names(text)
         # Sudachi splits 税|理士 before さん; the glued word is one common noun.
         "確定申告のことで税理士さんに相談しました",
         "改札で弾かれて最終的に係員さんの目視で通過",
+        # Two kana name tags with no surname among them (やま|みち) are a shop's name, and a kana
+        # name with its honorific glued to a noun is a product's.
+        "やまみち アウトドア用品通販 御中",
+        "やまみち様の交換対応につき、三週間ご連絡がありません",
+        "まもるくん自転車保険 ご担当者様",
+        # A role the writer introduces themselves by, though 大家 is also a surname.
+        "あのー、アパートの大家ですけど、清掃のあとから水が濁って",
         "ご担当の皆様",
         # 「と申しますか」 hedges a word; it introduces nobody.
         "えー、お中元と申しますか、お世話になった方に",
@@ -607,6 +614,8 @@ def test_a_role_before_san_and_a_hedged_word_are_not_names(text):
         ("営業の田中さんに伺いました", "田中"),
         ("経理の中村さんに確認しました", "中村"),
         ("田中さんに相談しました。", "田中"),
+        ("やまだ はなこ様", "やまだ はなこ"),
+        ("田中さん宅に伺いました", "田中"),
     ],
 )
 def test_one_kanji_surnames_and_real_introductions_stay_names(text, name):
