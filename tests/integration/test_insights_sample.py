@@ -116,9 +116,9 @@ def test_every_safety_and_sns_threat_item_goes_to_the_support_office(sample):
     # The ninth round's classifier finds 77.9 % (387 of 497): its new safety training texts carry
     # decoys where a burning smell is explained away, and it now doubts the generator's plain
     # 「焦げ臭いにおいがする」 in a long mail, while safety recall held on dev and rose on the blind
-    # test (README, "Ninth round"). The thirteenth round's, 74.2 % (369 of 497): its training
+    # test (eval/ROUNDS.md, "Ninth round"). The thirteenth round's, 74.2 % (369 of 497): its training
     # texts set where safety is hard to tell (o01–o02) made it more cautious about safety, on
-    # the blind test too (recall 0.77; README, "Thirteenth round"). The twenty-fourth round's,
+    # the blind test too (recall 0.77; eval/ROUNDS.md, "Thirteenth round"). The twenty-fourth round's,
     # 71.0 % (353 of 497): its thresholds are chosen for a group of new authors and traded recall
     # for precision (safety 0.537 → 0.631, SNS threat 0.400 → 0.578; blind precision 0.98 for
     # both, recall 0.89 and 0.87; README, "Twenty-fourth round").
