@@ -12,50 +12,52 @@ import pytest
 
 from eval.dataset import load_calls, load_questions, load_texts, split_files
 
-# Blind-test figures of the twenty-fourth round (b82–b87, bc28–bc29: 1,320 texts, 100 calls) when
+# Blind-test figures of the twenty-fifth round (b88–b93, bc30–bc31: 1,320 texts, 100 calls) when
 # set, minus about 0.03 (the noise of one rebuild is far smaller: the classifier and the embeddings
 # are deterministic); the quality ratios to BERTopic, which move more from set to set, about 0.05
-# under (1.58 and 1.35 on this set). On the seventeenth round's set BERTopic's default left no
+# under (1.57 and 1.36 on this set). On the seventeenth round's set BERTopic's default left no
 # text out and the ratio was 0, which is why the test below also compares NMI and ARI. The
 # ceilings sit a little above this set's figures (decoys flagged 5, a miss the README reports;
-# PII false positives 1.3 %; unclassified 3.5 %).
+# PII false positives 1.1 %; unclassified 3.1 %). Where this set's figure is under a target
+# (safety recall 0.81, churn precision 0.86, refund recall 0.84) the floor pins the level
+# reached, not the target: the README reports the miss.
 FLOORS = {
-    "issues.with_product.nmi": 0.86,
-    "issues.with_product.ari": 0.88,
-    "issues.with_product.within_product_nmi": 0.70,
-    "issues.text_only.nmi": 0.80,
+    "issues.with_product.nmi": 0.85,
+    "issues.with_product.ari": 0.84,
+    "issues.with_product.within_product_nmi": 0.69,
+    "issues.text_only.nmi": 0.79,
     "issues.text_only_20_products.nmi": 0.81,
-    "sentiment.macro_f1": 0.90,
-    "sentiment.sns_polarity_accuracy": 0.90,
-    "complaint.f1": 0.95,
-    "flags.sns_threat.precision": 0.95,
-    "flags.sns_threat.recall": 0.84,
-    "flags.escalation_demand.precision": 0.94,
-    "flags.escalation_demand.recall": 0.86,
-    "flags.legal_threat.precision": 0.94,
+    "sentiment.macro_f1": 0.87,
+    "sentiment.sns_polarity_accuracy": 0.88,
+    "complaint.f1": 0.94,
+    "flags.sns_threat.precision": 0.97,
+    "flags.sns_threat.recall": 0.89,
+    "flags.escalation_demand.precision": 0.96,
+    "flags.escalation_demand.recall": 0.90,
+    "flags.legal_threat.precision": 0.96,
     "flags.legal_threat.recall": 0.91,
-    "flags.safety.precision": 0.95,
-    "flags.safety.recall": 0.86,
-    "flags.churn.precision": 0.92,
-    "flags.churn.recall": 0.86,
-    "flags.refund_request.precision": 0.93,
+    "flags.safety.precision": 0.92,
+    "flags.safety.recall": 0.78,
+    "flags.churn.precision": 0.83,
+    "flags.churn.recall": 0.84,
+    "flags.refund_request.precision": 0.95,
     "flags.refund_request.recall": 0.81,
-    "pii.min_recall_structured": 0.96,
-    "pii.recall.person": 0.90,
-    "qa.internal_contact.f1": 0.89,
-    "qa.escalation_request.f1": 0.93,
-    "qa.min_f1": 0.89,
-    "peer.min_quality_ratio": 1.53,
+    "pii.min_recall_structured": 0.97,
+    "pii.recall.person": 0.94,
+    "qa.internal_contact.f1": 0.94,
+    "qa.escalation_request.f1": 0.94,
+    "qa.min_f1": 0.92,
+    "peer.min_quality_ratio": 1.52,
     # All voices with the blind topic corpus (q03), when set (issue #15 part 3): issues and
     # recurring questions together, and the question-or-request judgement.
     "voices.with_product.nmi": 0.86,
-    "voices.with_product.ari": 0.82,
-    "voices.text_only.nmi": 0.81,
-    "voices.text_only.ari": 0.81,
-    "voices.peer.min_quality_ratio": 1.30,
-    "inquiry.precision": 0.95,
-    "inquiry.recall": 0.91,
-    "inquiry.topic_corpus_recall": 0.79,
+    "voices.with_product.ari": 0.77,
+    "voices.text_only.nmi": 0.80,
+    "voices.text_only.ari": 0.74,
+    "voices.peer.min_quality_ratio": 1.31,
+    "inquiry.precision": 0.94,
+    "inquiry.recall": 0.89,
+    "inquiry.topic_corpus_recall": 0.80,
 }
 CEILINGS = {
     "issues.with_product.unclassified": 0.07,
