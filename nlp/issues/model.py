@@ -79,6 +79,10 @@ class IssueModel:
     product_similarity:
         Feedback without a product joins the most similar product (cosine to the product's
         centroid) when at least this similar; below it, it is clustered as product-less.
+    unknown_part_size:
+        Product-less feedback is cut top-down until its parts are about one product's worth: a
+        part larger than this is always cut again, one this size or smaller is cut once, as a
+        product is (see `_cut_unknown`).
     random_state:
         Seeds the SVD and k-means; same input, same issues.
     """
@@ -97,6 +101,7 @@ class IssueModel:
         kmeans_components: int = 24,
         k_patience: int = 3,
         product_similarity: float = 0.2,
+        unknown_part_size: int = 300,
         random_state: int = 0,
     ) -> None:
         self.min_size = min_size
@@ -111,6 +116,7 @@ class IssueModel:
         self.kmeans_components = kmeans_components
         self.k_patience = k_patience
         self.product_similarity = product_similarity
+        self.unknown_part_size = unknown_part_size
         self.random_state = random_state
 
     # --- public --------------------------------------------------------------------------------
@@ -274,22 +280,35 @@ class IssueModel:
             idx = np.asarray(groups[key])
             if len(idx) < self.min_size:
                 continue
-            parts = self._split(self._without_channel_style(idx, features, channels))
             if key == "":
-                # Feedback with no product (and none inferred) may be about any product: the
-                # silhouette's first cut tends to separate products, so cut each part again.
-                parts = [
-                    part[sub]
-                    for part in parts
-                    for sub in self._split(
-                        self._without_channel_style(idx[part], features, channels)
-                    )
-                ]
+                parts = self._cut_unknown(np.arange(len(idx)), idx, features, channels)
+            else:
+                parts = self._split(self._without_channel_style(idx, features, channels))
             for members in parts:
                 if len(members) >= self.min_size:
                     labels[idx[members]] = next_label
                     next_label += 1
         return labels
+
+    def _cut_unknown(
+        self, part: np.ndarray, idx: np.ndarray, features: np.ndarray, channels: np.ndarray
+    ) -> list[np.ndarray]:
+        """Cut the product-less rows ``idx[part]`` into issues; positions in ``idx`` per issue.
+
+        Feedback with no product (and none inferred) may be about any of many products. At every
+        k a mix of many products scores a low silhouette, so the gate that keeps a product whole
+        would keep the whole mix as one issue; a part larger than ``unknown_part_size`` is
+        therefore cut at its best k whatever the score, and each piece is cut again, until the
+        pieces are a product's worth and are cut once, gated, as a product is.
+        """
+        big = len(part) > self.unknown_part_size
+        x = self._without_channel_style(idx[part], features, channels)
+        pieces = [part[p] for p in self._split(x, force=big)]
+        if not big or len(pieces) == 1:
+            return pieces
+        return [
+            cut for piece in pieces for cut in self._cut_unknown(piece, idx, features, channels)
+        ]
 
     def _without_channel_style(
         self, rows: np.ndarray, features: np.ndarray, channels: np.ndarray
@@ -308,8 +327,11 @@ class IssueModel:
                 centred[same] = x[same] - x[same].mean(axis=0)
         return unit_rows(centred)
 
-    def _split(self, x: np.ndarray) -> list[np.ndarray]:
-        """Partition one product's rows with k-means; k maximises the silhouette over a range."""
+    def _split(self, x: np.ndarray, force: bool = False) -> list[np.ndarray]:
+        """Partition one product's rows with k-means; k maximises the silhouette over a range.
+
+        The rows stay whole when the best cut scores under ``min_silhouette``, unless ``force``.
+        """
         from sklearn.cluster import KMeans
         from sklearn.decomposition import PCA
         from sklearn.metrics import silhouette_score
@@ -346,7 +368,7 @@ class IssueModel:
                 score *= big.mean()
                 if score > best_score + 1e-9:
                     best, best_score, best_k = cut, score, k
-        if best is None or best_score < self.min_silhouette:
+        if best is None or (best_score < self.min_silhouette and not force):
             return everything
         return [np.flatnonzero(best == c) for c in np.unique(best)]
 

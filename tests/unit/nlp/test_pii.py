@@ -4,7 +4,6 @@ offsets, look-alikes (dates, prices, model numbers, versions, lots) are left alo
 from __future__ import annotations
 
 import re
-import time
 from collections import Counter
 
 import pytest
@@ -281,17 +280,6 @@ def test_a_known_name_is_masked_wherever_it_appears_even_in_latin_letters():
 def test_placeholders_are_listed_for_every_type():
     assert set(PLACEHOLDERS) == set(PII_TYPES)
     assert all(p.startswith("［") and p.endswith("］") for p in PLACEHOLDERS.values())
-
-
-def test_masking_five_thousand_texts_takes_seconds_not_minutes():
-    texts = [parse(m)[0] for m in CORPUS.values()] + DECOYS
-    batch = [f"{texts[i % len(texts)]}（{i}件目）" for i in range(5000)]
-    started = time.perf_counter()
-    for text in batch:
-        mask(text)
-    elapsed = time.perf_counter() - started
-    print(f"masked 5000 texts in {elapsed:.2f}s")
-    assert elapsed < 30
 
 
 @pytest.mark.parametrize(

@@ -102,3 +102,43 @@ def test_term_lists_must_match_the_texts():
         IssueModel().fit(texts, vectors, channels=channels, terms=[()])
     with pytest.raises(ValueError, match="channels"):
         IssueModel().fit(texts, vectors, channels=["call"])
+
+
+def _many_problems_without_products(n_problems: int = 300, per_problem: int = 8, seed: int = 0):
+    """Many unrelated problems, as product-less feedback about a whole catalogue is: random
+    directions, so no cut into ten or fewer parts scores a good silhouette."""
+    rng = np.random.default_rng(seed)
+    dim = 64
+    centres = rng.standard_normal((n_problems, dim))
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    problems = np.repeat(np.arange(n_problems), per_problem)
+    rows = centres[problems] + 0.04 * rng.standard_normal((len(problems), dim))
+    return [f"doc {i}" for i in range(len(rows))], rows, problems
+
+
+def test_a_catalogue_of_problems_without_products_is_cut_into_its_problems():
+    # Cut twice at most ten ways, as product-less rows once were, a mix like this could not give
+    # more than a hundred issues (88 here); a real one, all voices of a split, gave one.
+    texts, vectors, problems = _many_problems_without_products()
+
+    model = IssueModel(min_size=5, unknown_part_size=100).fit(
+        texts, vectors, terms=[()] * len(texts)
+    )
+
+    assert len(model.issues_) >= 250
+    assert normalized_mutual_info_score(problems, model.labels_) > 0.93
+    assert (model.labels_ == -1).mean() < 0.1
+
+
+def test_a_product_less_mix_of_a_products_size_is_cut_as_a_product_is():
+    # Under unknown_part_size nothing is forced: the rows are cut once, gated, as one product's.
+    texts, vectors, _ = _many_problems_without_products(n_problems=6, per_problem=12)
+
+    def fit(products):
+        return IssueModel(min_size=5, unknown_part_size=100).fit(
+            texts, vectors, products=products, terms=[()] * len(texts)
+        )
+
+    without = fit(None).labels_
+    with_one_product = fit(["washer"] * len(texts)).labels_
+    assert normalized_mutual_info_score(with_one_product, without) == pytest.approx(1.0)

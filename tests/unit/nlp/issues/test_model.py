@@ -230,18 +230,13 @@ def test_mismatched_products_length_is_an_error(embeddings):
         IssueModel().fit(TEXTS[:3], embeddings[:3], products=["kw3"])
 
 
-def test_clusters_six_thousand_documents_quickly(embeddings):
-    """~6,000 documents of 512-d vectors cluster and label in well under a minute."""
-    import time
-
+def test_clusters_six_thousand_documents(embeddings):
+    """~6,000 documents of 512-d vectors cluster and label (speed: `make bench`, not here)."""
     rng = np.random.default_rng(0)
     picks = rng.integers(0, len(TEXTS), size=6000)
     # Noise keeps rows distinct, as in real traffic; texts repeat so Sudachi work stays small.
     x = embeddings[picks] + rng.normal(scale=0.02, size=(6000, embeddings.shape[1]))
-    start = time.perf_counter()
     model = IssueModel().fit([TEXTS[i] for i in picks], x, products=[PRODUCTS[i] for i in picks])
-    elapsed = time.perf_counter() - start
-    assert elapsed < 45, f"{elapsed:.1f}s"
     assert len(model.issues_) >= 5
 
 
