@@ -34,17 +34,20 @@ def download(
     mime: str,
     key: str | None,
 ) -> None:
-    """A download button whose every click is recorded in the audit log (who, what, when);
+    """A download button whose every file made is recorded in the audit log (who, what, when);
     `payload` may be a function that makes the file when the button is clicked."""
-    st.download_button(
-        label,
-        payload,
-        file_name=file_name,
-        mime=mime,
-        key=key,
-        on_click=data.record_export,
-        args=(file_name, None),
-    )
+    # The file is made outside the page's run, where the session (and its viewer) is out of
+    # reach: the viewer is taken now. The export is audited when the file is made, and the click
+    # does not rerun the page: a rerun racing the file's request could replace the button and
+    # drop the file's id, leaving the click without a download.
+    exporter = data.viewer()
+
+    def make() -> bytes:
+        body = payload() if callable(payload) else payload
+        data.record_export(file_name, None, exporter)
+        return body
+
+    st.download_button(label, make, file_name=file_name, mime=mime, key=key, on_click="ignore")
 
 
 def _csv_bytes(frame: pd.DataFrame) -> bytes:

@@ -136,9 +136,8 @@ def reopen_alerts(alert_ids: list[str]) -> None:
     alert_status.reopen(alert_ids, current.identity, role=current.role_names)
 
 
-def record_export(table: str, detail: str | None) -> None:
-    """Audit one CSV export: which table, for which period, by whom."""
-    current = viewer()
+def record_export(table: str, detail: str | None, current: Viewer) -> None:
+    """Audit one export by ``current``: which table (file), for which period."""
     alert_status.record(
         alert_status.CSV_EXPORT, [table], current.identity, current.role_names, detail
     )
