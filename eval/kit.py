@@ -4,7 +4,7 @@ A kit is a directory an author's session may read: the label guidelines, a catal
 and issue types, the checker (`eval/briefs/check.py`) and one brief per author. A spec in
 `eval/kits/<kit>.json` names the kit's new products with their issue types and its authors with
 their products, personas (text authors) or agents and customers (call authors); the briefs are
-`eval/kits/text_brief.md` and `call_brief.md` filled in.
+the templates in `eval/kits/` (`TEMPLATES`) filled in.
 
     python -m eval.kit eval/kits/blind27.json --register   # the new products into catalog.json
     python -m eval.kit eval/kits/blind27.json --out /work/authoring/blind27
@@ -32,7 +32,13 @@ BRIEFS = EVAL_DIR / "briefs"
 CATALOG = EVAL_DIR / "catalog.json"
 CHECKER = BRIEFS / "check.py"
 GUIDELINES = EVAL_DIR / "GUIDELINES.md"
-TEMPLATES = {"text": KITS / "text_brief.md", "call": KITS / "call_brief.md"}
+# text: a blind or dev author's texts; call: calls with QA labels; edge: training texts set
+# where the flags' edges are hardest to tell, with decoys of every flag.
+TEMPLATES = {
+    "text": KITS / "text_brief.md",
+    "call": KITS / "call_brief.md",
+    "edge": KITS / "edge_brief.md",
+}
 # Catalogue entries every kit carries as they are.
 SHARED = ("kinds", "sentiments", "flags", "pii_types", "qa_checks")
 
