@@ -81,7 +81,8 @@ class IssueModel:
         centroid) when at least this similar; below it, it is clustered as product-less.
     unknown_part_size:
         Product-less feedback is cut top-down until its parts are about one product's worth: a
-        part larger than this is always cut again, one this size or smaller is cut once, as a
+        part larger than this is cut (with k searched over a wide range when the usual range
+        keeps it whole) and its pieces cut again; one this size or smaller is cut once, as a
         product is (see `_cut_unknown`).
     random_state:
         Seeds the SVD and k-means; same input, same issues.
@@ -295,20 +296,33 @@ class IssueModel:
     ) -> list[np.ndarray]:
         """Cut the product-less rows ``idx[part]`` into issues; positions in ``idx`` per issue.
 
-        Feedback with no product (and none inferred) may be about any of many products. At every
-        k a mix of many products scores a low silhouette, so the gate that keeps a product whole
-        would keep the whole mix as one issue; a part larger than ``unknown_part_size`` is
-        therefore cut at its best k whatever the score, and each piece is cut again, until the
-        pieces are a product's worth and are cut once, gated, as a product is.
+        Feedback with no product (and none inferred) may be about any of many products. A part
+        larger than ``unknown_part_size`` is cut as a product is and each piece cut again, until
+        the pieces are a product's worth and are cut once. A mix of a hundred problems can score
+        under the silhouette gate at every k up to ``max_issues_per_product`` and was kept whole
+        as one issue; such a part is cut with k searched on a widening grid up to a problem per
+        ``min_size`` rows (`_wide_ks`), where a mix scores well (dev's 2,832 questions: 0.044 at
+        k = 8, 0.066 at k = 32) and one large problem still does not (a single problem's 3,000
+        rows stay under 0.01 at every k). Cutting every large part whatever its score was tried
+        and split one large problem into sixteen.
         """
         big = len(part) > self.unknown_part_size
         x = self._without_channel_style(idx[part], features, channels)
-        pieces = [part[p] for p in self._split(x, force=big)]
+        cut = self._split(x)
+        if big and len(cut) == 1:
+            # A mix scores about the same at every small k: the wide search looks past them.
+            cut = self._split(x, self._wide_ks(len(part)), self.max_issues_per_product)
+        pieces = [part[p] for p in cut]
         if not big or len(pieces) == 1:
             return pieces
         return [
             cut for piece in pieces for cut in self._cut_unknown(piece, idx, features, channels)
         ]
+
+    def _wide_ks(self, n: int) -> list[int]:
+        """2, 3, 4, 6, 8, 12, 16, … up to n // min_size: the k a large product-less part tries."""
+        top = n // self.min_size
+        return sorted(k for i in range(top.bit_length()) for k in (2 << i, 3 << i) if k <= top)
 
     def _without_channel_style(
         self, rows: np.ndarray, features: np.ndarray, channels: np.ndarray
@@ -327,11 +341,13 @@ class IssueModel:
                 centred[same] = x[same] - x[same].mean(axis=0)
         return unit_rows(centred)
 
-    def _split(self, x: np.ndarray, force: bool = False) -> list[np.ndarray]:
-        """Partition one product's rows with k-means; k maximises the silhouette over a range.
-
-        The rows stay whole when the best cut scores under ``min_silhouette``, unless ``force``.
-        """
+    def _split(
+        self, x: np.ndarray, ks: Sequence[int] | None = None, patient_until: int = 0
+    ) -> list[np.ndarray]:
+        """Partition one product's rows with k-means; k maximises the silhouette over ``ks``
+        (default 2 … ``max_issues_per_product``), the search stopping once ``k_patience`` steps
+        past ``patient_until`` have not beaten the best. The rows stay whole when the best cut
+        scores under ``min_silhouette``."""
         from sklearn.cluster import KMeans
         from sklearn.decomposition import PCA
         from sklearn.metrics import silhouette_score
@@ -342,16 +358,18 @@ class IssueModel:
         if n < 2 * self.min_size or np.ptp(x, axis=0).max() < 1e-9:  # too few, or all identical
             return everything
         distances = _cosine_distances(x)
-        k_max = min(self.max_issues_per_product, n // self.min_size, n - 1)
+        if ks is None:
+            ks = range(2, min(self.max_issues_per_product, n // self.min_size, n - 1) + 1)
         # k-means runs on the leading principal components: the cut is as good and several
         # times faster; the silhouette still judges it on the full cosine distances.
         components = min(self.kmeans_components, n - 1, x.shape[1])
-        best, best_score, best_k = None, -1.0, 0
+        best, best_score, best_step = None, -1.0, None
         # One product's documents are few: a thread pool costs more than it saves.
         with threadpool_limits(1):
             reduced = PCA(components, random_state=self.random_state).fit_transform(x)
-            for k in range(2, k_max + 1):
-                if best_k and k - best_k > self.k_patience:
+            for step, k in enumerate(ks):
+                stalled = best_step is not None and step - best_step > self.k_patience
+                if stalled and k > patient_until:
                     break  # the silhouette has stopped rising: larger k only slices issues thinner
                 cut = KMeans(k, n_init=self.n_init, random_state=self.random_state).fit_predict(
                     reduced
@@ -367,8 +385,8 @@ class IssueModel:
                 # Penalise leaving documents out, so k does not grow just to shed hard cases.
                 score *= big.mean()
                 if score > best_score + 1e-9:
-                    best, best_score, best_k = cut, score, k
-        if best is None or (best_score < self.min_silhouette and not force):
+                    best, best_score, best_step = cut, score, step
+        if best is None or best_score < self.min_silhouette:
             return everything
         return [np.flatnonzero(best == c) for c in np.unique(best)]
 
