@@ -187,8 +187,12 @@ _ADDRESS = re.compile(
 _ORDER_CONTEXT = re.compile(
     r"(?:ご?注文(?:番号|No\.?|ID|id)|オーダー(?:番号|ID|No\.?)|受注番号|購入番号|伝票番号|追跡番号|"
     r"お?問い?合わ?せ番号|受付番号|予約番号|取引(?:ID|番号|No\.?|(?=\s?:))|決済(?:ID|番号)|"
-    r"お?申し?込み?番号|契約番号|証券番号|会員番号|お客様番号|見積(?:番号|書?\s?\(?No\.?)|"
-    r"(?:order|reservation|booking|transaction)\s?(?:id|no\.?|number|#)|伝票(?=[\s:：]))"
+    r"お?申し?込み?番号|契約番号|証券番号|会員番号|お客(?:様|さま)番号|見積(?:番号|書?\s?\(?No\.?)|"
+    # The same labels in kana (よやくばんごう：VP-630281, written for easy reading) and with の
+    # (見積書の番号 HB-55102).
+    r"(?:ちゅうもん|よやく|けいやく|うけつけ|もうしこみ|おきゃくさま)\s?ばんごう|"
+    r"(?:注文|予約|契約|受付|申し?込み?|見積書?|伝票)の番号|"
+    r"(?:order|reservation|booking|transaction)\s?(?:id|no\.?|number|#|(?=:))|伝票(?=[\s:：]))"
     # Spoken forms put particles and fillers between: 注文番号がですね、えーと、A25-0112-4096 /
     # 注文番号言いますね、SL-3390142857 / 伝票番号、読み上げます、7712-0038-5561.
     r"[\sぁ-んー、,:#]{0,14}?(?:(?:言い?|読み上げ)ます(?:ね|と)?[、,\s]*)?"
@@ -234,7 +238,7 @@ _NOT_PERSONAL_BEFORE = re.compile(
 # the whole read-out is masked, from its first piece to its last.
 _READ_OUT_LABEL = re.compile(
     r"(?P<label>電話番号|電話|連絡先|携帯(?:番号)?|カード番号|カード|郵便番号|口座(?:の)?番号|口座|"
-    r"(?:お客様|伝票|注文|予約|申込|申し込み|受付|証券|会員|契約|問い合わせ|お問い合わせ|購入|"
+    r"(?:お客様|お客さま|伝票|注文|予約|申込|申し込み|受付|証券|会員|契約|問い合わせ|お問い合わせ|購入|"
     r"振込受付|追跡|取引)(?:の)?番号)"
 )
 _KANA_DIGIT = (

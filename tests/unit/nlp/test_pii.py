@@ -376,6 +376,14 @@ def test_a_phone_glued_to_tel_is_still_a_phone_but_not_when_glued_to_an_id():
         # English labels, and a record code with no label at all.
         ("Reservation ID: YM-5520193 / 内容: 運休分の払い戻し", ["YM-5520193"]),
         ("Booking No. KX-88120 の件", ["KX-88120"]),
+        ("Order: QW-410553 arrived broken", ["QW-410553"]),
+        # The labels in kana, with お客さま, and with の.
+        ("お客さま番号：5531-0927-4410 の請求", ["5531-0927-4410"]),
+        ("よやくばんごう：RT-558120 です", ["RT-558120"]),
+        ("けいやく ばんごう KM-30917", ["KM-30917"]),
+        ("見積書の番号 GT-71026 を確認してください", ["GT-71026"]),
+        ("予約の番号は、LP-44071です", ["LP-44071"]),
+        ("お客さま番号は、6620の、1173の、58です", ["6620の、1173の、58"]),
         ("注文 UM-240730-8812 SIMロックかかってた", ["UM-240730-8812"]),
         ("1件目がHWL-7715-0032、2件目がHWL-7715-0033です。", ["HWL-7715-0032", "HWL-7715-0033"]),
         # A product's serial, a room, a store or a flight names no customer.
