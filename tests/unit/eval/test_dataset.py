@@ -134,12 +134,14 @@ def test_the_set_is_not_the_sample_generators_text(texts):
     written independently by one author, is 18); the business-mail greetings and closings are set
     formulae at any length (お忙しいところ恐れ入りますが、よろしくお願いいたします。, 29, closes a
     mail by n01, who saw only a brief; お手数ですが、ご確認のほどよろしくお願いいたします。, 25,
-    one of the generator's formal requests, closes a mail by b43)."""
+    one of the generator's formal requests, closes a mail by b43; 責任者の方から直接ご説明いただきたいです。,
+    21, the generator's formal manager demand, appears in a text by d04, who saw only a brief)."""
     import sample.text as sample_text
     import sample.voices as sample_voices
 
     formulae = {*sample_text.GREETINGS, *sample_text.ADDRESSEES, *sample_text.CLOSERS_FORMAL}
     formulae.add("お手数ですが、ご確認のほどよろしくお願いいたします。")
+    formulae.add("責任者の方から直接ご説明いただきたいです。")
     generator = {
         s
         for module in (sample_text, sample_voices)
