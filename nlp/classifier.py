@@ -22,9 +22,15 @@ A flag is usually stated in one sentence of a longer text (the legal threat at t
 mail), and the whole text's embedding dilutes it. So each flag has a second head that reads single
 sentences: their embedding, character n-grams and rule verdicts. It learns as a multiple-instance
 model: a first fit labels every sentence of a flagged text positive; a second keeps, per flagged
-text, only the sentence the first fit found most likely. A text's flag probability is the mean of
-the text head's and its most likely sentence's (``sentence_share``). A flag fires when that reaches its threshold,
-tuned on the dev split for precision (``python -m eval tune`` writes ``nlp/data/thresholds.json``).
+text, only the sentence the first fit found most likely. That pick is fragile: dropping four
+training texts flipped picks and moved a flag's probability by more than 0.1 on 641 flag-text
+pairs of 5,000 dev texts. So the two fits are repeated on ``sentence_bags`` subsamples of 80 % of
+the training texts, and a text's sentence probability is the mean, over those fits, of its most
+likely sentence's: 249 pairs moved, and dev average precision held or rose (churn 0.950 → 0.958,
+safety 0.964 → 0.968). A text's flag probability is the mean of the text head's and that sentence
+probability (``sentence_share``). A flag fires when that reaches its
+threshold, tuned on the dev split for precision (``python -m eval tune`` writes
+``nlp/data/thresholds.json``).
 """
 
 from __future__ import annotations
@@ -112,6 +118,11 @@ class VoiceClassifier:
         Scale of each feature block (each row block is unit length before scaling).
     sentence_share:
         Weight of the likeliest sentence in a flag's probability (the text head has the rest).
+    sentence_bags:
+        Number of sentence-head fits per flag, each on its own 80 % of the training texts, whose
+        answers are averaged; 1 fits once on every text.
+    n_jobs:
+        Processes that fit the sentence heads (joblib's meaning: -1 is one per core).
     decoy_weight:
         Sample weight of a flag's decoys (texts that use its words without its intent) among its
         negatives: the cases a flag head must learn to refuse.
@@ -129,10 +140,16 @@ class VoiceClassifier:
         rule_weight: float = 1.0,
         sentence_share: float = 0.5,
         decoy_weight: float = 4.0,
+        sentence_bags: int = 3,
+        n_jobs: int = -1,
         thresholds: Mapping[str, float] | None = None,
     ) -> None:
+        if sentence_bags < 1:
+            raise ValueError(f"sentence_bags must be at least 1, not {sentence_bags}")
         self.C = C
         self.sentence_share = sentence_share
+        self.sentence_bags = sentence_bags
+        self.n_jobs = n_jobs
         self.decoy_weight = decoy_weight
         self.embedding_weight = embedding_weight
         self.word_weight = word_weight
@@ -232,8 +249,8 @@ class VoiceClassifier:
         return self
 
     def _fit_sentence_heads(self, examples, sentence_embeddings) -> None:
+        from joblib import Parallel, delayed
         from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.linear_model import LogisticRegression
 
         texts = [e.text for e in examples]
         self.sentence_chars_ = TfidfVectorizer(
@@ -244,27 +261,30 @@ class VoiceClassifier:
             preprocessor=normalize,
         ).fit([u for t in texts for u in sentence_units(t)])
         S, owner = self._sentence_features(texts, sentence_embeddings)
-        labelled = np.array([e.flags is not None for e in examples])[owner]
-        self.sentence_flags_ = {}
-        for flag in FLAGS:
-            flagged = np.array([bool(e.flags) and flag in e.flags for e in examples])
-            y = flagged[owner]
-            first = LogisticRegression(C=self.C, max_iter=5000, class_weight="balanced").fit(
-                S[labelled], y[labelled]
+        labelled = np.array([e.flags is not None for e in examples])
+        if self.sentence_bags == 1:
+            samples = [labelled]
+        else:
+            # Seeded per bag, so a rebuild on the same texts gives the same model.
+            samples = [
+                labelled & (np.random.default_rng(bag).random(len(examples)) < 0.8)
+                for bag in range(self.sentence_bags)
+            ]
+        jobs = [
+            (
+                np.array([bool(e.flags) and flag in e.flags for e in examples]),
+                np.array([flag in e.decoys for e in examples]),
+                sample,
             )
-            # Keep, per flagged text, only the sentence the first fit found most likely: the
-            # others of that text are unlabelled, not negative.
-            p = first.predict_proba(S)[:, list(first.classes_).index(True)]
-            keep, positive = labelled & ~y, np.zeros(len(y), dtype=bool)
-            for text in np.flatnonzero(flagged):
-                rows = np.flatnonzero(owner == text)
-                best = rows[np.argmax(p[rows])]
-                keep[best] = positive[best] = True
-            decoy = np.array([flag in e.decoys for e in examples])[owner]
-            weight = np.where(decoy, self.decoy_weight, 1.0)
-            self.sentence_flags_[flag] = LogisticRegression(
-                C=self.C, max_iter=5000, class_weight="balanced"
-            ).fit(S[keep], positive[keep], sample_weight=weight[keep])
+            for flag in FLAGS
+            for sample in samples
+        ]
+        heads = Parallel(n_jobs=self.n_jobs)(
+            delayed(_fit_sentence_head)(S, owner, flagged, decoy, sample, self.C, self.decoy_weight)
+            for flagged, decoy, sample in jobs
+        )
+        n = len(samples)
+        self.sentence_flags_ = {flag: heads[i * n : (i + 1) * n] for i, flag in enumerate(FLAGS)}
 
     # -- prediction -------------------------------------------------------------------------
     def probabilities(
@@ -295,12 +315,14 @@ class VoiceClassifier:
         out["inquiry"] = out["question"] + out["request"]
         for flag, head in self.flags_.items():
             whole = head.predict_proba(X)[:, list(head.classes_).index(True)]
-            sentence_head = self.sentence_flags_[flag]
-            per_sentence = sentence_head.predict_proba(S)[
-                :, list(sentence_head.classes_).index(True)
-            ]
             likeliest = np.zeros(len(texts))
-            np.maximum.at(likeliest, owner, per_sentence)
+            for sentence_head in self.sentence_flags_[flag]:
+                per_sentence = sentence_head.predict_proba(S)[
+                    :, list(sentence_head.classes_).index(True)
+                ]
+                best = np.zeros(len(texts))
+                np.maximum.at(best, owner, per_sentence)
+                likeliest += best / len(self.sentence_flags_[flag])
             out[flag] = (1 - self.sentence_share) * whole + self.sentence_share * likeliest
         return out
 
@@ -334,3 +356,34 @@ class VoiceClassifier:
                 )
             )
         return out
+
+
+def _fit_sentence_head(S, owner, flagged, decoy, sample, C, decoy_weight):
+    """One flag's sentence head, fitted on the sentences of the texts in ``sample``.
+
+    ``flagged``, ``decoy`` and ``sample`` hold one boolean per text; ``owner`` maps each row of
+    ``S`` to its text."""
+    from sklearn.linear_model import LogisticRegression
+
+    rows_in = sample[owner]
+    y = flagged[owner]
+    if y[rows_in].all() or not y[rows_in].any():
+        raise ValueError(
+            "a sentence-head subsample lacks positive or negative texts; "
+            "fit so few texts with sentence_bags=1"
+        )
+    first = LogisticRegression(C=C, max_iter=5000, class_weight="balanced").fit(
+        S[rows_in], y[rows_in]
+    )
+    # Keep, per flagged text, only the sentence the first fit found most likely: the others of
+    # that text are unlabelled, not negative.
+    p = first.predict_proba(S)[:, list(first.classes_).index(True)]
+    keep, positive = rows_in & ~y, np.zeros(len(y), dtype=bool)
+    for text in np.flatnonzero(flagged & sample):
+        rows = np.flatnonzero(owner == text)
+        best = rows[np.argmax(p[rows])]
+        keep[best] = positive[best] = True
+    weight = np.where(decoy[owner], decoy_weight, 1.0)
+    return LogisticRegression(C=C, max_iter=5000, class_weight="balanced").fit(
+        S[keep], positive[keep], sample_weight=weight[keep]
+    )

