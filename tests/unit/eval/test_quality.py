@@ -12,58 +12,58 @@ import pytest
 
 from eval.dataset import load_calls, load_questions, load_texts, split_files
 
-# Blind-test figures of the twenty-sixth round (b94–b99, bc32–bc33: 1,320 texts, 100 calls) when
-# set, minus about 0.03 (the noise of one rebuild is smaller: the classifier rebuilt on a fresh
+# Blind-test figures of the twenty-seventh round (b100–b105, bc34–bc35: 1,320 texts, 100 calls)
+# when set, minus about 0.03 (the noise of one rebuild is smaller: the classifier rebuilt on a fresh
 # machine from the same data and code moved the blind flag figures by up to 0.01); the quality
-# ratios to BERTopic, which move more from set to set, about 0.05 under (1.60 and 1.34 on this
+# ratios to BERTopic, which move more from set to set, about 0.05 under (1.58 and 1.38 on this
 # set). On the seventeenth round's set BERTopic's default left no text out and the ratio was 0,
 # which is why the test below also compares NMI and ARI. The ceilings sit a little above this
-# set's figures (decoys flagged 3, a miss the README reports; PII false positives 0.5 %;
-# unclassified 1.5 % and 5.0 %). Where this set's figure is under a target (safety recall 0.81,
-# order-id recall 0.955) the floor is the same 0.03 under the level reached, not the target: the
+# set's figures (decoys flagged 6, a miss the README reports; PII false positives 0.7 %;
+# unclassified 2.9 % and 4.4 %). Where this set's figure is under a target (safety recall 0.82,
+# safety precision 0.88) the floor is the same 0.03 under the level reached, not the target: the
 # README reports the miss.
 FLOORS = {
-    "issues.with_product.nmi": 0.85,
-    "issues.with_product.ari": 0.85,
-    "issues.with_product.within_product_nmi": 0.68,
-    "issues.text_only.nmi": 0.80,
-    "issues.text_only_20_products.nmi": 0.81,
-    "sentiment.macro_f1": 0.88,
-    "sentiment.sns_polarity_accuracy": 0.89,
+    "issues.with_product.nmi": 0.86,
+    "issues.with_product.ari": 0.86,
+    "issues.with_product.within_product_nmi": 0.70,
+    "issues.text_only.nmi": 0.81,
+    "issues.text_only_20_products.nmi": 0.83,
+    "sentiment.macro_f1": 0.87,
+    "sentiment.sns_polarity_accuracy": 0.88,
     "complaint.f1": 0.94,
-    "flags.sns_threat.precision": 0.97,
-    "flags.sns_threat.recall": 0.93,
-    "flags.escalation_demand.precision": 0.94,
-    "flags.escalation_demand.recall": 0.91,
+    "flags.sns_threat.precision": 0.93,
+    "flags.sns_threat.recall": 0.86,
+    "flags.escalation_demand.precision": 0.95,
+    "flags.escalation_demand.recall": 0.93,
     "flags.legal_threat.precision": 0.97,
-    "flags.legal_threat.recall": 0.92,
-    "flags.safety.precision": 0.88,
-    "flags.safety.recall": 0.78,
-    "flags.churn.precision": 0.89,
-    "flags.churn.recall": 0.89,
+    "flags.legal_threat.recall": 0.93,
+    "flags.safety.precision": 0.85,
+    "flags.safety.recall": 0.79,
+    "flags.churn.precision": 0.90,
+    "flags.churn.recall": 0.86,
     "flags.refund_request.precision": 0.95,
-    "flags.refund_request.recall": 0.88,
-    "pii.min_recall_structured": 0.93,
-    "pii.recall.person": 0.88,
-    "qa.internal_contact.f1": 0.90,
-    "qa.escalation_request.f1": 0.92,
-    "qa.min_f1": 0.90,
-    "peer.min_quality_ratio": 1.55,
+    "flags.refund_request.recall": 0.89,
+    "pii.min_recall_structured": 0.97,
+    "pii.recall.person": 0.94,
+    "qa.internal_contact.f1": 0.97,
+    "qa.escalation_request.f1": 0.94,
+    "qa.min_f1": 0.92,
+    "peer.min_quality_ratio": 1.53,
     # All voices with the blind topic corpus (q03), when set (issue #15 part 3): issues and
     # recurring questions together, and the question-or-request judgement.
-    "voices.with_product.nmi": 0.84,
-    "voices.with_product.ari": 0.76,
-    "voices.text_only.nmi": 0.80,
-    "voices.text_only.ari": 0.75,
-    "voices.peer.min_quality_ratio": 1.28,
-    "inquiry.precision": 0.93,
+    "voices.with_product.nmi": 0.87,
+    "voices.with_product.ari": 0.80,
+    "voices.text_only.nmi": 0.82,
+    "voices.text_only.ari": 0.77,
+    "voices.peer.min_quality_ratio": 1.33,
+    "inquiry.precision": 0.94,
     "inquiry.recall": 0.92,
     "inquiry.topic_corpus_recall": 0.79,
 }
 CEILINGS = {
     "issues.with_product.unclassified": 0.05,
     "voices.with_product.unclassified": 0.08,
-    "flags.decoys_flagged": 6,
+    "flags.decoys_flagged": 9,
     "pii.false_positive_texts": 0.02,
 }
 
