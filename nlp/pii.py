@@ -192,10 +192,12 @@ _ORDER_CONTEXT = re.compile(
     # (見積書の番号 HB-55102).
     r"(?:ちゅうもん|よやく|けいやく|うけつけ|もうしこみ|おきゃくさま)\s?ばんごう|"
     r"(?:注文|予約|契約|受付|申し?込み?|見積書?|伝票)の番号|"
-    r"(?:order|reservation|booking|transaction)\s?(?:id|no\.?|number|#|(?=:))|伝票(?=[\s:：]))"
+    r"(?:order|reservation|booking|transaction)\s?(?:id|no\.?|number|#|(?=:))|伝票(?=[\s:：])|"
+    # An order named as a field or in brackets: 注文: PL-93318-G, 12月3日の注文（PL-91201-M）.
+    r"(?:ご?注文|pedido)(?=\s?[:(]))"
     # Spoken forms put particles and fillers between: 注文番号がですね、えーと、A25-0112-4096 /
     # 注文番号言いますね、SL-3390142857 / 伝票番号、読み上げます、7712-0038-5561.
-    r"[\sぁ-んー、,:#]{0,14}?(?:(?:言い?|読み上げ)ます(?:ね|と)?[、,\s]*)?"
+    r"[\sぁ-んー、,:#(]{0,14}?(?:(?:言い?|読み上げ)ます(?:ね|と)?[、,\s]*)?"
     # A number that runs into a date or an amount (予約番号を2024年に…) is not an id.
     r"(?P<id>[A-Za-z0-9][A-Za-z0-9.\-]{3,30}(?<![.\-]))(?![A-Za-z0-9]|[年月日円])",
     re.I,
@@ -444,7 +446,29 @@ def _rule_spans(view: str) -> list[tuple[str, int, int]]:
             and not any(a < end and start < b for _, a, b in found)
         ):
             found.append(("order_id", start, end))
+    found.extend(_echoes(view, found))
     return found
+
+
+def _echoes(view: str, found: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Other strings shaped exactly like an id already found (same letters, digits where it has
+    digits): the id corrected or said again, which the label before the first mention covers too
+    (控えを見直したらHIJSL00291が正しいです, after 番号はHIJSL00219). A string another rule
+    found (a phone number shaped like the id) keeps that finding."""
+    out = []
+    for kind, a, b in found:
+        value = view[a:b]
+        if kind != "order_id" or not _COMPACT_ID.fullmatch(value):
+            continue
+        shape = "".join(r"\d" if c.isdigit() else re.escape(c) for c in value)
+        for m in re.finditer(rf"(?<![A-Za-z0-9]){shape}(?![A-Za-z0-9])", view):
+            if not any(s < m.end() and m.start() < e for _, s, e in found + out):
+                out.append(("order_id", m.start(), m.end()))
+    return out
+
+
+# An id written as one token with at least four digits: the ones worth looking for again.
+_COMPACT_ID = re.compile(r"(?=(?:[^0-9]*[0-9]){4})[A-Za-z0-9][A-Za-z0-9.\-]*")
 
 
 # --- person names from Sudachi -----------------------------------------------------------------

@@ -386,6 +386,23 @@ def test_a_phone_glued_to_tel_is_still_a_phone_but_not_when_glued_to_an_id():
         ("お客さま番号は、6620の、1173の、58です", ["6620の、1173の、58"]),
         ("注文 UM-240730-8812 SIMロックかかってた", ["UM-240730-8812"]),
         ("1件目がHWL-7715-0032、2件目がHWL-7715-0033です。", ["HWL-7715-0032", "HWL-7715-0033"]),
+        # An order named as a field or in brackets.
+        ("Gabriel Ito 注文: PL-93318-G", ["PL-93318-G"]),
+        ("12月3日の注文（PL-91201-M）について", ["PL-91201-M"]),
+        ("Pedido: QL-66012-B", ["QL-66012-B"]),
+        ("注文（3点）の件", []),
+        # An id corrected or said again later in the text, without its label.
+        (
+            "受付番号はHIJSL00219です。控えを見直したらHIJSL00291が正しいです。",
+            ["HIJSL00219", "HIJSL00291"],
+        ),
+        (
+            "受付番号：4412-7789-0316（前は4412-7798-0316と書きました）",
+            ["4412-7789-0316", "4412-7798-0316"],
+        ),
+        # A shape alone is no id: the same digits with no id found first stay, and a phone
+        # shaped like the id keeps its own finding.
+        ("4412-7798-0316 と 4412-7789-0316", []),
         # A product's serial, a room, a store or a flight names no customer.
         ("製造番号：SN-20240815 です", []),
         ("部屋番号：1203", []),
