@@ -76,6 +76,10 @@ class IssueModel:
         k-means cuts a product's rows in this many principal components of them.
     k_patience:
         The search for k stops once this many successive k have not beaten the best silhouette.
+    k_margin:
+        A larger k beats the best only when its silhouette is higher by more than this share of
+        the best: a smaller rise is within the noise of k-means, and counting it as a rise kept
+        the search going past a clear cut (see `_split`).
     product_similarity:
         Feedback without a product joins the most similar product (cosine to the product's
         centroid) when at least this similar; below it, it is clustered as product-less.
@@ -101,6 +105,7 @@ class IssueModel:
         n_init: int = 3,
         kmeans_components: int = 24,
         k_patience: int = 3,
+        k_margin: float = 0.01,
         product_similarity: float = 0.2,
         unknown_part_size: int = 300,
         random_state: int = 0,
@@ -116,6 +121,7 @@ class IssueModel:
         self.n_init = n_init
         self.kmeans_components = kmeans_components
         self.k_patience = k_patience
+        self.k_margin = k_margin
         self.product_similarity = product_similarity
         self.unknown_part_size = unknown_part_size
         self.random_state = random_state
@@ -346,8 +352,15 @@ class IssueModel:
     ) -> list[np.ndarray]:
         """Partition one product's rows with k-means; k maximises the silhouette over ``ks``
         (default 2 … ``max_issues_per_product``), the search stopping once ``k_patience`` steps
-        past ``patient_until`` have not beaten the best. The rows stay whole when the best cut
-        scores under ``min_silhouette``."""
+        past ``patient_until`` have not beaten the best by more than ``k_margin``. The rows stay
+        whole when the best cut scores under ``min_silhouette``.
+
+        The margin is relative, so the wide search of product-less parts, where silhouettes are
+        a tenth of a product's, still climbs. Measured on dev's problem reports (true labels):
+        0.01 leaves every issue figure within 0.002 (with-product NMI 0.907 → 0.908, text only
+        0.751 → 0.750) and keeps the insights sample's leak one issue; 0.05 cost text-only NMI
+        0.04 and 0.1 stopped the wide search (a third of the product-less texts unclassified).
+        """
         from sklearn.cluster import KMeans
         from sklearn.decomposition import PCA
         from sklearn.metrics import silhouette_score
@@ -384,7 +397,7 @@ class IssueModel:
                 score = silhouette_score(within, cut[big], metric="precomputed")
                 # Penalise leaving documents out, so k does not grow just to shed hard cases.
                 score *= big.mean()
-                if score > best_score + 1e-9:
+                if score > best_score + self.k_margin * abs(best_score) + 1e-9:
                     best, best_score, best_step = cut, score, step
         if best is None or best_score < self.min_silhouette:
             return everything

@@ -127,16 +127,6 @@ def test_every_safety_and_sns_threat_item_goes_to_the_support_office(sample):
     )
 
 
-# A known regression, measured and reported (README, "Twenty-seventh round"): on this sample the
-# round-27 classifier's problem reports are cut into nine issues for the humidifier KX-200 where
-# round 26's gave three, the planted leak into six pieces of 26–89 documents instead of one of
-# 306. In the pieces the planted lot is still the only attribute ranked first, but its evidence is
-# weak (lift about 2, q 0.002–0.03, against 5.1 and 1e-21 in one issue), and two pieces of 26 and
-# 31 documents name no attribute. Strict: the test fails again as soon as the leak is one issue
-# with its lot first, so the marker cannot outlive the fix.
-@pytest.mark.xfail(
-    strict=True, reason="round 27 splits the planted leak into six issues (one in round 26)"
-)
 def test_the_planted_lot_is_the_leaks_first_root_cause(sample):
     warehouse, truth = sample
     planted = truth["root_cause"]
