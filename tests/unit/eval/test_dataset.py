@@ -119,6 +119,29 @@ def test_the_next_rounds_training_texts_load_and_share_no_author():
     assert not {_author(t.id) for t in texts} & others
 
 
+def test_the_next_rounds_agent_turns_pass_the_authors_checker_and_their_authors_are_new():
+    """eval/next_train/agent_lines/ holds agent turns for the contact judge, written by new
+    authors while a round was tuned: each file passes the checker its author ran
+    (eval/briefs/check_lines.py), loads as the judge reads it, and its author wrote no turns
+    the judge learns from yet."""
+    import subprocess
+    import sys
+
+    from nlp.contact_judge import LINES_DIR, load_lines
+
+    waiting = sorted((EVAL_DIR / "next_train" / "agent_lines").glob("*.jsonl"))
+    if not waiting:
+        pytest.skip("no agent turns wait for the next round")
+    checker = EVAL_DIR / "briefs" / "check_lines.py"
+    for path in waiting:
+        run = subprocess.run([sys.executable, checker, path], capture_output=True, text=True)
+        assert run.returncode == 0, run.stdout[-2000:]
+    texts, labels = load_lines(waiting)
+    assert len(texts) == 300 * len(waiting) and sum(labels) >= 120 * len(waiting)
+    trained = {p.stem for p in LINES_DIR.glob("*.jsonl")}
+    assert not {p.stem for p in waiting} & trained
+
+
 def test_the_calls_exercise_every_check_with_decoys(calls):
     assert len(calls) >= 150
     checks = Counter(c for call in calls for c in call.checks)
