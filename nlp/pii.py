@@ -162,10 +162,13 @@ _POSTAL_BEFORE_ADDRESS = re.compile(rf"(?<![0-9\-])\d{{3}}-\d{{4}}(?=\s*(?:{_PRE
 _JA = r"\u4e00-\u9fff\u3005\u3006\u30f6\u30b1\u3041-\u3096\u30a1-\u30fa\u30fc"
 _KANJI_NUM = "一二三四五六七八九十〇"
 _NUM = rf"[0-9{_KANJI_NUM}]{{1,4}}"
+# Said aloud, an address takes commas and の between its parts: 3丁目の、8の14.
+_SPOKEN_GAP = r"(?:の?[、,]\s?|\s)?"
 _BLOCK = (
-    rf"(?:{_NUM}丁目\s?(?:\d{{1,4}}(?:(?:番地?|-)\s?(?:\d{{1,4}}号?(?:-\d{{1,4}})?)?)?)?"
+    rf"(?:{_NUM}丁目{_SPOKEN_GAP}"
+    rf"(?:\d{{1,4}}(?:(?:番地?|-|の[、,]?)\s?(?:\d{{1,4}}号?(?:-\d{{1,4}})?)?)?)?"
     rf"|\d{{1,4}}丁\d{{1,4}}番地?(?:の?\d{{1,4}}号?)?"  # 中百舌鳥町2丁174番地
-    rf"|第?\d{{1,3}}地割\d{{1,4}}番地?(?:の?\d{{1,4}})?"  # 岩手の地割
+    rf"|第?\d{{1,3}}地割\s?\d{{1,4}}(?:番地?)?(?:[の\-]\d{{1,4}})?"  # 岩手の地割: 第12地割23-5
     rf"|\d{{1,4}}番地?(?:の?\d{{1,4}}号?)?"
     rf"|\d{{1,4}}-\d{{1,4}}(?:-\d{{1,4}})?)"
 )
@@ -177,11 +180,23 @@ _BUILDING = (
     r"|\s?[\u4e00-\u9fff\u30a1-\u30fa\u30fcA-Za-z]{0,20}?\d{1,3}(?:号室|階|F)"  # ミッドランドスクエア15階
     r"|\s?\d{1,5}号室)?"
 )
-_ADDRESS = re.compile(
+_MUNICIPALITY = (
     rf"(?:(?:{_PREFECTURES})\s?(?:[{_JA}]{{1,8}}?[市区町村郡]){{1,3}}"
-    rf"|(?:[\u4e00-\u9fff\u3005\u30f6\u30b1]{{1,6}}?[市区]){{1,2}})"
-    rf"(?:[{_JA}]|\d{{1,2}}[条線])"  # 札幌市中央区北1条西2丁目, 音更町字下音更北9線西12番地
+    rf"|(?:[\u4e00-\u9fff\u3005\u30f6\u30b1]{{1,6}}?[市区郡]){{1,2}})"  # 紫波郡紫波町…
+)
+_ADDRESS = re.compile(
+    rf"{_MUNICIPALITY}"
+    rf"(?:[{_JA}、]|\d{{1,2}}[条線])"  # 札幌市中央区北1条西2丁目, 音更町字下音更北9線西12番地
     rf"{{0,12}}?\s?{_BLOCK}{_BUILDING}(?![0-9])"
+)
+# Outside cities a house number often follows the place name bare (茨城県常陸大宮市野口1733,
+# 大字福野田字実田35): a number right after a place name of kanji or katakana, that ends where
+# the address line or sentence does (a space, a line end, punctuation, です), so 2024年 or
+# 3店舗 never match.
+_ADDRESS_BARE_NUMBER = re.compile(
+    rf"{_MUNICIPALITY}[\u4e00-\u9fff\u3005\u30f6\u30b1\u30a1-\u30fa\u30fcの]{{1,12}}?"
+    rf"\d{{1,5}}(?:[の\-]\d{{1,4}}){{0,2}}{_BUILDING}"
+    r"(?=$|\s|[、。,.)）」』］\]!?！？]|です|でござ|や(?:$|[\s、。]))"
 )
 
 _ORDER_CONTEXT = re.compile(
@@ -430,6 +445,9 @@ def _rule_spans(view: str) -> list[tuple[str, int, int]]:
         found.append(("postal_code", m.start(), m.end()))
     for m in _ADDRESS.finditer(view):
         found.append(("address", m.start(), m.end()))
+    for m in _ADDRESS_BARE_NUMBER.finditer(view):
+        if not any(a < m.end() and m.start() < b for _, a, b in found):
+            found.append(("address", m.start(), m.end()))
     for m in _NAME_LABEL.finditer(view):
         if not _is_phrase(m["name"]):
             found.append(("person", m.start("name"), m.end("name")))

@@ -229,6 +229,20 @@ def test_a_prefecture_or_city_alone_is_not_an_address():
     assert find_pii("大阪府大阪市に住んでいます。") == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["東京都渋谷区で2024年に買った", "横浜市内の2店舗で断られた", "大阪市北区の店で3回目です"],
+)
+def test_a_number_after_a_place_is_no_address_unless_the_address_ends_there(text):
+    assert find_pii(text) == []
+
+
+def test_an_address_said_aloud_with_commas_and_no_is_masked_whole():
+    text = "住所は、堺市堺区、向陵中町、4丁目の、2の9や。"
+    spans = [(s.type, text[s.start : s.end]) for s in find_pii(text)]
+    assert spans == [("address", "堺市堺区、向陵中町、4丁目の、2の9")]
+
+
 def test_offsets_point_into_the_original_full_width_text_even_when_nfkc_changes_length():
     # ㈱ becomes three characters under NFKC and ｶﾞ two become one: offsets must still be right.
     text = "㈱ｶﾞｲｱの件。電話は０８０－１１１１－２２２２、メールはｈａｎａ＠ｅｘａｍｐｌｅ．ｊｐ"
@@ -342,6 +356,12 @@ def test_words_that_only_look_like_names_are_not_masked(text):
         "東京都千代田区丸の内1-9-1",
         "東京都港区六本木６－１０－１",
         "東京都新宿区西新宿二丁目8番1号",
+        # Outside cities: a bare house number after the place name, and the 地割 of Iwate.
+        "茨城県常陸大宮市野口1733",
+        "長野県下高井郡野沢温泉村豊郷9412",
+        "青森県北津軽郡板柳町大字福野田字実田35",
+        "岩手県久慈市門前第12地割23-5",
+        "紫波郡紫波町日詰西4丁目6-2",
     ],
 )
 def test_address_forms_are_masked_whole(address):
