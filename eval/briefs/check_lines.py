@@ -22,6 +22,7 @@ KINDS = {
         "callback",
         "other_number",
         "no_contact",
+        "own_name",
     },
 }
 
