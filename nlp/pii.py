@@ -128,7 +128,7 @@ _PHONE = re.compile(
         \+81[ -]?(?:\(0\)[ -]?)?\(?\d{1,4}\)?[ .-]?\d{1,4}[ .-]?\d{3,4}
       | \(0\d{1,4}\)[ ]?\d{1,4}[ .-]?\d{3,4}
       | 0\d{1,4}[ ]?\(\d{1,4}\)[ ]?\d{3,4}
-      | 0\d{1,4}([ .-]|の)\d{1,4}\1\d{3,4}  # の: how transcripts write a spoken number
+      | 0\d{1,4}([ .-]|の、?|、)\d{1,4}\1\d{3,4}  # の, 、: how transcripts write a spoken number
       | 0\d{1,4}-\d{1,4}-\d{3,4}
       | 0\d{9,10}
     )"""
@@ -140,7 +140,7 @@ _MOBILE_PREFIXES = ("070", "080", "090", "050", "0800")
 _CARD = re.compile(
     r"(?<![0-9\-])(?:"
     r"\d{13,19}"
-    r"|\d{4}([ -])\d{4}\1\d{4}\1\d{1,7}"  # 4-4-4-4 (and 4-4-4-1..7)
+    r"|\d{4}([ -]|、|の、?)\d{4}\1\d{4}\1\d{1,7}"  # 4-4-4-4 (and 4-4-4-1..7), also said aloud
     r"|\d{4}([ -])\d{6}\2\d{4,5}"  # AmEx / Diners 4-6-5, 4-6-4
     r")(?![0-9]|-\d)"
 )
@@ -254,13 +254,16 @@ _NOT_PERSONAL_BEFORE = re.compile(
 # Digits come as figures or as kana words, with の, fillers and corrections between the pieces;
 # the whole read-out is masked, from its first piece to its last.
 _READ_OUT_LABEL = re.compile(
-    r"(?P<label>電話番号|電話|連絡先|携帯(?:番号)?|カード番号|カード|郵便番号|口座(?:の)?番号|口座|"
+    r"(?P<label>電話番号|電話|連絡先|携帯(?:番号)?|折り返し(?:先|の番号)?|カード番号|カード|郵便番号|"
+    r"口座(?:の)?番号|口座|(?:お客様|お客さま|会員|予約|注文|申込|配車)ID|"
     r"(?:お客様|お客さま|伝票|注文|予約|申込|申し込み|受付|証券|会員|契約|問い合わせ|お問い合わせ|購入|"
-    r"振込受付|追跡|取引)(?:の)?番号)"
+    r"振込受付|追跡|取引|依頼|配車|報告|券)(?:の)?番号)"
 )
 _KANA_DIGIT = (
     "ゼロ|れい|まる|いち|にー|さん|よん|ごー|ろく|なな|しち|はち|きゅう|きゅー|"
-    "イチ|ニー|サン|ヨン|ゴー|ロク|ナナ|ハチ|キュウ|キュー|に|ご|し|く"
+    "イチ|ニー|サン|ヨン|ゴー|ロク|ナナ|ハチ|キュウ|キュー|"
+    # English numbers in katakana, as a record id is often read: エム、エイト、アール、ツー
+    "ワン|ツー|スリー|フォー|ファイブ|シックス|セブン|エイト|ナイン|ニ|ゴ|に|ご|し|く"
 )
 _KANA_DIGITS = re.compile(rf"(?:{_KANA_DIGIT})")
 # に, ご, し, く alone are particles and verb endings far more often than digits.
@@ -271,7 +274,8 @@ _LETTER_NAME = (
 )
 _READ_OUT_PIECE = rf"(?:[A-Z0-9]+(?: [A-Z0-9]+)*|{_KANA_PIECE}|(?:{_LETTER_NAME})+)"
 _READ_OUT_GAP = (
-    r"(?:[、,\s・…\-:：.]|の|のー|えー|えっと|えーと|あの|あっ|あ|いや|違う|ちがう|違った|ごめん|"
+    r"(?:[、,\s・…\-:：.]|の|のー|えー|えっと|えーと|ええと|えーっと|うーん|あの|あっ|あら|あ|いや|違う|"
+    r"ちがう|違った|じゃない|じゃなくて|ごめん|ちょっと(?:お)?待(?:って|ち)(?:ください)?(?:ね|な)?|"
     r"ハイフン|そう|で)+"
 )
 _READ_OUT = re.compile(rf"{_READ_OUT_PIECE}(?:{_READ_OUT_GAP}{_READ_OUT_PIECE})*")
@@ -304,7 +308,7 @@ def _read_out_kind(label: str) -> str:
         return "card"
     if "郵便" in label:
         return "postal_code"
-    if any(w in label for w in ("電話", "連絡先", "携帯")):
+    if any(w in label for w in ("電話", "連絡先", "携帯", "折り返し")):
         return "phone"
     return "order_id"
 
@@ -317,7 +321,8 @@ def _read_out_spans(view: str) -> list[tuple[str, int, int]]:
         kind = _read_out_kind(m["label"])
         run = None
         for start in range(m.end(), min(len(view), m.end() + _READ_OUT_REACH)):
-            if view[start] in "。\n" and not _SAYS_IT.search(view, m.end(), start):
+            # 「カードはアメックスや。番号言うで。さんなな…」: the next sentence may say it is coming.
+            if view[start] in "。\n" and not _SAYS_IT.search(view, m.end(), start + 8):
                 break
             if _READ_OUT_LABEL.match(view, start):
                 break  # another label: its number is its own (注文番号は不明、電話は090の…)

@@ -537,6 +537,41 @@ def test_a_name_tag_glued_to_a_kana_word_before_san_is_a_service():
             "TBM、ハイフン、2、K、7、4、F、9、Q",
         ),
         ("会員ID：m.kobayashi_stella", "order_id", "m.kobayashi_stella"),
+        # A record id read with English numbers in katakana.
+        (
+            "予約番号は、ケー、ナイン、エイト、ツー、フォー、ワン、セブンです。",
+            "order_id",
+            "ケー、ナイン、エイト、ツー、フォー、ワン、セブン",
+        ),
+        # Katakana ニ and ゴ, which are no particles.
+        (
+            "電話番号は、ゼロ、ニ、ロク、サン、ゴ、ニ、ナナ、ナナ、イチ、キュウです。",
+            "phone",
+            "ゼロ、ニ、ロク、サン、ゴ、ニ、ナナ、ナナ、イチ、キュウ",
+        ),
+        # The number for a call-back is the customer's phone.
+        (
+            "折り返しは、ゼロキューゼロ、サンサンイチハチ、ナナニーヨンゴーで。",
+            "phone",
+            "ゼロキューゼロ、サンサンイチハチ、ナナニーヨンゴー",
+        ),  # fmt: skip
+        # The sentence after the label says the number is coming.
+        (
+            "カードはアメックスや。番号言うで。さんななきゅうゼロ、にーいちろくろくはちさん、いちにーいち。",
+            "card",
+            "さんななきゅうゼロ、にーいちろくろくはちさん、いちにーいち",
+        ),
+        # A pause to find the paper, said between the pieces.
+        (
+            "電話は、えー、086の、ちょっとお待ちくださいね、434の、7708です。",
+            "phone",
+            "086の、ちょっとお待ちくださいね、434の、7708",
+        ),
+        (
+            "配車IDは、S、T、ハイフン、231118、ハイフン、507726です。",
+            "order_id",
+            "S、T、ハイフン、231118、ハイフン、507726",
+        ),  # fmt: skip
     ],
 )
 def test_a_number_read_out_in_pieces_after_its_label_is_masked_whole(text, kind, value):
@@ -553,6 +588,33 @@ def test_a_number_read_out_in_pieces_after_its_label_is_masked_whole(text, kind,
     ],
 )
 def test_amounts_serial_numbers_and_words_after_a_number_label_are_not_read_outs(text):
+    assert find_pii(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        # Without a label: the shapes alone, their groups joined as a transcript writes speech.
+        ("新しいのが、4969、7209、8375、5392です。", "card", "4969、7209、8375、5392"),
+        ("090の、2214の、8837。秋元です。", "phone", "090の、2214の、8837"),
+        ("番号は0436の、41の、2278です。", "phone", "0436の、41の、2278"),
+    ],
+)
+def test_cards_and_phones_said_in_groups_are_masked_by_their_shape(text, kind, value):
+    assert [(s.type, text[s.start : s.end]) for s in find_pii(text) if s.type != "person"] == [
+        (kind, value)
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Four years or four prices in a row are no card: the Luhn check fails and nothing says カード.
+        "2021、2022、2023、2024と毎年買っています",
+        "予約番号は、まだ届いていません。ゴールド会員です",
+    ],
+)
+def test_lists_of_numbers_and_katakana_words_are_not_cards_or_read_outs(text):
     assert find_pii(text) == []
 
 
