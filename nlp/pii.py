@@ -220,8 +220,11 @@ _ORDER_CONTEXT = re.compile(
 # Any other "…番号" names a record of the customer's (証券番号, 契約者番号, 寄附番号, 受付No.),
 # as a field (寄附番号：FM-2025-021908) or in a sentence (配車番号はSQ-1030-21155です), unless the
 # label names a product, a part, a place or a line: those are not personal.
+# A label may carry okurigana (預り番号, 預かり番号, 引取り番号), never a particle (部品の番号).
 _ID_FIELD = re.compile(
-    r"(?P<label>[\u4e00-\u9fff\u30a1-\u30fa\u30fc]{1,6})(?:番号|No\.?|ID)"
+    r"(?P<label>[\u4e00-\u9fff\u30a1-\u30fa\u30fc]{1,6}"
+    r"|[\u4e00-\u9fff]{1,3}(?:(?![のはがをでにともへやか])[ぁ-ん]|か(?=り)){1,2}[\u4e00-\u9fff]{0,3})"
+    r"(?:番号|No\.?|ID)"
     r"(?:\s*[:：]\s*|[\s\u3000はがを、]{0,3})"
     r"(?P<id>[A-Za-z0-9][A-Za-z0-9.\-]{3,30}(?<![.\-]))(?![A-Za-z0-9]|[年月日円])"
 )
@@ -395,6 +398,13 @@ def _ean13(digits: str) -> bool:
     return (10 - total % 10) % 10 == int(digits[12])
 
 
+def _sentence_before(view: str, end: int, limit: int = 80) -> str:
+    """The text of the sentence that runs up to ``end``, at most ``limit`` characters back."""
+    start = max(0, end - limit)
+    cut = max(view.rfind(mark, start, end) for mark in "。\n！？!?")
+    return view[max(start, cut + 1) : end]
+
+
 def _luhn(digits: str) -> bool:
     total = 0
     for i, c in enumerate(reversed(digits)):
@@ -436,7 +446,11 @@ def _rule_spans(view: str) -> list[tuple[str, int, int]]:
             found.append(("order_id", m.start(), m.end()))
     for m in _CARD.finditer(view):
         digits = _digits(m.group())
-        said_card = _CARD_CONTEXT.search(view, max(0, m.start() - 20), m.start())
+        said_card = _CARD_CONTEXT.search(view, max(0, m.start() - 20), m.start()) or (
+            # A number in card groups (4-4-4-4) whose sentence speaks of a card, however far back:
+            # 「ご利用カードは…全桁で照合が必要とのことでしたので記載します：4539 8821 …」.
+            not m.group().isdigit() and _CARD_CONTEXT.search(_sentence_before(view, m.start()))
+        )
         barcode = m.group().isdigit() and _ean13(digits)
         if 13 <= len(digits) <= 19 and (said_card or (_luhn(digits) and not barcode)):
             found.append(("card", m.start(), m.end()))

@@ -715,3 +715,31 @@ def test_a_role_before_san_and_a_hedged_word_are_not_names(text):
 )
 def test_one_kanji_surnames_and_real_introductions_stay_names(text, name):
     assert [text[s.start : s.end] for s in find_pii(text) if s.type == "person"] == [name]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("預り番号 Q-77120 三島", "Q-77120"),
+        ("預かり番号はQ-81904です", "Q-81904"),
+        ("お申し込み番号：AB12345", "AB12345"),
+    ],
+)
+def test_a_label_with_okurigana_names_a_record(text, value):
+    assert [(s.type, text[s.start : s.end]) for s in find_pii(text) if s.type == "order_id"] == [
+        ("order_id", value)
+    ]
+
+
+def test_a_particle_before_the_label_keeps_a_part_number_unmasked():
+    assert find_pii("部品の番号 AB-1234 を教えてください") == []
+
+
+def test_card_groups_are_a_card_when_their_sentence_speaks_of_one():
+    text = "ご利用カードは末尾ではなく全桁で照合が必要とのことでしたので記載します：4539 8821 0476 3315"
+    assert [(s.type, text[s.start : s.end]) for s in find_pii(text)] == [
+        ("card", "4539 8821 0476 3315")
+    ]
+    # Not Luhn-valid and no card in its sentence: a grouped number of something else.
+    other = "ご利用カードは確認しました。\n念のため控えの番号を記載します：4539 8821 0476 3315"
+    assert [s.type for s in find_pii(other)] == []
