@@ -121,8 +121,10 @@ def test_every_safety_and_sns_threat_item_goes_to_the_support_office(sample):
     # the blind test too (recall 0.77; eval/ROUNDS.md, "Thirteenth round"). The twenty-fourth round's,
     # 71.0 % (353 of 497): its thresholds are chosen for a group of new authors and traded recall
     # for precision (safety 0.537 → 0.631, SNS threat 0.400 → 0.578; blind precision 0.98 for
-    # both, recall 0.89 and 0.87; README, "Twenty-fourth round").
-    assert len(found) >= 0.68 * len(planted), (
+    # both, recall 0.89 and 0.87; README, "Twenty-fourth round"). The thirtieth round's, 67.4 %
+    # (335 of 497): its safety threshold rose 0.595 → 0.642 by the same rule, for the blind
+    # precision three sets have missed (README, "Thirtieth round").
+    assert len(found) >= 0.66 * len(planted), (
         f"{len(found)} of {len(planted)} planted items alerted"
     )
 
@@ -182,9 +184,10 @@ def test_the_planted_hazard_is_one_incident_holding_its_voices(sample):
             "SELECT (SELECT count(*) FROM insights.alerts), (SELECT count(*) FROM insights.incidents)"
         ).fetchall()
     hazard = planted & alerted  # the planted voices koe flagged: each was an alert of its own
-    # 0.72: the flags' recall on the generator's own texts (see the support-office test above;
-    # 234 of 296 with the ninth round's classifier, 221 with the twenty-fourth round's thresholds).
-    assert len(hazard) >= 0.72 * len(planted) > 0
+    # 0.69: the flags' recall on the generator's own texts (see the support-office test above;
+    # 234 of 296 with the ninth round's classifier, 221 with the twenty-fourth round's thresholds,
+    # 209 with the thirtieth round's).
+    assert len(hazard) >= 0.69 * len(planted) > 0
     # Every flagged voice is in exactly one safety incident.
     assert sorted(f for _, _, ids, _ in incidents for f in ids) == sorted(alerted)
     held = sorted(
