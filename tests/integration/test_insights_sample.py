@@ -123,7 +123,10 @@ def test_every_safety_and_sns_threat_item_goes_to_the_support_office(sample):
     # for precision (safety 0.537 → 0.631, SNS threat 0.400 → 0.578; blind precision 0.98 for
     # both, recall 0.89 and 0.87; README, "Twenty-fourth round"). The thirtieth round's, 67.4 %
     # (335 of 497): its safety threshold rose 0.595 → 0.642 by the same rule, for the blind
-    # precision three sets have missed (README, "Thirtieth round").
+    # precision three sets have missed (eval/ROUNDS.md, "Thirtieth round").
+    # The thirty-first round's, 68.4 % (340 of 497): new training texts hold plain hazards
+    # beside harm words without harm, and its safety threshold is 0.619.
+    print(f"planted safety and SNS-threat items: {len(found)} of {len(planted)} alerted")
     assert len(found) >= 0.66 * len(planted), (
         f"{len(found)} of {len(planted)} planted items alerted"
     )
@@ -186,7 +189,7 @@ def test_the_planted_hazard_is_one_incident_holding_its_voices(sample):
     hazard = planted & alerted  # the planted voices koe flagged: each was an alert of its own
     # 0.69: the flags' recall on the generator's own texts (see the support-office test above;
     # 234 of 296 with the ninth round's classifier, 221 with the twenty-fourth round's thresholds,
-    # 209 with the thirtieth round's).
+    # 209 with the thirtieth round's, 215 with the thirty-first's).
     assert len(hazard) >= 0.69 * len(planted) > 0
     # Every flagged voice is in exactly one safety incident.
     assert sorted(f for _, _, ids, _ in incidents for f in ids) == sorted(alerted)

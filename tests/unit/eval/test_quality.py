@@ -12,50 +12,50 @@ import pytest
 
 from eval.dataset import load_calls, load_questions, load_texts, split_files
 
-# Blind-test figures of the thirtieth round (b118–b123, bc40–bc41: 1,320 texts, 100 calls)
+# Blind-test figures of the thirty-first round (b124–b129, bc42–bc43: 1,320 texts, 100 calls)
 # when set, minus about 0.03 (the noise of one rebuild is smaller: the classifier rebuilt on a fresh
 # machine from the same data and code moved the blind flag figures by up to 0.01); the quality
-# ratios to BERTopic, which move more from set to set, about 0.05 under (1.54 and 1.34 on this
+# ratios to BERTopic, which move more from set to set, about 0.05 under (1.49 and 1.26 on this
 # set). On the seventeenth round's set BERTopic's default left no text out and the ratio was 0,
 # which is why the test below also compares NMI and ARI. The ceilings sit a little above this
-# set's figures (decoys flagged 7, a miss the README reports; PII false positives 0.3 %;
-# unclassified 3.1 % and 5.8 %). Where this set's figure is under a target (safety precision
-# 0.874) the floor is the same 0.03 under the level reached, not the target: the README reports
-# the miss.
+# set's figures (decoys flagged 6, a miss the README reports; PII false positives 1.4 %;
+# unclassified 2.0 % and 4.2 %). Where a set's figure is at or just over its target (churn
+# precision 0.900) the floor is the same 0.03 under the level reached, not the target: the README
+# reports the margin.
 FLOORS = {
-    "issues.with_product.nmi": 0.84,
-    "issues.with_product.ari": 0.85,
-    "issues.with_product.within_product_nmi": 0.66,
-    "issues.text_only.nmi": 0.77,
-    "issues.text_only_20_products.nmi": 0.80,
-    "sentiment.macro_f1": 0.86,
-    "sentiment.sns_polarity_accuracy": 0.83,
+    "issues.with_product.nmi": 0.89,
+    "issues.with_product.ari": 0.88,
+    "issues.with_product.within_product_nmi": 0.77,
+    "issues.text_only.nmi": 0.82,
+    "issues.text_only_20_products.nmi": 0.83,
+    "sentiment.macro_f1": 0.87,
+    "sentiment.sns_polarity_accuracy": 0.90,
     "complaint.f1": 0.94,
-    "flags.sns_threat.precision": 0.96,
-    "flags.sns_threat.recall": 0.90,
-    "flags.escalation_demand.precision": 0.96,
-    "flags.escalation_demand.recall": 0.92,
+    "flags.sns_threat.precision": 0.97,
+    "flags.sns_threat.recall": 0.93,
+    "flags.escalation_demand.precision": 0.97,
+    "flags.escalation_demand.recall": 0.90,
     "flags.legal_threat.precision": 0.94,
-    "flags.legal_threat.recall": 0.90,
-    "flags.safety.precision": 0.84,
-    "flags.safety.recall": 0.83,
-    "flags.churn.precision": 0.90,
-    "flags.churn.recall": 0.89,
-    "flags.refund_request.precision": 0.91,
-    "flags.refund_request.recall": 0.91,
+    "flags.legal_threat.recall": 0.91,
+    "flags.safety.precision": 0.88,
+    "flags.safety.recall": 0.88,
+    "flags.churn.precision": 0.87,
+    "flags.churn.recall": 0.83,
+    "flags.refund_request.precision": 0.95,
+    "flags.refund_request.recall": 0.88,
     "pii.min_recall_structured": 0.97,
-    "pii.recall.person": 0.93,
-    "qa.internal_contact.f1": 0.97,
-    "qa.escalation_request.f1": 0.95,
-    "qa.min_f1": 0.88,
-    "peer.min_quality_ratio": 1.49,
+    "pii.recall.person": 0.94,
+    "qa.internal_contact.f1": 0.95,
+    "qa.escalation_request.f1": 0.92,
+    "qa.min_f1": 0.92,
+    "peer.min_quality_ratio": 1.43,
     # All voices with the blind topic corpus (q03), when set (issue #15 part 3): issues and
     # recurring questions together, and the question-or-request judgement.
-    "voices.with_product.nmi": 0.83,
-    "voices.with_product.ari": 0.74,
-    "voices.text_only.nmi": 0.78,
-    "voices.text_only.ari": 0.72,
-    "voices.peer.min_quality_ratio": 1.29,
+    "voices.with_product.nmi": 0.88,
+    "voices.with_product.ari": 0.82,
+    "voices.text_only.nmi": 0.81,
+    "voices.text_only.ari": 0.76,
+    "voices.peer.min_quality_ratio": 1.21,
     "inquiry.precision": 0.93,
     "inquiry.recall": 0.92,
     "inquiry.topic_corpus_recall": 0.80,
@@ -63,7 +63,7 @@ FLOORS = {
 CEILINGS = {
     "issues.with_product.unclassified": 0.05,
     "voices.with_product.unclassified": 0.08,
-    "flags.decoys_flagged": 9,
+    "flags.decoys_flagged": 8,
     "pii.false_positive_texts": 0.02,
 }
 
